@@ -1,0 +1,88 @@
+"""The simple RNN of the note: a_t = W h_{t-1} + U x_t + b,  h_t = σ(a_t).
+
+Backward, each step multiplies the gradient by σ'(a_t) and then by W: the product of
+those factors over many steps is what vanishes (tanh) or explodes (ReLU, ‖W‖ > 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .init import orthogonal, xavier_uniform
+from .model import RecurrentModel
+from .trace import Trace
+
+
+class SimpleRNN(RecurrentModel):
+    """tanh RNN. W orthogonal (gradient neither shrinks nor grows through W at init),
+    U and V Xavier-uniform, b = 0."""
+
+    kind = "rnn"
+
+    def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        H, I = self.hidden_size, self.input_size
+        return {"W": orthogonal(rng, H), "U": xavier_uniform(rng, H, I), "b": np.zeros(H)}
+
+    def sigma(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+        return np.tanh(a, out=out)
+
+    def sigma_prime(self, s: np.ndarray) -> np.ndarray:
+        """σ'(a) written in terms of s = σ(a): tanh' = 1 - s²."""
+        return 1.0 - s * s
+
+    def forward(self, x, h_shift=None, c_shift=None):
+        self.check_input(x)
+        T, B, _ = x.shape
+        WT = self.recurrent_matrix_t()
+        ax = self.input_projection(x)              # U x_t + b for every t, one matmul
+        hs = np.zeros((T + 1, B, self.hidden_size), self.dtype)  # hs[t+1] = h_t, hs[0] = h_0 = 0
+        s = hs[1:] if h_shift is None else np.empty_like(hs[1:])  # σ(a_t) before any shift
+        for t in range(T):
+            a = np.matmul(hs[t], WT)               # a_t = W h_{t-1} + U x_t + b
+            a += ax[t]
+            self.sigma(a, out=s[t])                # h_t = σ(a_t)
+            if h_shift is not None:
+                hs[t + 1] = s[t] + h_shift[t]
+        return self.readout(hs[1:]), (x, hs, s)
+
+    def backward(self, dys, cache):
+        x, hs, s = cache
+        W = self.params["W"]
+        T, B, H = s.shape
+        grads, dh_from_y = self.readout_backward(dys, hs[1:])
+        dsigma = self.sigma_prime(s)               # σ'(a_t) for every t at once
+        dh = np.empty_like(s)                      # total dL/dh_t
+        da = np.empty_like(s)                      # dL/da_t
+        dh_next = np.zeros((B, H), self.dtype)     # dL/dh_t through h_{t+1}
+        for t in reversed(range(T)):
+            np.add(dh_from_y[t], dh_next, out=dh[t])        # dL/dh_t = dy_t V + dL/da_{t+1} W
+            np.multiply(dh[t], dsigma[t], out=da[t])        # dL/da_t = dL/dh_t * σ'(a_t)
+            dh_next = np.matmul(da[t], W)
+        da2, I = da.reshape(-1, H), self.input_size
+        grads["W"] = da2.T @ hs[:-1].reshape(-1, H)          # Σ_t dL/da_t ⊗ h_{t-1}
+        grads["U"] = da2.T @ x.reshape(-1, I)                # Σ_t dL/da_t ⊗ x_t
+        grads["b"] = da2.sum(axis=0)
+        return grads, Trace(dh=dh, h=hs[1:], dsigma=dsigma, W=W)
+
+
+class ReLURNN(SimpleRNN):
+    """ReLU RNN: σ' is 1 where active, so the gradient scales like W^t (the note, point 3)."""
+
+    kind = "relu"
+
+    def sigma(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
+        return np.maximum(a, 0, out=out)
+
+    def sigma_prime(self, s: np.ndarray) -> np.ndarray:
+        return (s > 0).astype(s.dtype)
+
+
+class IRNN(ReLURNN):
+    """Le, Jaitly & Hinton 2015: ReLU with W = I, U ~ N(0, 0.001²), b = 0, so at init the
+    state is carried unchanged and the gradient flows back undamped."""
+
+    kind = "irnn"
+
+    def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        H, I = self.hidden_size, self.input_size
+        return {"W": np.eye(H), "U": rng.normal(0.0, 1e-3, size=(H, I)), "b": np.zeros(H)}

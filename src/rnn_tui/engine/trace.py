@@ -1,0 +1,115 @@
+"""What one backward pass saw, per timestep: the quantities the dashboard plots.
+
+The trace keeps references to the arrays the pass already made (no copies) and turns
+them into per-timestep series only when asked, so a training step that nobody plots
+pays nothing for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+HOLD_THRESHOLD = 0.1  # a cell "holds" memory from t while the product of its gates stays above
+
+
+def batch_mean_norm(v: np.ndarray) -> np.ndarray:
+    """(T, B, H) -> (T,): the mean over the batch of ||v_t|| (a norm per sequence)."""
+    return np.sqrt(np.einsum("tbh,tbh->tb", v, v, dtype=np.float64)).mean(axis=1)
+
+
+def gate_product_from(gates: np.ndarray) -> np.ndarray:
+    """(T, B, H) -> (T, B, H): prod_{s > t} gate_s, the factor the note's upper path carries
+    from c_t to the last step (1 at the last step)."""
+    after = np.ones_like(gates, dtype=np.float64)
+    after[:-1] = np.cumprod(gates[:0:-1], axis=0, dtype=np.float64)[::-1]
+    return after
+
+
+def hold_share(gates: np.ndarray) -> np.ndarray:
+    """(T,): share of (sequence, unit) pairs whose gate product from t to the end > 0.1."""
+    return (gate_product_from(gates) > HOLD_THRESHOLD).mean(axis=(1, 2))
+
+
+def gate_quantiles(gates: np.ndarray, qs: tuple[float, ...] = (0.1, 0.5, 0.9)) -> np.ndarray:
+    """(len(qs), T): quantiles of the gate over batch and units, per timestep."""
+    T = gates.shape[0]
+    return np.quantile(gates.reshape(T, -1), qs, axis=1)
+
+
+@dataclass(eq=False)
+class Trace:
+    """Per-timestep view of one forward/backward pass (arrays are time-major).
+
+    `dh` is the TOTAL dL/dh_t (every path, as BPTT accumulates it); `h` the hidden
+    states; `dsigma` (simple RNNs) the activation slope σ'(a_t). LSTM adds `c`, `dc`
+    (total dL/dc_t) and the forget gate `f`; GRU adds its update gate `z`.
+    """
+
+    dh: np.ndarray
+    h: np.ndarray
+    dsigma: np.ndarray | None = None
+    c: np.ndarray | None = None
+    dc: np.ndarray | None = None
+    f: np.ndarray | None = None
+    z: np.ndarray | None = None
+    W: np.ndarray | None = None  # the recurrent matrix this pass used (simple RNNs)
+
+    @cached_property
+    def dh_norms(self) -> np.ndarray:
+        return batch_mean_norm(self.dh)
+
+    @cached_property
+    def h_norms(self) -> np.ndarray:
+        return batch_mean_norm(self.h)
+
+    @cached_property
+    def c_norms(self) -> np.ndarray | None:
+        return None if self.c is None else batch_mean_norm(self.c)
+
+    @cached_property
+    def dc_norms(self) -> np.ndarray | None:
+        return None if self.dc is None else batch_mean_norm(self.dc)
+
+    @cached_property
+    def forget_mean(self) -> np.ndarray | None:
+        return None if self.f is None else self.f.mean(axis=(1, 2), dtype=np.float64)
+
+    @cached_property
+    def update_mean(self) -> np.ndarray | None:
+        return None if self.z is None else self.z.mean(axis=(1, 2), dtype=np.float64)
+
+    @cached_property
+    def dsigma_mean(self) -> np.ndarray | None:
+        return None if self.dsigma is None else self.dsigma.mean(axis=(1, 2), dtype=np.float64)
+
+    def series(self) -> dict[str, np.ndarray]:
+        """Every per-timestep series this cell has, by name (all of shape (T,))."""
+        out = {"dh_norms": self.dh_norms, "h_norms": self.h_norms}
+        if self.dsigma is not None:
+            out["dsigma_mean"] = self.dsigma_mean
+        if self.c is not None:
+            out |= {"c_norms": self.c_norms, "dc_norms": self.dc_norms}
+        if self.f is not None:
+            q10, q50, q90 = gate_quantiles(self.f)
+            out |= {"forget_mean": self.forget_mean, "forget_hold": hold_share(self.f),
+                    "forget_q10": q10, "forget_q50": q50, "forget_q90": q90}
+        if self.z is not None:
+            q10, q50, q90 = gate_quantiles(self.z)
+            out |= {"update_mean": self.update_mean, "update_hold": hold_share(self.z),
+                    "update_q10": q10, "update_q50": q50, "update_q90": q90}
+        return out
+
+    @cached_property
+    def scalars(self) -> dict[str, float]:
+        """Per-step numbers of the note's law: spectral radius and norm of W, mean σ'."""
+        if self.W is None:
+            return {}
+        W = self.W.astype(np.float64)
+        out = {"rho_W": float(np.max(np.abs(np.linalg.eigvals(W)))),
+               "sigma_max_W": float(np.linalg.norm(W, 2))}
+        if self.dsigma is not None:
+            out["dsigma_mean"] = float(self.dsigma.mean(dtype=np.float64))
+        return out

@@ -1,0 +1,60 @@
+"""One batch in, one optimiser step out, with the numbers the dashboard shows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import RecurrentModel
+from .optim import build_optimizer, clip_global_norm, global_norm
+from .tasks import Task
+from .trace import Trace
+
+
+@dataclass(frozen=True, eq=False)
+class StepResult:
+    step: int  # 1 for the first step
+    loss: float
+    metric: float
+    grad_norm: float  # global norm before clipping
+    trace: Trace
+
+    @property
+    def finite(self) -> bool:
+        return math.isfinite(self.loss) and math.isfinite(self.grad_norm)
+
+
+class Trainer:
+    """Trains `model` on `task`. The batches come from their own generator seeded with
+    `seed`, so two trainers with the same seed see the same batches whatever their cell.
+    A step whose loss or gradient is NaN/Inf is reported and not applied."""
+
+    def __init__(self, model: RecurrentModel, task: Task, optimizer: str = "adam",
+                 lr: float = 1e-2, clip: float = 1.0, batch_size: int = 64, seed: int = 0,
+                 momentum: float = 0.9) -> None:
+        if not (lr > 0 and math.isfinite(lr)):
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        if not (clip >= 0 and math.isfinite(clip)):
+            raise ValueError(f"clip must be >= 0 (0 disables clipping), got {clip!r}")
+        if not isinstance(batch_size, int | np.integer) or batch_size < 1:
+            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+        self.model, self.task = model, task
+        self.optimizer = build_optimizer(optimizer, lr, momentum)
+        self.clip, self.batch_size = clip, batch_size
+        self.data_rng = np.random.default_rng(seed)
+        self.steps_done = 0
+
+    def step(self) -> StepResult:
+        batch = self.task.sample(self.batch_size, self.data_rng, dtype=self.model.dtype)
+        ys, cache = self.model.forward(batch.x)
+        loss, dys = self.task.loss(ys, batch)
+        metric = self.task.metric(ys, batch)
+        grads, trace = self.model.backward(dys, cache)
+        norm = global_norm(grads)
+        self.steps_done += 1
+        result = StepResult(self.steps_done, loss, metric, norm, trace)
+        if result.finite:
+            self.optimizer.update(self.model.params, clip_global_norm(grads, self.clip, norm))
+        return result
