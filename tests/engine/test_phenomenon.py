@@ -6,6 +6,8 @@ the task, carries the gradient along its cell path undiminished."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from rnn_tui.engine import Trainer, build_model, build_task
@@ -26,8 +28,10 @@ def test_tanh_rnn_learns_to_forget() -> None:
     t = trainer("rnn", seq_len=100, hidden=32)
     at_init = ratio(t.step().trace.dh_norms)
     losses = [t.step().loss for _ in range(299)]
-    after = ratio(t.step().trace.dh_norms)
+    trace = t.step().trace
+    after = ratio(trace.dh_norms)
     assert after < 1e-8 and after < at_init * 1e-4
+    assert trace.scalars["horizon_h"] < 30
     assert np.mean(losses[-50:]) > 0.1                      # still on the baseline (1/6)
 
 
@@ -41,3 +45,4 @@ def test_solved_lstm_has_a_level_cell_path() -> None:
             break
     assert np.mean(losses[-50:]) < 0.01, "the LSTM should solve adding T=30 in 800 steps"
     assert ratio(result.trace.dc_norms) > 0.1
+    assert math.isinf(result.trace.scalars["horizon_c"])     # level: "> T"

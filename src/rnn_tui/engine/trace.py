@@ -12,6 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
+from .horizon import fit_horizon, spectral_radius
+
 HOLD_THRESHOLD = 0.1  # a cell "holds" memory from t while the product of its gates stays above
 
 
@@ -104,12 +106,21 @@ class Trace:
 
     @cached_property
     def scalars(self) -> dict[str, float]:
-        """Per-step numbers of the note's law: spectral radius and norm of W, mean σ'."""
-        if self.W is None:
-            return {}
-        W = self.W.astype(np.float64)
-        out = {"rho_W": float(np.max(np.abs(np.linalg.eigvals(W)))),
-               "sigma_max_W": float(np.linalg.norm(W, 2))}
-        if self.dsigma is not None:
-            out["dsigma_mean"] = float(self.dsigma.mean(dtype=np.float64))
+        """Per-step numbers: the memory horizon of each gradient profile (see horizon.py)
+        and, for simple RNNs, the note's law: ρ(W), ‖W‖₂, mean σ', and the per-step
+        factor they predict, mean σ' · ρ(W). Costs an eigendecomposition: ask at the
+        rate you plot, not every step."""
+        h = fit_horizon(self.dh_norms)
+        out = {"gamma_h": h.gamma, "horizon_h": h.horizon}
+        if self.dc is not None:
+            c = fit_horizon(self.dc_norms)
+            out |= {"gamma_c": c.gamma, "horizon_c": c.horizon}
+        if self.f is not None:  # units that keep their memory across the whole sequence
+            out["forget_hold_all"] = float(hold_share(self.f)[0])
+        if self.z is not None:
+            out["update_hold_all"] = float(hold_share(self.z)[0])
+        if self.W is not None and self.dsigma is not None:
+            rho, dsigma = spectral_radius(self.W), float(self.dsigma.mean(dtype=np.float64))
+            out |= {"rho_W": rho, "sigma_max_W": float(np.linalg.norm(self.W.astype(float), 2)),
+                    "dsigma_mean": dsigma, "gamma_predicted": dsigma * rho}
         return out
