@@ -25,6 +25,7 @@ class RunConfig:
     dtype: Literal["float32", "float64"] = "float32"
     seed: int = 0
     steps: int = 0  # 0 = until stopped
+    recurrent_scale: float = 1.0  # multiplies W after init (>1: the ReLU RNN's explosion)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
-EndReason = Literal["finished", "stopped", "interrupted", "restarted"]
+EndReason = Literal["finished", "stopped", "interrupted", "restarted", "diverged", "failed"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ class RunStarted:
     versions: dict[str, str] = field(default_factory=dict)
     blas: list[dict[str, Any]] = field(default_factory=list)
     started_at: str = ""  # ISO 8601, UTC
+    # When the task counts as solved: {"loss_at_most": 0.01} or {"metric_at_least": 0.99}.
+    solved_when: dict[str, float] = field(default_factory=dict)
+    metric_name: str = ""
+    steps: int = 0  # sequence length the model sees (T for adding, T + 20 for copy)
+    log_path: str = ""  # where this run's log is written ("" when not logged)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,205 @@
+"""The parent's side of training: one worker process per model, commands out, events in.
+
+    session = Session([RunConfig(cell="rnn"), RunConfig(cell="lstm")], log_dir=Path("runs"))
+    session.start()
+    for slot, event in session.poll(timeout=0.1): ...
+    session.close()          # stops and joins every worker; also on exit and SIGTERM
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing as mp
+import queue
+import time
+import weakref
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .config import RunConfig
+from .events import Event, RunEnded, RunFailed, RunStarted, Step
+from .runlog import RunLogWriter, default_log_path
+from .worker import worker_main
+
+JOIN_SECONDS = 3.0
+LIVENESS_SECONDS = 0.25  # how often poll() checks that every worker is still alive
+
+_open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+
+
+@dataclass
+class WorkerHandle:
+    process: mp.process.BaseProcess
+    commands: Connection
+    open_run: bool = True  # a run started and has not ended (as far as the parent saw)
+    last_step: int = 0
+    reported_dead: bool = False
+
+
+class Session:
+    """Trains each config in its own spawned process (BLAS pinned to `blas_threads`)."""
+
+    def __init__(self, configs: list[RunConfig], log_dir: Path | None = None,
+                 profile_hz: float = 2.0, blas_threads: int = 1) -> None:
+        if not configs:
+            raise ValueError("a session needs at least one model")
+        self.configs = list(configs)
+        self.log_dir = Path(log_dir) if log_dir is not None else None
+        self.profile_hz, self.blas_threads = profile_hz, blas_threads
+        self.log_paths: list[Path | None] = [None] * len(configs)
+        self._ctx = mp.get_context("spawn")
+        self._events = self._ctx.Queue()
+        self._workers: list[WorkerHandle] = []
+        self._last_liveness = 0.0
+        self._closed = False
+        self.paused = False
+
+    # --- lifecycle ---------------------------------------------------------------
+    def start(self) -> None:
+        for slot, config in enumerate(self.configs):
+            self.log_paths[slot] = self._new_log_path(slot, config)
+            receive, send = self._ctx.Pipe(duplex=False)
+            process = self._ctx.Process(
+                target=worker_main, name=f"rnn-tui-worker-{slot}", daemon=True,
+                args=(slot, config.to_dict(), self._log_arg(slot), receive, self._events,
+                      self.profile_hz, self.blas_threads))
+            process.start()
+            receive.close()
+            self._workers.append(WorkerHandle(process, send))
+        _open_sessions.add(self)
+
+    def close(self, reason: str = "stopped") -> None:
+        """Stop every run (its log ends with RunEnded) and join every worker. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for worker in self._workers:
+            self._send(worker, ("quit", reason))
+        deadline = time.monotonic() + JOIN_SECONDS
+        for worker in self._workers:
+            # Drain while waiting: a worker blocks on exit until its queued events are read.
+            while worker.process.is_alive() and time.monotonic() < deadline:
+                self._drain(0.05)
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.process.join(timeout=JOIN_SECONDS)
+            worker.commands.close()
+        self._drain(0)
+        self._events.close()
+        self._events.join_thread()
+        _open_sessions.discard(self)
+
+    def __enter__(self) -> Session:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- commands ----------------------------------------------------------------
+    def pause(self) -> None:
+        self.paused = True
+        self._broadcast(("pause",))
+
+    def resume(self) -> None:
+        self.paused = False
+        self._broadcast(("resume",))
+
+    def step_once(self) -> None:
+        """One training step on every model (while paused)."""
+        self._broadcast(("step",))
+
+    def stop(self, reason: str = "stopped") -> None:
+        """End every run; the workers stay up for a restart."""
+        self._broadcast(("stop", reason))
+
+    def restart(self, slot: int, config: RunConfig) -> None:
+        """End `slot`'s run and start `config` in its place, in the same process."""
+        self.configs[slot] = config
+        self.log_paths[slot] = self._new_log_path(slot, config)
+        worker = self._workers[slot]
+        worker.open_run = True
+        self._send(worker, ("restart", config.to_dict(), self._log_arg(slot)))
+
+    # --- events ------------------------------------------------------------------
+    def poll(self, timeout: float = 0.0) -> list[tuple[int, Event]]:
+        """Every event that has arrived, waiting up to `timeout` for the first one."""
+        events = self._drain(timeout)
+        now = time.monotonic()
+        if now - self._last_liveness >= LIVENESS_SECONDS:
+            self._last_liveness = now
+            events += self._dead_workers()
+        return events
+
+    def alive(self, slot: int) -> bool:
+        return self._workers[slot].process.is_alive()
+
+    @property
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    # --- internals -----------------------------------------------------------------
+    def _drain(self, timeout: float) -> list[tuple[int, Event]]:
+        out: list[tuple[int, Event]] = []
+        try:
+            out.append(self._events.get(timeout=timeout) if timeout > 0
+                       else self._events.get_nowait())
+            while True:
+                out.append(self._events.get_nowait())
+        except (queue.Empty, OSError, ValueError):
+            pass
+        for slot, event in out:
+            self._track(slot, event)
+        return out
+
+    def _track(self, slot: int, event: Event) -> None:
+        worker = self._workers[slot]
+        if isinstance(event, RunStarted):
+            worker.open_run = True
+        elif isinstance(event, RunEnded):
+            worker.open_run = False
+        elif isinstance(event, Step):
+            worker.last_step = event.step
+
+    def _dead_workers(self) -> list[tuple[int, Event]]:
+        """A worker that died (killed, crashed) is reported once, and its log closed."""
+        out: list[tuple[int, Event]] = []
+        for slot, worker in enumerate(self._workers):
+            if worker.reported_dead or worker.process.is_alive() or self._closed:
+                continue
+            worker.reported_dead = True
+            code = worker.process.exitcode
+            failed = RunFailed(step=worker.last_step,
+                               message=f"worker process died (exit code {code})")
+            ended = RunEnded(step=worker.last_step, reason="failed")
+            out += [(slot, failed), (slot, ended)]
+            if worker.open_run and self.log_paths[slot] is not None:
+                with RunLogWriter(self.log_paths[slot]) as log:
+                    log.write(failed)
+                    log.write(ended)
+            worker.open_run = False
+        return out
+
+    def _send(self, worker: WorkerHandle, command: tuple) -> None:
+        try:
+            worker.commands.send(command)
+        except (BrokenPipeError, OSError):
+            pass  # that worker is gone; poll() reports it
+
+    def _broadcast(self, command: tuple) -> None:
+        for worker in self._workers:
+            self._send(worker, command)
+
+    def _new_log_path(self, slot: int, config: RunConfig) -> Path | None:
+        return None if self.log_dir is None else default_log_path(self.log_dir, config, slot)
+
+    def _log_arg(self, slot: int) -> str | None:
+        path = self.log_paths[slot]
+        return str(path) if path is not None else None
+
+
+@atexit.register
+def _close_open_sessions() -> None:
+    for session in list(_open_sessions):
+        session.close("interrupted")

@@ -1,0 +1,189 @@
+"""The worker process: trains one model, obeys commands, reports events.
+
+Commands arrive on a pipe from the parent: ("pause",), ("resume",), ("step",),
+("stop", reason), ("restart", config_dict, log_path), ("quit",). Events go back on a
+queue shared by all workers as (slot, event). Each run is logged by the worker itself,
+so the log is complete even if the parent dies first.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.queues import Queue
+from pathlib import Path
+from typing import Any
+
+from .config import RunConfig
+from .events import Diverged, Event, Paused, Resumed, RunEnded, RunFailed
+from .runlog import RunLogWriter
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+@dataclass
+class RunState:
+    """The run a worker is driving (None-able pieces: between runs there is none)."""
+
+    slot: int
+    events: Queue
+    trainer: Any = None
+    log: RunLogWriter | None = None
+    steps_limit: int = 0
+    started: float = 0.0
+    clock: Any = None
+    last_result: Any = None
+    last_profiled: int = 0
+    active: bool = False  # a run is open (not ended)
+    paused: bool = False
+    pending_steps: int = 0  # single steps asked for while paused
+    ended_with: list[str] = field(default_factory=list)
+
+    @property
+    def step(self) -> int:
+        return self.trainer.steps_done if self.trainer is not None else 0
+
+    def emit(self, event: Event) -> None:
+        if self.log is not None:
+            self.log.write(event)
+        self.events.put((self.slot, event))
+
+
+def start_run(state: RunState, config_dict: dict[str, Any], log_path: str | None,
+              profile_hz: float) -> None:
+    from .training import ProfileClock, build_trainer, run_started
+
+    config = RunConfig.from_dict(config_dict)
+    state.trainer = build_trainer(config)
+    state.log = RunLogWriter(Path(log_path)) if log_path else None
+    state.steps_limit = config.steps
+    state.clock = ProfileClock(profile_hz)
+    state.started = time.monotonic()
+    state.last_result, state.last_profiled = None, 0
+    state.active, state.pending_steps = True, 0
+    state.emit(run_started(config, state.trainer, log_path or ""))
+
+
+def end_run(state: RunState, reason: str) -> None:
+    """Close the open run: a last profile if the screen has not seen the last step."""
+    from .training import profile_event
+
+    if not state.active:
+        return
+    result = state.last_result
+    if result is not None and result.finite and state.last_profiled != result.step:
+        state.emit(profile_event(result))
+    state.emit(RunEnded(step=state.step, reason=reason))
+    state.active = False
+    if state.log is not None:
+        state.log.close()
+        state.log = None
+
+
+def train_one_step(state: RunState) -> None:
+    from .training import events_of_step
+
+    result = state.trainer.step()
+    state.last_result = result
+    last = state.steps_limit > 0 and result.step >= state.steps_limit
+    for event in events_of_step(result, state.started, state.clock, last=last):
+        state.emit(event)
+        if event.kind == "profile":
+            state.last_profiled = result.step
+        if isinstance(event, Diverged):
+            end_run(state, "diverged")
+            return
+    if last:
+        end_run(state, "finished")
+
+
+def handle(state: RunState, command: tuple, profile_hz: float) -> bool:
+    """Apply one command; False when the worker should exit."""
+    name = command[0]
+    if name == "pause" and state.active and not state.paused:
+        state.paused = True
+        state.emit(Paused(step=state.step))
+    elif name == "resume" and state.paused:
+        state.paused = False
+        state.pending_steps = 0
+        if state.active:
+            state.emit(Resumed(step=state.step))
+    elif name == "step" and state.active and state.paused:
+        state.pending_steps += 1
+    elif name == "stop":
+        end_run(state, command[1] if len(command) > 1 else "stopped")
+    elif name == "restart":
+        end_run(state, "restarted")
+        start_run(state, command[1], command[2], profile_hz)
+        if state.paused:
+            state.emit(Paused(step=0))
+    elif name == "quit":
+        end_run(state, command[1] if len(command) > 1 else "stopped")
+        return False
+    return True
+
+
+def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
+                commands: Connection, events: Queue, profile_hz: float = 2.0,
+                blas_threads: int = 1) -> None:
+    """Entry point of a worker process (spawned)."""
+    # Ctrl-C reaches the whole process group; the parent decides how runs end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from threadpoolctl import threadpool_limits
+
+    from ..engine import tune_for_training
+
+    threadpool_limits(limits=blas_threads)
+    tune_for_training()
+    parent = os.getppid()
+    state = RunState(slot=slot, events=events)
+    try:
+        guarded(state, start_run, state, config_dict, log_path, profile_hz)
+        loop(state, commands, parent, profile_hz)
+    finally:
+        if state.log is not None:
+            state.log.close()
+        events.close()
+        events.join_thread()  # every event reaches the parent before the process exits
+
+
+def guarded(state: RunState, action: Any, *args: Any) -> Any:
+    """Run `action`; an exception ends the run as `failed` with its message, and the
+    worker stays up for the next command (a restart, say)."""
+    try:
+        return action(*args)
+    except Exception as err:  # noqa: BLE001 - any failure becomes an event, not a crash
+        detail = traceback.format_exception_only(type(err), err)[-1].strip()
+        state.emit(RunFailed(step=state.step, message=detail))
+        state.active = True  # so that end_run writes the closing event
+        end_run(state, "failed")
+        return True
+
+
+def loop(state: RunState, commands: Connection, parent: int, profile_hz: float) -> None:
+    last_check = time.monotonic()
+    while True:
+        busy = state.active and (not state.paused or state.pending_steps > 0)
+        if commands.poll(0 if busy else PARENT_CHECK_SECONDS):
+            try:
+                command = commands.recv()
+            except EOFError:  # the parent is gone
+                end_run(state, "interrupted")
+                return
+            if not guarded(state, handle, state, command, profile_hz):
+                return
+            continue
+        now = time.monotonic()
+        if now - last_check > PARENT_CHECK_SECONDS:
+            last_check = now
+            if os.getppid() != parent:  # orphaned: end the run and leave
+                end_run(state, "interrupted")
+                return
+        if busy:
+            if state.paused:
+                state.pending_steps -= 1
+            guarded(state, train_one_step, state)
