@@ -1,0 +1,127 @@
+"""Command line: `rnn-tui` (the dashboard), `rnn-tui train` (headless), `rnn-tui replay`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .run.config import CELL_KINDS, TASK_NAMES, RunConfig
+
+DEFAULT_LOG_DIR = Path("runs")
+
+
+def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags that pick and override a preset (shared by the dashboard and train)."""
+    g = parser.add_argument_group("experiment (flags override the preset)")
+    g.add_argument("--preset", default="adding-100", metavar="NAME|FILE",
+                   help="a shipped preset's name (default: adding-100) or a .toml file")
+    g.add_argument("--cells", metavar="A,B", help=f"cells to compare, from {','.join(CELL_KINDS)}")
+    g.add_argument("--task", help=f"one of {', '.join(TASK_NAMES)}")
+    g.add_argument("--seq-len", type=int, metavar="N", help="the task's T")
+    g.add_argument("--hidden", type=int, metavar="N", dest="hidden_size", help="hidden size")
+    g.add_argument("--batch", type=int, metavar="N", dest="batch_size", help="batch size")
+    g.add_argument("--lr", type=float, metavar="X", help="learning rate")
+    g.add_argument("--clip", type=float, metavar="X", help="global-norm clip (0: none)")
+    g.add_argument("--optimizer", choices=["adam", "sgd"])
+    g.add_argument("--steps", type=int, metavar="N", help="steps per model (0: until stopped)")
+    g.add_argument("--seed", type=int, metavar="N")
+    g.add_argument("--dtype", choices=["float32", "float64"])
+    logs = g.add_mutually_exclusive_group()
+    logs.add_argument("--log-dir", type=Path, metavar="DIR",
+                      help=f"where run logs go (default: ./{DEFAULT_LOG_DIR})")
+    logs.add_argument("--no-log", action="store_true", help="write no run logs")
+
+
+OVERRIDES = ("task", "seq_len", "hidden_size", "batch_size", "lr", "clip", "optimizer",
+             "steps", "seed", "dtype")
+
+
+def configs_from_args(args: argparse.Namespace) -> list[RunConfig]:
+    """The preset named by --preset with every given flag applied (PresetError if bad)."""
+    from .run.presets import load_preset
+
+    overrides: dict[str, Any] = {k: getattr(args, k) for k in OVERRIDES}
+    if args.cells is not None:
+        overrides["cells"] = [c.strip() for c in args.cells.split(",") if c.strip()]
+    return load_preset(args.preset, overrides)
+
+
+def log_dir_from_args(args: argparse.Namespace) -> Path | None:
+    return None if args.no_log else (args.log_dir or DEFAULT_LOG_DIR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rnn-tui", description="Watch a simple RNN forget and an LSTM remember, live.")
+    add_experiment_flags(parser)
+    parser.add_argument("--lang", choices=["en", "ja"], default="en",
+                        help="language of the help screen")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    train = sub.add_parser("train", help="train headless: live lines, then a summary",
+                           description="Train the preset's cells side by side without a "
+                                       "screen; print a summary at the end.")
+    add_experiment_flags(train)
+    train.add_argument("--json", action="store_true", help="print the summary as JSON")
+    replay = sub.add_parser("replay", help="open the dashboard on recorded run logs")
+    replay.add_argument("logs", nargs="+", type=Path, metavar="LOG")
+    replay.add_argument("--lang", choices=["en", "ja"], default="en")
+    sub.add_parser("presets", help="list the shipped presets")
+    return parser
+
+
+def fail(message: str) -> int:
+    print(f"rnn-tui: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .run.presets import PresetError
+    from .run.runlog import RunLogError
+
+    try:
+        if args.command == "presets":
+            return list_presets_command()
+        if args.command == "replay":
+            return replay_command(args)
+        configs = configs_from_args(args)
+        if args.command == "train":
+            from .run.headless import train
+
+            return train(configs, log_dir_from_args(args), as_json=args.json)
+        from .ui.launch import run_dashboard
+
+        return run_dashboard(configs, log_dir_from_args(args), **_lang(args))
+    except (PresetError, RunLogError) as err:
+        return fail(str(err))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _lang(args: argparse.Namespace) -> dict[str, str]:
+    return {"lang": args.lang} if getattr(args, "lang", "en") != "en" else {}
+
+
+def replay_command(args: argparse.Namespace) -> int:
+    for path in args.logs:
+        if not path.is_file():
+            return fail(f"run log {path} does not exist")
+    from .ui.launch import run_replay
+
+    return run_replay(args.logs, **_lang(args))
+
+
+def list_presets_command() -> int:
+    from .run.presets import list_presets, read_preset, resolve_preset
+
+    for name in list_presets():
+        data = read_preset(resolve_preset(name))
+        cells = " vs ".join(data.get("cells", []))
+        print(f"{name:16s} {data.get('task', '?')} T={data.get('seq_len', '?')}: {cells}")
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())

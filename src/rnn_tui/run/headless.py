@@ -1,0 +1,123 @@
+"""`rnn-tui train`: the same experiment without a screen. Live lines while it trains,
+a summary table (or JSON) at the end."""
+
+from __future__ import annotations
+
+import json
+import math
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from .config import RunConfig
+from .progress import ModelProgress
+from .session import Session
+
+TTY_REFRESH = 0.2  # seconds between redraws of the live lines on a terminal
+PLAIN_EVERY = 5.0  # seconds between plain progress lines when stdout is not a terminal
+
+
+def _fmt(value: float | None, spec: str = ".4f") -> str:
+    return "-" if value is None or not math.isfinite(value) else format(value, spec)
+
+
+def progress_line(p: ModelProgress) -> str:
+    cell = p.config.get("cell", "?")
+    return (f"{cell:5s} step {p.step:6d}  loss {_fmt(p.smoothed_loss)} "
+            f"(baseline {_fmt(p.baseline_loss)})  metric {_fmt(p.smoothed_metric, '.3f')}  "
+            f"{_fmt(p.steps_per_sec, '.1f')} steps/s  {p.state}")
+
+
+class LiveLines:
+    """One line per model, redrawn in place on a terminal; periodic plain lines elsewhere."""
+
+    def __init__(self, out: TextIO, count: int) -> None:
+        self.out, self.count = out, count
+        self.tty = out.isatty()
+        self.drawn = False
+        self.last = 0.0 if self.tty else time.monotonic()  # plain lines: first after a while
+
+    def update(self, progress: list[ModelProgress], force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < (TTY_REFRESH if self.tty else PLAIN_EVERY):
+            return
+        self.last = now
+        lines = [progress_line(p) for p in progress]
+        if self.tty:
+            up = f"\x1b[{self.count}F" if self.drawn else ""
+            self.out.write(up + "".join(f"\x1b[2K{line}\n" for line in lines))
+            self.drawn = True
+        else:
+            self.out.write(" | ".join(lines) + "\n")
+        self.out.flush()
+
+
+def summary_table(progress: list[ModelProgress]) -> str:
+    rows = [("cell", "final loss", "baseline", "metric", "beat baseline", "solved",
+             "steps", "steps/s", "state", "log")]
+    for p in progress:
+        s = p.summary()
+
+        def when(step: int | None, secs: float | None) -> str:
+            return "never" if step is None else f"step {step} ({secs:.0f} s)"
+
+        rows.append((s["cell"] or "?", _fmt(s["final_loss"]), _fmt(s["baseline_loss"]),
+                     _fmt(s["metric"], ".3f"),
+                     when(s["beat_baseline_step"], s["beat_baseline_seconds"]),
+                     when(s["solved_step"], s["solved_seconds"]), str(s["steps"]),
+                     _fmt(s["steps_per_sec"], ".1f"),
+                     s["state"] + (f": {s['message']}" if s["message"] else ""),
+                     s["log"] or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def train(configs: list[RunConfig], log_dir: Path | None, as_json: bool = False,
+          out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Train side by side until every run ends (or Ctrl-C / SIGTERM). Exit status:
+    0 done, 130 interrupted."""
+    progress = [ModelProgress() for _ in configs]
+    live = LiveLines(err if as_json else out, len(configs))
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    session = Session(configs, log_dir)
+    interrupted = False
+    try:
+        session.start()
+        while not all(p.ended for p in progress):
+            for slot, event in session.poll(timeout=0.1):
+                progress[slot].update(event)
+            live.update(progress)
+    except KeyboardInterrupt:
+        interrupted = True
+        session.stop("interrupted")
+        wait_for_end(session, progress)
+    finally:
+        session.close("interrupted")
+        signal.signal(signal.SIGTERM, previous)
+    live.update(progress, force=True)
+    if as_json:
+        json.dump({"models": [p.summary() for p in progress],
+                   "interrupted": interrupted}, out, indent=2)
+        out.write("\n")
+    else:
+        out.write("\n" + summary_table(progress) + "\n")
+    out.flush()
+    return 130 if interrupted else 0
+
+
+def wait_for_end(session: Session, progress: list[ModelProgress], seconds: float = 3.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not all(p.ended for p in progress) and time.monotonic() < deadline:
+        try:
+            for slot, event in session.poll(timeout=0.1):
+                progress[slot].update(event)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
+            return
