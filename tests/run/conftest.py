@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+
+def child_pids(parent: int | None = None) -> list[int]:
+    """Live processes whose parent is `parent` (default: this test process)."""
+    parent = os.getpid() if parent is None else parent
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) != parent or fields[0] == "Z":
+            continue
+        try:
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"resource_tracker" in cmdline:  # multiprocessing's own helper, lives with us
+            continue
+        pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.fixture(autouse=True)
+def no_child_left_behind():
+    yield
+    deadline = time.monotonic() + 5
+    while child_pids() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert child_pids() == [], "a test left a child process running"

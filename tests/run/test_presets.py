@@ -1,0 +1,97 @@
+"""Every shipped preset loads; every bad one gets one clear message."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rnn_tui.run.config import CELL_KINDS
+from rnn_tui.run.presets import PresetError, list_presets, load_preset, presets_dir
+
+REPO_TASKS = Path(__file__).resolve().parents[2] / "tasks"
+REQUIRED = {"adding-100", "adding-400", "copy-50", "copy-200", "irnn-vs-lstm",
+            "relu-exploding", "gru-vs-lstm"}
+
+
+def test_the_required_presets_ship() -> None:
+    assert REQUIRED <= set(list_presets())
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED))
+def test_every_shipped_preset_loads_and_says_what_it_shows(name: str) -> None:
+    configs = load_preset(name)
+    assert len(configs) == 2 and all(c.cell in CELL_KINDS for c in configs)
+    text = (presets_dir() / f"{name}.toml").read_text()
+    assert text.startswith("# ")                          # a comment saying what it shows
+    if REPO_TASKS.is_dir():                                # the shipped file IS tasks/'s file
+        assert text == (REPO_TASKS / f"{name}.toml").read_text()
+
+
+def test_default_is_rnn_against_lstm_on_adding_100() -> None:
+    rnn, lstm = load_preset()
+    assert (rnn.cell, lstm.cell, rnn.task, rnn.seq_len) == ("rnn", "lstm", "adding", 100)
+
+
+def test_per_cell_tables_override_one_cell() -> None:
+    relu, lstm = load_preset("relu-exploding")
+    assert relu.recurrent_scale == 1.5 and lstm.recurrent_scale == 1.0
+    assert relu.lr < lstm.lr
+
+
+def test_flags_override_the_preset() -> None:
+    configs = load_preset("adding-100", {"seq_len": 40, "lr": 0.5, "cells": ["gru", "irnn"],
+                                         "hidden_size": None})
+    assert [c.cell for c in configs] == ["gru", "irnn"]
+    assert all(c.seq_len == 40 and c.lr == 0.5 and c.hidden_size == 128 for c in configs)
+
+
+GOOD = 'task = "adding"\nseq_len = 20\ncells = ["rnn", "lstm"]\n'
+BAD = [
+    (GOOD + "hiden_size = 4\n", "unknown key 'hiden_size'"),
+    (GOOD + 'lr = "fast"\n', "lr = 'fast' is not allowed; lr must be a number in (0, 10]"),
+    (GOOD + "lr = -1\n", "lr = -1 is not allowed"),
+    (GOOD + "hidden_size = 2.5\n", "hidden_size = 2.5 is not allowed; hidden_size must be an"),
+    (GOOD + "batch_size = 0\n", "batch_size = 0 is not allowed"),
+    (GOOD + "steps = true\n", "steps = True is not allowed"),
+    (GOOD + 'dtype = "float16"\n', "dtype must be float32 or float64"),
+    (GOOD.replace('"adding"', '"parity"'), "task = 'parity' is not allowed; task must be one of"),
+    (GOOD.replace('"lstm"', '"transformer"'), "unknown cell 'transformer'; choose from rnn"),
+    (GOOD.replace('["rnn", "lstm"]', '"rnn"'), "cells must be a list of 1 to 4 names"),
+    (GOOD.replace("20", "1"), "too short for adding; seq_len must be an integer >= 2"),
+    (GOOD + "[lstm]\nlr = 0\n", "[lstm]: lr = 0 is not allowed"),
+    (GOOD + "seq_len = 30\n", "not valid TOML"),
+    ("task = \n", "not valid TOML: .*line 1"),
+]
+
+
+@pytest.mark.parametrize("text, message", BAD)
+def test_bad_presets_get_one_clear_message(tmp_path, text: str, message: str) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    pattern = message if message.startswith("not valid") else re.escape(message)
+    with pytest.raises(PresetError, match=pattern) as info:
+        load_preset(path)
+    assert str(path) in str(info.value)                    # it names the file
+
+
+def test_unknown_preset_name_lists_the_shipped_ones() -> None:
+    with pytest.raises(PresetError, match="no preset named 'adding-1000'; shipped presets: "):
+        load_preset("adding-1000")
+    with pytest.raises(PresetError, match="does not exist"):
+        load_preset("missing/file.toml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(["seq_len", "hidden_size", "batch_size", "lr", "clip", "seed",
+                            "steps", "momentum", "recurrent_scale"]),
+       value=st.one_of(st.integers(max_value=-1), st.floats(max_value=-1e-9),
+                       st.text(max_size=5), st.booleans(),
+                       st.sampled_from([math.nan, math.inf, -math.inf])))
+def test_any_out_of_range_number_is_refused_naming_the_key(key: str, value) -> None:
+    with pytest.raises(PresetError, match=f"{key} = .* is not allowed; {key} must be"):
+        load_preset("adding-100", {key: value})

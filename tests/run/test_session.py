@@ -1,0 +1,144 @@
+"""Real worker processes: events, pause/step/resume, restart, stop, kill, divergence."""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import time
+
+import pytest
+
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.events import (
+    Diverged,
+    Paused,
+    Profile,
+    Resumed,
+    RunEnded,
+    RunFailed,
+    RunStarted,
+    Step,
+)
+from rnn_tui.run.runlog import read_run_log
+from rnn_tui.run.session import Session
+
+SMALL = RunConfig(task="adding", seq_len=10, hidden_size=8, batch_size=4)
+
+
+def collect(session: Session, until, timeout: float = 20.0) -> list[tuple[int, object]]:
+    """Events until `until(events)` holds (or fail after `timeout`)."""
+    events: list[tuple[int, object]] = []
+    deadline = time.monotonic() + timeout
+    while not until(events):
+        assert time.monotonic() < deadline, f"timed out; got {[e.kind for _, e in events][-8:]}"
+        events += session.poll(timeout=0.05)
+    return events
+
+
+def of(events, slot: int, kind: type) -> list:
+    return [e for s, e in events if s == slot and isinstance(e, kind)]
+
+
+@pytest.fixture
+def two(tmp_path):
+    session = Session([SMALL.with_(cell="rnn"), SMALL.with_(cell="lstm")], log_dir=tmp_path)
+    session.start()
+    yield session
+    session.close()
+
+
+def test_two_workers_stream_steps_and_profiles(two: Session) -> None:
+    events = collect(two, lambda ev: all(len(of(ev, s, Step)) >= 20 for s in (0, 1)))
+    for slot in (0, 1):
+        started = of(events, slot, RunStarted)
+        assert len(started) == 1 and started[0].baseline_loss == pytest.approx(1 / 6)
+        steps = [e.step for e in of(events, slot, Step)]
+        assert steps == list(range(1, len(steps) + 1))     # every step, in order
+        profiles = of(events, slot, Profile)
+        assert profiles[0].step == 1 and len(profiles[0].dh_norms) == 10
+        assert len(profiles) < len(steps)                  # rate-limited
+    assert "dc_norms" in of(events, 1, Profile)[0].series
+    assert len(set(two.pids)) == 2 and os.getpid() not in two.pids
+
+
+def test_pause_single_step_resume(two: Session) -> None:
+    collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    two.pause()
+    events = collect(two, lambda ev: all(of(ev, s, Paused) for s in (0, 1)))
+    paused_at = [of(events, s, Paused)[0].step for s in (0, 1)]
+    time.sleep(0.3)                                        # nothing trains while paused
+    assert not [e for _, e in two.poll(0.1) if isinstance(e, Step)]
+    two.step_once()
+    events = collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    assert [of(events, s, Step)[0].step for s in (0, 1)] == [p + 1 for p in paused_at]
+    time.sleep(0.2)
+    assert not [e for _, e in two.poll(0.1) if isinstance(e, Step)]   # exactly one step
+    two.resume()
+    events = collect(two, lambda ev: all(len(of(ev, s, Step)) >= 3 for s in (0, 1)))
+    assert all(of(events, s, Resumed) for s in (0, 1))
+
+
+def test_restart_one_slot_with_a_new_cell(two: Session, tmp_path) -> None:
+    collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    old_log = two.log_paths[0]
+    two.restart(0, SMALL.with_(cell="gru"))
+    events = collect(two, lambda ev: of(ev, 0, RunStarted) and len(of(ev, 1, Step)) > 5)
+    ended = of(events, 0, RunEnded)
+    assert ended and ended[0].reason == "restarted"
+    assert of(events, 0, RunStarted)[0].config["cell"] == "gru"
+    assert not of(events, 1, RunEnded)                     # the other keeps going
+    assert two.log_paths[0] != old_log
+    assert read_run_log(old_log)[-1].reason == "restarted"
+
+
+def test_stop_ends_every_run_and_close_joins(two: Session) -> None:
+    collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    two.stop()
+    events = collect(two, lambda ev: all(of(ev, s, RunEnded) for s in (0, 1)))
+    assert {of(events, s, RunEnded)[0].reason for s in (0, 1)} == {"stopped"}
+    two.close()
+    for slot in (0, 1):
+        log = read_run_log(two.log_paths[slot])
+        assert isinstance(log[0], RunStarted) and log[-1] == RunEnded(log[-1].step, "stopped")
+
+
+def test_a_killed_worker_is_reported_within_a_second(two: Session) -> None:
+    collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    os.kill(two.pids[0], signal.SIGKILL)
+    killed = time.monotonic()
+    events = collect(two, lambda ev: of(ev, 0, RunFailed), timeout=5)
+    assert time.monotonic() - killed < 1.0
+    assert "worker process died" in of(events, 0, RunFailed)[0].message
+    events = collect(two, lambda ev: len(of(ev, 1, Step)) > 5)   # the other keeps going
+    assert not of(events, 1, RunFailed)
+    log = read_run_log(two.log_paths[0])                   # its log still ends properly
+    assert isinstance(log[-2], RunFailed) and log[-1].reason == "failed"
+
+
+def test_divergence_is_reported_and_the_other_keeps_training(tmp_path) -> None:
+    boom = SMALL.with_(cell="relu", lr=10.0, clip=0.0, optimizer="sgd", recurrent_scale=3.0)
+    with Session([boom, SMALL.with_(cell="lstm")], log_dir=tmp_path) as session:
+        events = collect(session, lambda ev: of(ev, 0, RunEnded) and len(of(ev, 1, Step)) > 30)
+        diverged = of(events, 0, Diverged)
+        assert diverged and diverged[0].value in ("nan", "inf")
+        assert of(events, 0, RunEnded)[0].reason == "diverged"
+        assert not of(events, 1, RunEnded)
+        assert all(math.isfinite(e.loss) for e in of(events, 0, Step))
+
+
+def test_steps_limit_finishes_with_a_last_profile(tmp_path) -> None:
+    with Session([SMALL.with_(steps=7)], log_dir=None) as session:
+        events = collect(session, lambda ev: of(ev, 0, RunEnded))
+    assert of(events, 0, RunEnded)[0] == RunEnded(step=7, reason="finished")
+    assert of(events, 0, Profile)[-1].step == 7
+    assert session.log_paths == [None]
+
+
+def test_a_bad_config_fails_the_run_not_the_worker(tmp_path) -> None:
+    with Session([SMALL.with_(cell="nope")], log_dir=tmp_path) as session:
+        events = collect(session, lambda ev: of(ev, 0, RunFailed))
+        assert "unknown cell 'nope'" in of(events, 0, RunFailed)[0].message
+        session.restart(0, SMALL)                          # the same process takes a new run
+        collect(session, lambda ev: of(ev, 0, Step))
+        assert session.alive(0)
