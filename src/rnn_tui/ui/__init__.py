@@ -1,0 +1,1 @@
+"""The Textual dashboard: consumes run events, never calls the engine's maths."""

@@ -1,0 +1,412 @@
+"""The dashboard: one panel per model, driven from the keyboard.
+
+Events flow one way. A thread worker pumps `(slot, event)` batches from the source
+(worker processes, or nothing in a replay) into `RunEvents` messages; the handler
+folds them into each panel's `RunHistory` (cheap); a timer redraws what moved a few
+times a second (plotext renders cost tens of milliseconds, so never per event).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
+from ..run.events import Event, RunStarted
+from .history import RunHistory
+from .screens.help import HelpScreen
+from .screens.presets import PresetScreen
+from .sources import EventSource, ReplaySource
+from .widgets.header import RunHeader, header_text
+from .widgets.panel import ModelPanel
+from .widgets.plots import Palette
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
+SEQ_LENGTHS = (10, 20, 50, 100, 200, 400, 1000)
+REDRAW_HZ = 5.0
+PUMP_GATHER_SECONDS = 0.05  # batch events this long into one message
+
+PANEL = Binding.Group("panel", compact=True)
+CELL = Binding.Group("cell", compact=True)
+LENGTH = Binding.Group("T", compact=True)
+RATE = Binding.Group("lr", compact=True)
+SCRUB = Binding.Group("scrub", compact=True)
+
+# Actions that change training: hidden (and refused) in a replay.
+TRAINING_ACTIONS = {"cell", "toggle_pause", "step", "task", "seq_len", "lr", "reseed", "preset"}
+REPLAY_ACTIONS = {"scrub", "scrub_to"}
+
+
+class RunEvents(Message):
+    """A batch of events from the source, in arrival order."""
+
+    def __init__(self, events: list[tuple[int, Event]]) -> None:
+        super().__init__()
+        self.events = events
+
+
+def next_in(ladder: Iterable[float], value: float, direction: int) -> float:
+    """The next rung above (direction 1) or below (-1) value, or value at the end."""
+    rungs = sorted(ladder)
+    if direction > 0:
+        return next((r for r in rungs if r > value), value)
+    return next((r for r in reversed(rungs) if r < value), value)
+
+
+def scaled_lr(lr: float, direction: int) -> float:
+    """Half a decade up or down, on the 1-3-10 ladder (1e-3, 3e-3, 1e-2, ...)."""
+    exponent = math.log10(lr) + 0.5 * direction
+    decade = math.floor(exponent + 1e-9)
+    mantissa = 3.0 if exponent - decade >= 0.4 else 1.0
+    return float(f"{mantissa * 10 ** decade:.3g}")
+
+
+class RnnTuiApp(App[int]):
+    """Two models training side by side (or a replay of their logs)."""
+
+    CSS_PATH = "rnn_tui.tcss"
+    TITLE = "rnn-tui"
+
+    BINDINGS = [
+        Binding("tab", "next_panel", "panel", tooltip="select the next panel", priority=True,
+                group=PANEL),
+        Binding("1", "select_panel(0)", "left", tooltip="select the left panel", group=PANEL),
+        Binding("2", "select_panel(1)", "right", tooltip="select the right panel",
+                group=PANEL),
+        Binding("c", "cell(1)", "next cell", tooltip="next cell kind for the selected panel "
+                "(rnn, relu, irnn, lstm, gru); it restarts on the same data seed", group=CELL),
+        Binding("C", "cell(-1)", "previous cell", key_display="C",
+                tooltip="previous cell kind for the selected panel", group=CELL),
+        Binding("space", "toggle_pause", "pause", tooltip="pause / resume both"),
+        Binding("n", "step", "step", tooltip="one training step for both while paused"),
+        Binding("t", "task", "task", tooltip="switch task (adding, copy); both restart"),
+        Binding("plus", "seq_len(1)", "longer", key_display="+",
+                tooltip="longer sequences (both restart)", group=LENGTH),
+        Binding("minus", "seq_len(-1)", "shorter", key_display="-",
+                tooltip="shorter sequences (both restart)", group=LENGTH),
+        Binding("right_square_bracket", "lr(1)", "raise", key_display="]",
+                tooltip="raise the selected panel's learning rate (restart)", group=RATE),
+        Binding("left_square_bracket", "lr(-1)", "lower", key_display="[",
+                tooltip="lower the selected panel's learning rate (restart)", group=RATE),
+        Binding("r", "reseed", "reseed", tooltip="restart both with a new seed"),
+        Binding("p", "preset", "preset", tooltip="pick a preset from tasks/"),
+        Binding("left", "scrub(-1)", "back", tooltip="replay: step back", group=SCRUB),
+        Binding("right", "scrub(1)", "forward", tooltip="replay: step forward", group=SCRUB),
+        Binding("home", "scrub_to(0)", "start", tooltip="replay: go to the start",
+                show=False),
+        Binding("end", "scrub_to(1)", "end", tooltip="replay: go to the end", show=False),
+        Binding("s", "screenshot", "shot", tooltip="save a screenshot (SVG) and say where"),
+        Binding("question_mark", "help", "help", key_display="?",
+                tooltip="help: the keys, and what each plot shows and why"),
+        Binding("q", "quit", "quit", tooltip="quit: workers stopped and joined, logs closed"),
+    ]
+
+    selected: reactive[int] = reactive(0)
+    paused: reactive[bool] = reactive(False)
+    replay_step: reactive[int] = reactive(0)
+
+    def __init__(self, source: EventSource, screenshot_dir: Path | None = None) -> None:
+        super().__init__()
+        self.source = source
+        self.histories = [RunHistory(config=c) for c in source.configs]
+        # After a restart, events of the old run may still be in flight: skip them.
+        self._awaiting_start = [False] * len(self.histories)
+        self.screenshot_dir = screenshot_dir or Path.cwd()
+        self.palette = Palette.from_theme({}, True)
+        self._closed = False
+
+    # --- layout ------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield RunHeader(id="header")
+        with Horizontal(id="panels"):
+            for slot, history in enumerate(self.histories):
+                yield ModelPanel(slot, history)
+        yield Static(id="too-small")
+        yield Footer()
+
+    @property
+    def panels(self) -> list[ModelPanel]:
+        return list(self.query(ModelPanel))
+
+    @property
+    def replay(self) -> ReplaySource | None:
+        return self.source if isinstance(self.source, ReplaySource) else None
+
+    def on_mount(self) -> None:
+        self.palette = Palette.from_theme(self.theme_variables, self.current_theme.dark)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.watch_selected(self.selected)
+        self._fit(self.size.width, self.size.height)
+        if self.replay is not None:
+            self.replay_step = self.replay.last_step
+        else:
+            self.source.start()
+            self.pump()
+        self.set_interval(1 / REDRAW_HZ, self.redraw)
+        self.call_after_refresh(self.redraw, True)
+
+    def _theme_changed(self, _theme: object) -> None:
+        self.palette = Palette.from_theme(self.theme_variables, self.current_theme.dark)
+        self.redraw(force=True)
+
+    def on_resize(self, event: Resize) -> None:
+        self._fit(event.size.width, event.size.height)
+        self.call_after_refresh(self.redraw, True)
+
+    def _fit(self, width: int, height: int) -> None:
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(too_small, "-too-small")
+        self.set_class(height < COMPACT_HEIGHT, "-compact")
+        if too_small:
+            self.query_one("#too-small", Static).update(
+                f"The terminal is {width}x{height}; rnn-tui needs at least "
+                f"{MIN_WIDTH}x{MIN_HEIGHT}. Make it bigger (q quits).")
+
+    # --- events in -----------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="pump")
+    def pump(self) -> None:
+        """The one place that waits on the source: batches its events into messages."""
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            events = self.source.poll(timeout=0.1)
+            if events and not worker.is_cancelled:
+                # Gather a little more so a fast model makes ~20 messages/s, not 1000.
+                events += self.source.poll(timeout=PUMP_GATHER_SECONDS)
+                self.post_message(RunEvents(events))
+
+    def on_run_events(self, message: RunEvents) -> None:
+        self.apply(message.events)
+
+    def apply(self, events: Iterable[tuple[int, Event]]) -> None:
+        """Fold events into the panels' histories (the widgets catch up on redraw)."""
+        for slot, event in events:
+            if slot >= len(self.histories):
+                continue
+            if self._awaiting_start[slot]:
+                if not isinstance(event, RunStarted):
+                    continue
+                self._awaiting_start[slot] = False
+            self.histories[slot].apply(event)
+
+    # --- drawing -----------------------------------------------------------------
+    def redraw(self, force: bool = False) -> None:
+        if self._closed:
+            return
+        for panel in self.panels:
+            panel.redraw(self.palette, force)
+        self.update_header()
+
+    @property
+    def run_state(self) -> str:
+        if self.replay is not None:
+            return "replay"
+        states = {h.state for h in self.histories}
+        if states <= {"finished", "stopped", "interrupted", "diverged", "failed"}:
+            return "finished"
+        if self.paused:
+            return "paused"
+        return "running" if "running" in states else "starting"
+
+    def update_header(self) -> None:
+        replay = self.replay
+        self.query_one(RunHeader).update(header_text(
+            self.histories, self.run_state, max(h.seconds for h in self.histories),
+            self.source.log_paths, self.replay_step if replay else None,
+            replay.last_step if replay else 0))
+
+    def watch_selected(self, selected: int) -> None:
+        for panel in self.panels:
+            panel.selected = panel.slot == selected
+
+    def watch_paused(self) -> None:
+        if self.is_mounted:
+            self.update_header()
+
+    def watch_replay_step(self, step: int) -> None:
+        replay = self.replay
+        if replay is None:
+            return
+        for slot, history in enumerate(self.histories):
+            self.histories[slot] = fresh = RunHistory(config=replay.configs[slot])
+            fresh.version = history.version + 1
+            fresh.profile_version = history.profile_version + 1
+        for panel in self.panels:
+            panel.history = self.histories[panel.slot]
+        self.apply(replay.until(step))
+        if self.is_mounted:
+            self.redraw()
+
+    # --- keys --------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in TRAINING_ACTIONS and self.replay is not None:
+            return False
+        if action in REPLAY_ACTIONS and self.replay is None:
+            return False
+        if action == "select_panel" and parameters and int(parameters[0]) >= len(self.panels):
+            return False
+        return True
+
+    def action_next_panel(self) -> None:
+        self.selected = (self.selected + 1) % len(self.histories)
+
+    def action_select_panel(self, slot: int) -> None:
+        if slot < len(self.histories):
+            self.selected = slot
+
+    def restart(self, slot: int, config: RunConfig) -> None:
+        """Restart one panel's run; its panel shows the new config at once."""
+        self.source.restart(slot, config)
+        self._awaiting_start[slot] = True
+        history = self.histories[slot]
+        fresh = RunHistory(config=config, restarting=True)
+        fresh.version, fresh.profile_version = history.version + 1, history.profile_version + 1
+        self.histories[slot] = fresh
+        panel = self.query_one(f"#panel-{slot}", ModelPanel)
+        panel.history = fresh
+        panel.redraw(self.palette)
+        self.update_header()
+
+    def restart_all(self, change: dict[str, object], what: str) -> None:
+        for slot, config in enumerate(self.source.configs):
+            self.restart(slot, config.with_(**change))
+        self.notify(what, timeout=3)
+
+    def action_cell(self, direction: int) -> None:
+        slot = self.selected
+        config = self.source.configs[slot]
+        index = CELL_KINDS.index(config.cell) if config.cell in CELL_KINDS else 0
+        cell = CELL_KINDS[(index + direction) % len(CELL_KINDS)]
+        self.restart(slot, config.with_(cell=cell))
+        self.notify(f"panel {slot + 1}: {config.cell} → {cell} (same data seed)", timeout=3)
+
+    def action_toggle_pause(self) -> None:
+        if self.paused:
+            self.source.resume()
+        else:
+            self.source.pause()
+        self.paused = not self.paused
+
+    def action_step(self) -> None:
+        if not self.paused:
+            self.notify("n steps while paused: press space first", severity="warning")
+            return
+        self.source.step_once()
+
+    def action_task(self) -> None:
+        task = self.source.configs[0].task
+        new = TASK_NAMES[(TASK_NAMES.index(task) + 1) % len(TASK_NAMES)]
+        self.restart_all({"task": new}, f"task: {task} → {new}; both restart")
+
+    def action_seq_len(self, direction: int) -> None:
+        old = self.source.configs[0].seq_len
+        new = int(next_in(SEQ_LENGTHS, old, direction))
+        if new == old:
+            self.notify(f"T = {old} is the {'longest' if direction > 0 else 'shortest'}",
+                        severity="warning")
+            return
+        self.restart_all({"seq_len": new}, f"T: {old} → {new}; both restart")
+
+    def action_lr(self, direction: int) -> None:
+        slot = self.selected
+        config = self.source.configs[slot]
+        lr = min(10.0, scaled_lr(config.lr, direction))
+        self.restart(slot, config.with_(lr=lr))
+        self.notify(f"panel {slot + 1}: lr {config.lr:g} → {lr:g}", timeout=3)
+
+    def action_reseed(self) -> None:
+        seed = self.source.configs[0].seed + 1
+        self.restart_all({"seed": seed}, f"new seed {seed}; both restart")
+
+    def action_preset(self) -> None:
+        from ..run.presets import list_presets
+
+        self.push_screen(PresetScreen(list_presets()), self.load_preset)
+
+    def load_preset(self, name: str | None) -> None:
+        if not name:
+            return
+        from ..run.presets import PresetError, load_preset
+
+        try:
+            configs = load_preset(name)
+        except PresetError as err:
+            self.notify(str(err), severity="error")
+            return
+        for slot in range(min(len(configs), len(self.histories))):
+            self.restart(slot, configs[slot])
+        note = "" if len(configs) == len(self.histories) else (
+            f" ({len(configs)} models in the preset, {len(self.histories)} panels here)")
+        self.notify(f"preset {name}{note}", timeout=3)
+
+    def action_scrub(self, direction: int) -> None:
+        replay = self.replay
+        if replay is not None:
+            jump = max(1, replay.last_step // 50)
+            self.replay_step = min(replay.last_step, max(0, self.replay_step + direction * jump))
+
+    def action_scrub_to(self, end: int) -> None:
+        if self.replay is not None:
+            self.replay_step = self.replay.last_step if end else 0
+
+    def action_screenshot(self) -> None:
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        path = self.save_screenshot(f"rnn-tui-{stamp}.svg", str(self.screenshot_dir))
+        self.notify(f"screenshot saved to {path}", timeout=5)
+
+    def help_keys(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            action = binding.action.split("(")[0]
+            if not self.check_action(action, ()):
+                continue
+            rows.append((binding.key_display or binding.key, binding.tooltip))
+        return rows
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_keys()))
+
+    async def action_quit(self) -> None:
+        self.shutdown()
+        self.exit(0)
+
+    def shutdown(self) -> None:
+        """Stop the pump, then stop and join every worker process. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        self.workers.cancel_group(self, "pump")
+        self.source.close()
+
+    def on_unmount(self) -> None:
+        self.shutdown()
+
+    # --- command palette -----------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            name, _, args = binding.action.partition("(")
+            if not self.check_action(name, ()):
+                continue
+            yield SystemCommand(binding.tooltip.split(":")[0].split(" (")[0].capitalize(),
+                                f"key {binding.key_display or binding.key}: {binding.tooltip}",
+                                self._runner(binding.action))
+
+    def _runner(self, action: str):  # noqa: ANN202 - a zero-argument callback
+        return lambda: self.run_action(action)

@@ -1,0 +1,132 @@
+"""What a panel knows about its run, built from events alone (no textual, no engine).
+
+A live run and a replayed log both arrive here as `Event`s; the widgets only read a
+`RunHistory`. Every buffer is bounded, so memory stays flat however long a run goes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..run.config import RunConfig
+from ..run.events import Event, Profile, RunStarted, Step
+from ..run.progress import ModelProgress
+
+LOSS_POINTS = 1024  # most loss points kept (then every other goes, the stride doubles)
+PROFILE_KEEP = 64  # profiles kept over the whole run, for views of training progress
+
+
+class Decimated:
+    """A stream of rows that keeps at most `capacity` of them however long it runs.
+
+    Row i is kept while i is a multiple of the stride; when the buffer fills, every
+    other row goes and the stride doubles. The kept rows stay evenly spread over the
+    whole run, and the first row (step 1) is always among them.
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(2, capacity)
+        self.stride = 1
+        self.rows: list[Any] = []
+        self._seen = 0
+
+    def append(self, row: Any) -> None:
+        if self._seen % self.stride == 0:
+            self.rows.append(row)
+            if len(self.rows) >= self.capacity:
+                self.rows = self.rows[::2]
+                self.stride *= 2
+        self._seen += 1
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass
+class RunHistory:
+    """One panel's run: the run layer's `ModelProgress` (the same smoothed loss,
+    milestones and state the headless summary reports) plus what the plots need:
+    a bounded loss history and the first and latest profiles."""
+
+    config: RunConfig | None = None
+    progress: ModelProgress = field(default_factory=ModelProgress)
+    metric_name: str = "metric"
+    restarting: bool = False  # a restart was asked for; its RunStarted has not come yet
+    losses: Decimated = field(default_factory=lambda: Decimated(LOSS_POINTS))
+    first_profile: Profile | None = None
+    last_profile: Profile | None = None
+    profiles: Decimated = field(default_factory=lambda: Decimated(PROFILE_KEEP))
+    # Bumped on every change a widget shows, so redraws happen only when something moved.
+    version: int = 0
+    profile_version: int = 0
+
+    # --- what the widgets read ---------------------------------------------------
+    @property
+    def started(self) -> bool:
+        return bool(self.progress.config)
+
+    @property
+    def state(self) -> str:
+        return "restarting" if self.restarting else self.progress.state
+
+    @property
+    def message(self) -> str:
+        return self.progress.message
+
+    @property
+    def baseline(self) -> float | None:
+        value = self.progress.baseline_loss
+        return value if math.isfinite(value) else None
+
+    @property
+    def step(self) -> int:
+        return self.progress.step
+
+    @property
+    def seconds(self) -> float:
+        return self.progress.seconds
+
+    @property
+    def smoothed_loss(self) -> float | None:
+        value = self.progress.smoothed_loss
+        return value if math.isfinite(value) else None
+
+    @property
+    def smoothed_metric(self) -> float | None:
+        value = self.progress.smoothed_metric
+        return value if math.isfinite(value) else None
+
+    @property
+    def steps_per_second(self) -> float:
+        value = self.progress.steps_per_sec
+        return value if self.state == "running" and math.isfinite(value) else 0.0
+
+    @property
+    def beat(self) -> tuple[int, float] | None:
+        p = self.progress
+        return (p.beat_step, p.beat_seconds or 0.0) if p.beat_step is not None else None
+
+    @property
+    def solved(self) -> tuple[int, float] | None:
+        p = self.progress
+        return (p.solved_step, p.solved_seconds or 0.0) if p.solved_step is not None else None
+
+    # --- events ------------------------------------------------------------------
+    def apply(self, event: Event) -> None:
+        if isinstance(event, RunStarted):
+            self.__dict__.update(RunHistory(
+                config=RunConfig.from_dict(event.config), version=self.version,
+                profile_version=self.profile_version + 1,
+                metric_name=event.metric_name or "metric").__dict__)
+        self.progress.update(event)
+        if isinstance(event, Step):
+            self.losses.append((event.step, event.loss, self.progress.smoothed_loss))
+        elif isinstance(event, Profile):
+            if self.first_profile is None:
+                self.first_profile = event
+            self.last_profile = event
+            self.profiles.append(event)
+            self.profile_version += 1
+        self.version += 1

@@ -1,0 +1,61 @@
+"""`?`: the keys, and what each plot shows and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+PLOTS = """\
+## What you are looking at
+
+Both panels train on **the same batches** of a task that needs memory. In *adding*,
+two numbers far apart must be summed at the end; in *copy*, ten symbols must be
+recalled after a long gap. A model that remembers nothing can only guess: that is the
+**memoryless baseline** drawn across the loss plot.
+
+**Loss** (log scale): faint is each step's loss, bold a smoothed one. A model that
+has found the memory drops through the baseline line; one that has not sits on it.
+
+**Gradient** ‖∂L/∂h_t‖ against *steps back from the loss* (log scale). Going back one
+step multiplies the gradient by σ'·W. For the tanh RNN σ' is often small, so the
+product shrinks like a power of the distance: a few steps back it is 1e-5, a few
+dozen back it reaches 1e-17 or underflows to exactly **0** (the bottom row, marked
+"= 0"). Nothing that far back can learn: the RNN forgets. The faint line is the
+first profile of the run, for comparison; the RNN *learns* to forget.
+
+For the LSTM, ‖∂L/∂c_t‖ follows the cell path, `c_t = f_t * c_{t-1} + i_t * c̃_t`,
+where going back one step multiplies only by the forget gate f. While the LSTM sits
+on the baseline this profile falls steeply too; when it solves the task, some cells
+hold f near 1 across the whole gap and the profile **turns level**: the gradient
+reaches the start of the sequence and the memory is kept.
+
+**State** ‖h_t‖ (and ‖c_t‖ for the LSTM) across the sequence, from the latest step.
+
+The status line gives cell, hidden size, learning rate, steps per second, the
+smoothed loss and task metric, and the step (and time) at which the model first
+beat the baseline (smoothed loss below 90% of it) and first counted as solved.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and the story of the plots; any of escape, ?, q closes it."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close help")]
+
+    def __init__(self, keys: Iterable[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = list(keys)
+
+    def compose(self) -> ComposeResult:
+        table = "\n".join(f"| `{key}` | {what} |" for key, what in self.keys)
+        text = f"# rnn-tui help\n\n| key | action |\n|---|---|\n{table}\n\n{PLOTS}"
+        with VerticalScroll(id="help-body"):
+            yield Markdown(text, id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

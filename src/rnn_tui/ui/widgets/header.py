@@ -1,0 +1,37 @@
+"""The top of the screen: task, cells, steps, elapsed time, state and log paths."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..history import RunHistory
+from .panel import format_seconds
+
+STATE_STYLES = {"running": "bold green", "paused": "bold yellow", "finished": "bold",
+                "replay": "bold cyan", "stopped": "bold"}
+
+
+def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
+                log_paths: Sequence[Path | None], replay_step: int | None = None,
+                replay_last: int = 0) -> Text:
+    config = next((h.config for h in histories if h.config), None)
+    task = f"{config.task} T={config.seq_len}" if config else "starting…"
+    cells = " vs ".join(h.config.cell if h.config else "?" for h in histories)
+    steps = " / ".join(str(h.step) for h in histories)
+    line1 = Text.assemble(
+        ("rnn-tui ", "bold"), (task, "bold"), " · ", cells, " · step ", steps,
+        " · ", format_seconds(elapsed), " · ", (state, STATE_STYLES.get(state, "bold")))
+    if replay_step is not None:
+        line1.append(f" · step {replay_step} of {replay_last} (←/→ scrub, home/end)")
+    logs = [str(p) for p in log_paths if p]
+    line2 = Text("logs: " + "  ".join(logs) if logs else "not logging (--no-log)", "dim")
+    line2.truncate(400)
+    return Text("\n").join([line1, line2])
+
+
+class RunHeader(Static):
+    """Two lines; the app calls `update(header_text(...))` when anything in them moves."""

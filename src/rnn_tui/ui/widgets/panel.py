@@ -1,0 +1,119 @@
+"""One model's panel: a status line, an error line, and a switcher of views.
+
+A view is a container of plots that all redraw from the panel's `RunHistory`. Today
+there is one ("plots": loss, gradient profile, state norms); more views (heatmaps,
+gates) are further children of the switcher, selected by `ModelPanel.view`.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import ContentSwitcher, Static
+
+from ..history import RunHistory
+from .plots import GradientPlot, LossPlot, Palette, RunPlot, StatePlot
+
+
+def format_seconds(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def status_text(history: RunHistory, width: int = 80) -> Text:
+    """Cell, size, lr, speed, metric, and when it beat the baseline / was solved;
+    two lines, shorter ones in a narrow panel."""
+    config = history.config
+    if config is None:
+        return Text("waiting for the run to start…", "dim")
+    narrow = width < 64
+    loss = f"{history.smoothed_loss:.3g}" if history.smoothed_loss is not None else "–"
+    metric = f"{history.smoothed_metric:.2f}" if history.smoothed_metric is not None else "–"
+    size = "" if narrow else f" H={config.hidden_size}"
+    line1 = Text.assemble(
+        (config.cell.upper(), "bold"), f"{size} lr={config.lr:g} · ",
+        f"step {history.step} · {history.steps_per_second:.0f}/s · ",
+        ("loss ", "dim"), loss, (" m " if narrow else "  metric ", "dim"), metric)
+    parts: list[tuple[str, str] | str] = []
+    for name, milestone in (("beat baseline", history.beat), ("solved", history.solved)):
+        label = name.split()[0] if narrow else name
+        if milestone is None:
+            parts += [(f"{label} –", "dim"), "  "]
+        else:
+            step, seconds = milestone
+            when = "" if narrow else f" ({format_seconds(seconds)})"
+            parts += [(f"{label} @{step}{when}", "bold"), "  "]
+    parts.append((f"[{history.state}]", "italic"))
+    return Text("\n").join([line1, Text.assemble(*parts)])
+
+
+class PanelStatus(Static):
+    """Two lines of numbers about the run."""
+
+
+class PanelMessage(Static):
+    """A diverged or failed run's message, in the error colour; hidden otherwise."""
+
+
+class PlotsView(Vertical):
+    """The default view: loss over training, gradient and state over the sequence."""
+
+    def compose(self) -> ComposeResult:
+        for name, plot in (("loss", LossPlot()), ("gradient", GradientPlot()),
+                           ("state", StatePlot())):
+            with Vertical(classes=f"figure {name}"):
+                yield Static(classes="caption")
+                yield plot
+
+
+class ModelPanel(Vertical):
+    """One model's run. `selected` marks the panel the keys act on."""
+
+    selected: reactive[bool] = reactive(False, toggle_class="-selected")
+    view: reactive[str] = reactive("plots")
+
+    def __init__(self, slot: int, history: RunHistory) -> None:
+        super().__init__(id=f"panel-{slot}", classes="panel")
+        self.slot = slot
+        self.history = history
+        self._shown = (-1, -1)
+
+    def compose(self) -> ComposeResult:
+        yield PanelStatus(classes="status")
+        yield PanelMessage(classes="message")
+        with ContentSwitcher(initial=self.view, classes="views"):
+            yield PlotsView(id="plots")
+
+    def watch_view(self, view: str) -> None:
+        if self.is_mounted:
+            self.query_one(ContentSwitcher).current = view
+
+    def plots(self) -> list[RunPlot]:
+        return list(self.query_one(f"#{self.view}").query(RunPlot))
+
+    def redraw(self, palette: Palette, force: bool = False) -> bool:
+        """Bring the panel up to date with its history; False when nothing changed.
+        Costly plotext redraws happen only for plots whose data moved."""
+        history = self.history
+        versions = (history.version, history.profile_version)
+        if versions == self._shown and not force:
+            return False
+        loss_moved = force or versions[0] != self._shown[0]
+        profile_moved = force or versions[1] != self._shown[1]
+        self._shown = versions
+        self.border_title = (f"{self.slot + 1} · {history.config.cell}"
+                             if history.config else f"{self.slot + 1}")
+        status = self.query_one(PanelStatus)
+        status.update(status_text(history, status.size.width or self.size.width))
+        message = self.query_one(PanelMessage)
+        message.display = history.state in ("diverged", "failed")
+        message.update(history.message)
+        for plot in self.plots():
+            if plot.display and (loss_moved if isinstance(plot, LossPlot) else profile_moved):
+                plot.show(history, palette)
+                caption = plot.parent.query_one(".caption", Static)  # type: ignore[union-attr]
+                caption.update(plot.caption(history, palette))
+        return True

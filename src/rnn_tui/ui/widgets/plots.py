@@ -1,0 +1,271 @@
+"""The three plots of a panel, each a PlotextPlot redrawn from a `RunHistory`.
+
+Log axes are drawn by hand: the values go in as log10 on a linear axis whose ticks
+read 1e-17 ... 1e0. That lets one axis span thirty decades, and lets exact zeros
+(the tanh RNN's gradient underflows) sit on their own labelled row, "0", below the
+smallest positive value instead of vanishing or raising.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.color import Color
+from textual_plotext import PlotextPlot
+
+from ..history import RunHistory
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Series colours taken from the app theme, so both light and dark themes read."""
+
+    loss: RGB
+    faint: RGB
+    baseline: RGB
+    hidden: RGB
+    cell: RGB
+    hidden_faint: RGB
+    cell_faint: RGB
+    zero: RGB
+
+    @classmethod
+    def from_theme(cls, variables: dict[str, str], dark: bool) -> Palette:
+        def colour(name: str, fallback: str) -> Color:
+            return Color.parse(variables.get(name) or fallback)
+
+        surface = colour("surface", "#1e1e1e" if dark else "#f0f0f0")
+        primary = colour("primary", "#0178d4")
+        secondary = colour("secondary", "#004578")
+        accent = colour("accent", "#ffa62b")
+        warning = colour("warning", "#ffa62b")
+        error = colour("error", "#ba3c5b")
+        foreground = colour("foreground", "#e0e0e0" if dark else "#202020")
+
+        def faint(c: Color) -> RGB:
+            return c.blend(surface, 0.6).rgb
+
+        return cls(loss=primary.rgb, faint=faint(primary), baseline=warning.rgb,
+                   hidden=accent.rgb, cell=secondary.lighten(0.15 if dark else -0.1).rgb,
+                   hidden_faint=faint(accent), cell_faint=faint(secondary),
+                   zero=error.rgb if error != surface else foreground.rgb)
+
+
+@dataclass(frozen=True)
+class LogAxis:
+    """A decade range for log10 values, with a row for exact zeros below it if needed."""
+
+    low: int  # exponent of the lowest decade shown
+    high: int  # exponent of the highest decade shown
+    zero_row: float | None  # where zeros are drawn (None: no zeros in the data)
+
+    @classmethod
+    def fit(cls, series: Sequence[Sequence[float]]) -> LogAxis:
+        positive = [v for s in series for v in s if v > 0 and math.isfinite(v)]
+        has_zero = any(v <= 0 for s in series for v in s)
+        if not positive:
+            low, high = -1, 0
+        else:
+            low = math.floor(math.log10(min(positive)))
+            high = math.ceil(math.log10(max(positive)))
+            if high <= low:
+                high = low + 1
+        return cls(low, high, low - 1.0 if has_zero else None)
+
+    @property
+    def bottom(self) -> float:
+        return self.zero_row if self.zero_row is not None else float(self.low)
+
+    def values(self, ys: Sequence[float]) -> list[float]:
+        """log10 of each value; zeros (and negatives) go to the zero row."""
+        floor = self.bottom
+        return [math.log10(y) if y > 0 and math.isfinite(y) else floor for y in ys]
+
+    def ticks(self, rows: int) -> tuple[list[float], list[str]]:
+        """Decade ticks, thinned to fit `rows` (about one label every 2 rows)."""
+        span = self.high - self.low
+        every = max(1, math.ceil(span / max(1, rows // 2)))
+        ticks = [float(k) for k in range(self.high, self.low - 1, -every)]
+        labels = [decade_label(int(k)) for k in ticks]
+        if self.zero_row is not None:
+            ticks.append(self.zero_row)
+            labels.append("0")
+        return ticks, labels
+
+
+def decade_label(exponent: int) -> str:
+    return {0: "1", 1: "10", -1: "0.1"}.get(exponent, f"1e{exponent}")
+
+
+def nice_ticks(low: float, high: float, count: int) -> list[int]:
+    """About `count` round integer ticks from low to high (1, 2 or 5 times a power of 10)."""
+    span = max(1.0, high - low)
+    raw = span / max(1, count)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next((m * power for m in (1, 2, 5, 10) if m * power >= raw), 10 * power)
+    step = max(1, int(step))
+    first = math.ceil(low / step) * step
+    return list(range(int(first), int(high) + 1, step))
+
+
+class RunPlot(PlotextPlot):
+    """A plot of one panel's run, rebuilt from its history when `show` is called.
+
+    Ticks depend on the widget's size, so they are set at render time: a resize
+    re-renders with ticks that fit, without redrawing the data."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.log_axis: LogAxis | None = None
+        self.x_range: tuple[float, float] | None = None
+
+    def show(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        self.log_axis, self.x_range = None, None
+        self.draw(history, palette)
+        self.refresh()
+
+    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
+        width, height = self.size
+        if self.log_axis is not None:
+            self.plt.yticks(*self.log_axis.ticks(max(3, height - 3)))
+        if self.x_range is not None:
+            ticks = nice_ticks(*self.x_range, max(2, width // 14))
+            self.plt.xticks(ticks, [str(t) for t in ticks])
+        return super().render()
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:  # pragma: no cover
+        """One line above the plot: what it shows, each series in its own colour."""
+        raise NotImplementedError
+
+
+def swatch(colour: RGB, label: str, mark: str = "━━") -> Text:
+    r, g, b = colour
+    return Text.assemble((mark, f"bold rgb({r},{g},{b})"), " ", label, "  ")
+
+
+class LossPlot(RunPlot):
+    """Loss against step (log y): raw loss faint, smoothed bold, the memoryless
+    baseline as a labelled line."""
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:
+        return Text.assemble(("loss ", "bold"), swatch(palette.loss, "smoothed"),
+                             swatch(palette.faint, "raw", "┄┄"),
+                             swatch(palette.baseline, "memoryless baseline"))
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        plt.xlabel("training step")
+        rows = history.losses.rows
+        baseline = history.baseline
+        if not rows:
+            plt.xlim(0, 1)
+            return
+        steps = [r[0] for r in rows]
+        raw = [r[1] for r in rows]
+        smooth = [r[2] for r in rows]
+        axis = LogAxis.fit([raw, smooth, [baseline] if baseline else []])
+        plt.plot(steps, axis.values(raw), color=palette.faint, marker="braille")
+        plt.plot(steps, axis.values(smooth), color=palette.loss, marker="hd")
+        if baseline:
+            y = math.log10(baseline)
+            plt.hline(y, color=palette.baseline)
+            plt.text(f"baseline {baseline:.3g}", x=steps[0], y=y, color=palette.baseline,
+                     alignment="left")
+        plt.ylim(axis.bottom, axis.high)
+        self.log_axis, self.x_range = axis, (steps[0], max(steps[-1], steps[0] + 1))
+        plt.xlim(*self.x_range)
+
+
+def underflow_steps(values: Sequence[float]) -> list[int]:
+    """Steps back from the loss at which the value is exactly zero (underflowed)."""
+    n = len(values)
+    return [k for k in range(n) if not values[n - 1 - k] > 0]
+
+
+def steps_back(values: Sequence[float]) -> tuple[list[int], list[float]]:
+    """A per-timestep series as (k, value) with k = steps back from the loss (T-1-t)."""
+    n = len(values)
+    return list(range(n)), [values[n - 1 - k] for k in range(n)]
+
+
+class GradientPlot(RunPlot):
+    """‖∂L/∂h_t‖ (and for the LSTM ‖∂L/∂c_t‖) against steps back from the loss, log y:
+    the latest profile bold, the first one faint; exact zeros on their own row."""
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:
+        latest, first = history.last_profile, history.first_profile
+        parts = [("gradient ", "bold"), swatch(palette.hidden, "‖∂L/∂h_t‖")]
+        if latest is not None and "dc_norms" in latest.series:
+            parts.append(swatch(palette.cell, "‖∂L/∂c_t‖"))
+        if latest is not None and first is not None:
+            parts.append(Text(f"step {latest.step}, faint: step {first.step}  ", "dim"))
+        zeros = underflow_steps(latest.dh_norms) if latest is not None else []
+        if zeros:
+            r, g, b = palette.zero
+            parts.append(Text(f"x = 0 (underflow) from {zeros[0]} back",
+                              f"bold rgb({r},{g},{b})"))
+        return Text.assemble(*parts)
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        latest, first = history.last_profile, history.first_profile
+        cell = "dc_norms" in (latest.series if latest else {})
+        plt.xlabel("steps back from the loss")
+        if latest is None or first is None:
+            plt.xlim(0, 1)
+            return
+        lines: list[tuple[list[float], RGB, str]] = [
+            (first.dh_norms, palette.hidden_faint, "braille"),
+            (latest.dh_norms, palette.hidden, "hd")]
+        if cell:
+            lines = ([(first.series["dc_norms"], palette.cell_faint, "braille")]
+                     + lines[:1] + [(latest.series["dc_norms"], palette.cell, "hd")]
+                     + lines[1:])
+        axis = LogAxis.fit([values for values, _, _ in lines])
+        for values, colour, marker in lines:
+            ks, ys = steps_back(values)
+            plt.plot(ks, axis.values(ys), color=colour, marker=marker)
+        zeros = underflow_steps(latest.dh_norms)
+        if zeros and axis.zero_row is not None:
+            # Exactly zero: marked on the "0" row in the error colour.
+            plt.scatter(zeros, [axis.zero_row] * len(zeros), color=palette.zero, marker="x")
+        plt.ylim(axis.bottom, axis.high)
+        self.log_axis, self.x_range = axis, (0, max(1, len(latest.dh_norms) - 1))
+        plt.xlim(*self.x_range)
+
+
+class StatePlot(RunPlot):
+    """‖h_t‖ (and for the LSTM ‖c_t‖) against timestep t, from the latest profile."""
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:
+        latest = history.last_profile
+        parts = [("state ", "bold"), swatch(palette.hidden, "‖h_t‖")]
+        if latest is not None and "c_norms" in latest.series:
+            parts.append(swatch(palette.cell, "‖c_t‖"))
+        return Text.assemble(*parts)
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        latest = history.last_profile
+        cell = latest is not None and "c_norms" in latest.series
+        plt.xlabel("timestep t")
+        if latest is None:
+            plt.xlim(0, 1)
+            return
+        ts = list(range(len(latest.h_norms)))
+        plt.plot(ts, list(latest.h_norms), color=palette.hidden, marker="hd")
+        if cell:
+            plt.plot(ts, list(latest.series["c_norms"]), color=palette.cell, marker="hd")
+        self.x_range = (0, max(1, len(ts) - 1))
+        plt.xlim(*self.x_range)

@@ -1,0 +1,73 @@
+"""Shared pieces of the dashboard tests: a scripted event source and the fixture logs.
+(A uniquely named module: the test folders are not packages.)"""
+
+from __future__ import annotations
+
+import queue
+from pathlib import Path
+
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.events import Event, RunStarted
+from rnn_tui.ui.sources import ReplaySource
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class ScriptedSource:
+    """A live source with no processes: it records the commands it is given and hands
+    the app whatever events the test pushes (a restart answers with RunStarted, as a
+    worker does)."""
+
+    live = True
+
+    def __init__(self, configs: list[RunConfig]) -> None:
+        self.configs = list(configs)
+        self.log_paths: list[Path | None] = [None] * len(configs)
+        self.calls: list[tuple] = []
+        self.events: queue.Queue[tuple[int, Event]] = queue.Queue()
+        self.closed = False
+
+    def push(self, slot: int, event: Event) -> None:
+        self.events.put((slot, event))
+
+    def start(self) -> None:
+        self.calls.append(("start",))
+
+    def poll(self, timeout: float = 0.0) -> list[tuple[int, Event]]:
+        out = []
+        try:
+            out.append(self.events.get(timeout=timeout) if timeout > 0
+                       else self.events.get_nowait())
+            while True:
+                out.append(self.events.get_nowait())
+        except queue.Empty:
+            pass
+        return out
+
+    def pause(self) -> None:
+        self.calls.append(("pause",))
+
+    def resume(self) -> None:
+        self.calls.append(("resume",))
+
+    def step_once(self) -> None:
+        self.calls.append(("step",))
+
+    def restart(self, slot: int, config: RunConfig) -> None:
+        self.calls.append(("restart", slot, config))
+        self.configs[slot] = config
+        self.push(slot, RunStarted(config=config.to_dict(), seed=config.seed,
+                                   baseline_loss=1 / 6))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def restarts(self) -> list[tuple[int, RunConfig]]:
+        return [(c[1], c[2]) for c in self.calls if c[0] == "restart"]
+
+
+def replay_of(*names: str) -> ReplaySource:
+    """A replay of fixture logs, showing bare file names (snapshots stay path-free)."""
+    source = ReplaySource.from_logs([FIXTURES / f"{n}.jsonl" for n in names])
+    source.log_paths = [Path(f"{n}.jsonl") for n in names]
+    return source
