@@ -141,14 +141,15 @@ class Session:
 
     # --- internals -----------------------------------------------------------------
     def _drain(self, timeout: float) -> list[tuple[int, Event]]:
-        out: list[tuple[int, Event]] = []
+        batches: list[tuple[int, list[Event]]] = []
         try:
-            out.append(self._events.get(timeout=timeout) if timeout > 0
-                       else self._events.get_nowait())
+            batches.append(self._events.get(timeout=timeout) if timeout > 0
+                           else self._events.get_nowait())
             while True:
-                out.append(self._events.get_nowait())
+                batches.append(self._events.get_nowait())
         except (queue.Empty, OSError, ValueError):
             pass
+        out = [(slot, event) for slot, batch in batches for event in batch]
         for slot, event in out:
             self._track(slot, event)
         return out

@@ -1,0 +1,87 @@
+"""What the worker processes cost: training through a worker vs the bare Trainer loop,
+and two models at once vs one alone (2 cores), with BLAS pinned to 1 thread vs not.
+
+    python benchmarks/bench_runs.py [--seconds 8] [--cells rnn lstm]
+
+Rates come from the workers' own Step events (steps per second of wall time after a
+warm-up), so the parent's reading does not enter the measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from rnn_tui.engine import tune_for_training
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.events import Step
+from rnn_tui.run.session import Session
+from rnn_tui.run.training import build_trainer
+
+WARMUP = 10
+
+
+def bare_rate(config: RunConfig, seconds: float) -> float:
+    """The Trainer loop in this process, one BLAS thread, FTZ set: the ceiling."""
+    tune_for_training()
+    trainer = build_trainer(config)
+    with threadpool_limits(1):
+        for _ in range(WARMUP):
+            trainer.step()
+        start, steps = time.perf_counter(), 0
+        while time.perf_counter() - start < seconds:
+            trainer.step()
+            steps += 1
+        return steps / (time.perf_counter() - start)
+
+
+def session_rates(configs: list[RunConfig], seconds: float, blas_threads: int = 1) -> list[float]:
+    """Steps/s of each model trained at the same time, each in its worker process."""
+    times: list[list[float]] = [[] for _ in configs]
+    with Session(configs, log_dir=None, blas_threads=blas_threads) as session:
+        deadline = None
+        while deadline is None or time.monotonic() < deadline:
+            for slot, event in session.poll(timeout=0.05):
+                if isinstance(event, Step) and event.step > WARMUP:
+                    times[slot].append(event.seconds)
+            if deadline is None and all(times):
+                deadline = time.monotonic() + seconds
+    return [(len(t) - 1) / (t[-1] - t[0]) for t in times]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cells", nargs="+", default=["rnn", "lstm"])
+    args = parser.parse_args()
+    base = RunConfig(task="adding", seq_len=100, hidden_size=128, batch_size=64)
+    print(f"adding T=100, H=128, B=64, float32; {args.seconds:.0f} s per measurement\n")
+    solo = {}
+    for cell in args.cells:
+        config = base.with_(cell=cell)
+        bares, workers = [], []
+        for _ in range(args.repeats):  # interleaved, so drifts in clock speed hit both
+            bares.append(bare_rate(config, args.seconds))
+            workers.append(session_rates([config], args.seconds)[0])
+        bare, worker = float(np.median(bares)), float(np.median(workers))
+        solo[cell] = worker
+        print(f"{cell:5s} bare Trainer loop {bare:7.1f} steps/s | through a worker "
+              f"{worker:7.1f} steps/s | ratio {worker / bare:.3f} (target >= 0.95; medians "
+              f"of {args.repeats}: bare {' '.join(f'{b:.1f}' for b in bares)}, worker "
+              f"{' '.join(f'{w:.1f}' for w in workers)})", flush=True)
+    pair = [base.with_(cell=c) for c in args.cells[:2]]
+    for threads in (1, 2):
+        rates = session_rates(pair, args.seconds, blas_threads=threads)
+        shares = ", ".join(f"{c.cell} {r:6.1f} steps/s = {r / solo[c.cell]:.2f} of solo"
+                           for c, r in zip(pair, rates, strict=True))
+        target = " (target >= 0.85 each)" if threads == 1 else ""
+        print(f"two at once, BLAS threads per worker = {threads}: {shares}{target}")
+    print(f"\nnumpy {np.__version__}; solo rates above are with 1 BLAS thread per worker")
+
+
+if __name__ == "__main__":
+    main()
