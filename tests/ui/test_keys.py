@@ -154,7 +154,7 @@ async def test_question_mark_lists_every_key_and_explains_the_plots(
         for key in ("tab", "1", "2", "c", "C", "space", "n", "t", "+", "-", "]", "[", "r",
                     "p", "s", "?", "q"):
             assert key in keys
-        text = app.screen.query_one("#help-text").source  # type: ignore[attr-defined]
+        text = app.screen.query_one("#help-text").source
         assert "steps back from the loss" in text and "forget gate" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

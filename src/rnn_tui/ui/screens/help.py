@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 PLOTS = """\
 ## What you are looking at
@@ -52,10 +53,17 @@ class HelpScreen(ModalScreen[None]):
         self.keys = list(keys)
 
     def compose(self) -> ComposeResult:
-        table = "\n".join(f"| `{key}` | {what} |" for key, what in self.keys)
-        text = f"# rnn-tui help\n\n| key | action |\n|---|---|\n{table}\n\n{PLOTS}"
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        accent = self.app.theme_variables.get("accent", "yellow")
+        table.add_column(style=f"bold {accent}", no_wrap=True)
+        table.add_column()
+        for key, what in self.keys:
+            table.add_row(key, what)
         with VerticalScroll(id="help-body"):
-            yield Markdown(text, id="help-text")
+            yield Static("[b]rnn-tui[/b]: keys (also in the command palette, ctrl+p)",
+                         id="help-title")
+            yield Static(table, id="help-keys")
+            yield Markdown(PLOTS, id="help-text")
 
     def action_close(self) -> None:
         self.dismiss(None)

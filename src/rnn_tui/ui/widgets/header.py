@@ -25,11 +25,11 @@ def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
     line1 = Text.assemble(
         ("rnn-tui ", "bold"), (task, "bold"), " · ", cells, " · step ", steps,
         " · ", format_seconds(elapsed), " · ", (state, STATE_STYLES.get(state, "bold")))
-    if replay_step is not None:
-        line1.append(f" · step {replay_step} of {replay_last} (←/→ scrub, home/end)")
     logs = [str(p) for p in log_paths if p]
     line2 = Text("logs: " + "  ".join(logs) if logs else "not logging (--no-log)", "dim")
-    line2.truncate(400)
+    if replay_step is not None:
+        line2 = Text.assemble((f"step {replay_step} of {replay_last} ", "bold"),
+                              ("(←/→ scrub, home/end) · ", "dim"), line2)
     return Text("\n").join([line1, line2])
 
 

@@ -24,8 +24,8 @@ def format_seconds(seconds: float) -> str:
 
 
 def status_text(history: RunHistory, width: int = 80) -> Text:
-    """Cell, size, lr, speed, metric, and when it beat the baseline / was solved;
-    two lines, shorter ones in a narrow panel."""
+    """Cell, size, lr, speed, loss, metric, and when it beat the baseline and was
+    solved: two lines that never wrap (shorter labels in a narrow panel)."""
     config = history.config
     if config is None:
         return Text("waiting for the run to start…", "dim")
@@ -34,20 +34,22 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
     metric = f"{history.smoothed_metric:.2f}" if history.smoothed_metric is not None else "–"
     size = "" if narrow else f" H={config.hidden_size}"
     line1 = Text.assemble(
-        (config.cell.upper(), "bold"), f"{size} lr={config.lr:g} · ",
-        f"step {history.step} · {history.steps_per_second:.0f}/s · ",
-        ("loss ", "dim"), loss, (" m " if narrow else "  metric ", "dim"), metric)
-    parts: list[tuple[str, str] | str] = []
+        (config.cell.upper(), "bold"), f"{size} lr={config.lr:g} · step {history.step} · ",
+        f"{history.steps_per_second:.0f}/s ", (f"[{history.state}]", "italic"))
+    parts: list[tuple[str, str] | str] = [("loss ", "dim"), loss,
+                                          (" m " if narrow else "  metric ", "dim"), metric]
     for name, milestone in (("beat baseline", history.beat), ("solved", history.solved)):
         label = name.split()[0] if narrow else name
         if milestone is None:
-            parts += [(f"{label} –", "dim"), "  "]
+            parts += ["  ", (f"{label} –", "dim")]
         else:
             step, seconds = milestone
             when = "" if narrow else f" ({format_seconds(seconds)})"
-            parts += [(f"{label} @{step}{when}", "bold"), "  "]
-    parts.append((f"[{history.state}]", "italic"))
-    return Text("\n").join([line1, Text.assemble(*parts)])
+            parts += ["  ", (f"{label} @{step}{when}", "bold")]
+    lines = [line1, Text.assemble(*parts)]
+    for line in lines:
+        line.truncate(max(8, width), overflow="ellipsis")
+    return Text("\n").join(lines)
 
 
 class PanelStatus(Static):

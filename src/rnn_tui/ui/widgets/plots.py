@@ -33,6 +33,7 @@ class Palette:
     hidden_faint: RGB
     cell_faint: RGB
     zero: RGB
+    canvas: RGB
 
     @classmethod
     def from_theme(cls, variables: dict[str, str], dark: bool) -> Palette:
@@ -53,7 +54,7 @@ class Palette:
         return cls(loss=primary.rgb, faint=faint(primary), baseline=warning.rgb,
                    hidden=accent.rgb, cell=secondary.lighten(0.15 if dark else -0.1).rgb,
                    hidden_faint=faint(accent), cell_faint=faint(secondary),
-                   zero=error.rgb if error != surface else foreground.rgb)
+                   zero=error.rgb if error != surface else foreground.rgb, canvas=surface.rgb)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class LossPlot(RunPlot):
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         return Text.assemble(("loss ", "bold"), swatch(palette.loss, "smoothed"),
                              swatch(palette.faint, "raw", "┄┄"),
-                             swatch(palette.baseline, "memoryless baseline"))
+                             swatch(palette.baseline, "baseline (memoryless)"))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         plt = self.plt
@@ -175,13 +176,13 @@ class LossPlot(RunPlot):
         raw = [r[1] for r in rows]
         smooth = [r[2] for r in rows]
         axis = LogAxis.fit([raw, smooth, [baseline] if baseline else []])
-        plt.plot(steps, axis.values(raw), color=palette.faint, marker="braille")
+        plt.plot(steps, axis.values(raw), color=palette.faint, marker="hd")
         plt.plot(steps, axis.values(smooth), color=palette.loss, marker="hd")
         if baseline:
             y = math.log10(baseline)
             plt.hline(y, color=palette.baseline)
             plt.text(f"baseline {baseline:.3g}", x=steps[0], y=y, color=palette.baseline,
-                     alignment="left")
+                     background=palette.canvas, alignment="left")
         plt.ylim(axis.bottom, axis.high)
         self.log_axis, self.x_range = axis, (steps[0], max(steps[-1], steps[0] + 1))
         plt.xlim(*self.x_range)

@@ -1,0 +1,46 @@
+"""Snapshots of the main screen, the help screen and a diverged panel, made
+deterministic by replaying fixture run logs (tests/ui/fixtures, recorded with the
+project's own trainer by scripts/make_ui_fixtures.py). Update with --snapshot-update."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from ui_support import ScriptedSource, replay_of
+
+from rnn_tui.run.config import RunConfig
+from rnn_tui.ui.app import RnnTuiApp
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.pause()
+    pilot.app.redraw(force=True)  # type: ignore[attr-defined]
+    await pilot.pause()
+
+
+def test_main_screen(snap_compare) -> None:
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=settle)
+
+
+def test_main_screen_at_80x24(snap_compare) -> None:
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_help_screen(snap_compare) -> None:
+    """Over a live-mode app (scripted source, so every training key is listed)."""
+    app = RnnTuiApp(ScriptedSource([RunConfig(cell="rnn", seq_len=40),
+                                    RunConfig(cell="lstm", seq_len=40)]))
+
+    async def open_help(pilot: Pilot) -> None:
+        app.apply(replay_of("adding-rnn", "adding-lstm").until(600))
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 40), run_before=open_help)
+
+
+def test_diverged_panel(snap_compare) -> None:
+    app = RnnTuiApp(replay_of("relu-diverged", "adding-lstm"))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=settle)
