@@ -59,31 +59,24 @@ def test_parameter_gradients(kind: str, task_name: str) -> None:
         assert rel_error(grads[name], numeric) <= TOL, name
 
 
+STATE_GRADIENTS = [(kind, "h") for kind in CELL_KINDS] + [("lstm", "c")]
+
+
 @pytest.mark.parametrize("task_name", ["adding", "copy"])
-@pytest.mark.parametrize("kind", CELL_KINDS)
-def test_dh_norms_are_total_gradient_wrt_h(kind: str, task_name: str) -> None:
+@pytest.mark.parametrize("kind, state", STATE_GRADIENTS)
+def test_profile_norms_are_the_total_gradient_wrt_the_state(kind, state, task_name) -> None:
+    """trace.dh (dc) against the gradient of the loss w.r.t. a shift added to h_t (c_t)."""
     task, model, batch = setup(kind, task_name, seed=1)
     ys, cache = model.forward(batch.x)
     _, dys = task.loss(ys, batch)
     _, trace = model.backward(dys, cache)
     T, B = batch.x.shape[:2]
-    h_shift = np.zeros((T, B, model.hidden_size))
-    numeric = numeric_grad(lambda: loss_of(task, model, batch, h_shift=h_shift), h_shift)
-    assert rel_error(trace.dh, numeric) <= TOL
-    assert rel_error(trace.dh_norms, batch_mean_norm(numeric)) <= TOL
-
-
-@pytest.mark.parametrize("task_name", ["adding", "copy"])
-def test_lstm_dc_norms_are_total_gradient_wrt_c(task_name: str) -> None:
-    task, model, batch = setup("lstm", task_name, seed=2)
-    ys, cache = model.forward(batch.x)
-    _, dys = task.loss(ys, batch)
-    _, trace = model.backward(dys, cache)
-    T, B = batch.x.shape[:2]
-    c_shift = np.zeros((T, B, model.hidden_size))
-    numeric = numeric_grad(lambda: loss_of(task, model, batch, c_shift=c_shift), c_shift)
-    assert rel_error(trace.dc, numeric) <= TOL
-    assert rel_error(trace.dc_norms, batch_mean_norm(numeric)) <= TOL
+    shift = np.zeros((T, B, model.hidden_size))
+    numeric = numeric_grad(lambda: loss_of(task, model, batch, **{f"{state}_shift": shift}),
+                           shift)
+    assert rel_error(getattr(trace, f"d{state}"), numeric) <= TOL
+    norms = getattr(trace, f"d{state}_norms")
+    assert rel_error(norms, batch_mean_norm(numeric)) <= TOL
 
 
 @pytest.mark.parametrize("task_name", ["adding", "copy"])

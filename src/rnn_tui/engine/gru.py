@@ -83,9 +83,6 @@ class GRU(RecurrentModel):
             np.multiply(da_n, r[t], out=dw[:, 2 * H:])                       # r * (W_n h + b_hn)
             dh_next = np.matmul(dw, W)
             dh_next += dh[t] * z[t]                                          # the z * h_{t-1} path
-        dx2, dw2, I = dx_gates.reshape(-1, 3 * H), dw_gates.reshape(-1, 3 * H), self.input_size
-        grads["W"] = dw2.T @ hs[:-1].reshape(-1, H)
-        grads["U"] = dx2.T @ x.reshape(-1, I)
-        grads["b"] = dx2.sum(axis=0)
-        grads["b_hn"] = dw2[:, 2 * H:].sum(axis=0)
+        grads |= self.weight_grads(dw_gates, dx_gates, hs, x)
+        grads["b_hn"] = dw_gates[..., 2 * H:].sum(axis=(0, 1))
         return grads, Trace(dh=dh, h=hs[1:], z=z)

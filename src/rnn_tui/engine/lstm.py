@@ -90,8 +90,5 @@ class LSTM(RecurrentModel):
             d *= dgate                                          # through σ' / tanh'
             dc_next = dc[t] * f[t]
             dh_next = np.matmul(d, W)
-        dz2, I = dz.reshape(-1, 4 * H), self.input_size
-        grads["W"] = dz2.T @ hs[:-1].reshape(-1, H)
-        grads["U"] = dz2.T @ x.reshape(-1, I)
-        grads["b"] = dz2.sum(axis=0)
+        grads |= self.weight_grads(dz, dz, hs, x)
         return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f)

@@ -75,6 +75,16 @@ class RecurrentModel:
         grads = {"V": dys.reshape(-1, O).T @ hs.reshape(-1, H), "c": dys.sum(axis=(0, 1))}
         return grads, flat_matmul(dys, self.params["V"])
 
+    # dL/dW = Σ_t da_t ⊗ h_{t-1},  dL/dU = Σ_t da_t ⊗ x_t,  dL/db = Σ_t da_t: one GEMM each
+    # over all timesteps at once. `da_rec` is what multiplies W h_{t-1}, `da_in` what
+    # multiplies U x_t + b (the same array except for the GRU's n gate).
+    def weight_grads(self, da_rec: np.ndarray, da_in: np.ndarray, hs: np.ndarray,
+                     x: np.ndarray) -> Grads:
+        G, H, I = da_rec.shape[-1], self.hidden_size, self.input_size
+        rec, inp = da_rec.reshape(-1, G), da_in.reshape(-1, G)
+        return {"W": rec.T @ hs[:-1].reshape(-1, H), "U": inp.T @ x.reshape(-1, I),
+                "b": inp.sum(axis=0)}
+
     def check_input(self, x: np.ndarray) -> None:
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise ValueError(f"x must be (T, B, {self.input_size}), got shape {x.shape}")

@@ -58,10 +58,7 @@ class SimpleRNN(RecurrentModel):
             np.add(dh_from_y[t], dh_next, out=dh[t])        # dL/dh_t = dy_t V + dL/da_{t+1} W
             np.multiply(dh[t], dsigma[t], out=da[t])        # dL/da_t = dL/dh_t * σ'(a_t)
             dh_next = np.matmul(da[t], W)
-        da2, I = da.reshape(-1, H), self.input_size
-        grads["W"] = da2.T @ hs[:-1].reshape(-1, H)          # Σ_t dL/da_t ⊗ h_{t-1}
-        grads["U"] = da2.T @ x.reshape(-1, I)                # Σ_t dL/da_t ⊗ x_t
-        grads["b"] = da2.sum(axis=0)
+        grads |= self.weight_grads(da, da, hs, x)
         return grads, Trace(dh=dh, h=hs[1:], dsigma=dsigma, W=W)
 
 
