@@ -9,6 +9,7 @@ times a second (plotext renders cost tens of milliseconds, so never per event).
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,7 +38,8 @@ from .widgets.plots import Palette
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
 SEQ_LENGTHS = (10, 20, 50, 100, 200, 400, 1000)
-REDRAW_HZ = 5.0
+REDRAW_HZ = 10.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a tick
+PLOTS_PER_TICK = 1  # a plot render costs 5-15 ms with its compositing: one per frame
 PUMP_GATHER_SECONDS = 0.05  # batch events this long into one message
 
 PANEL = Binding.Group("panel", compact=True)
@@ -204,10 +206,18 @@ class RnnTuiApp(App[int]):
 
     # --- drawing -----------------------------------------------------------------
     def redraw(self, force: bool = False) -> None:
+        """Text that moved, then the stalest plots: a key press never waits behind
+        more than PLOTS_PER_TICK plot renders. `force` redraws everything now."""
         if self._closed:
             return
+        now = time.monotonic()
+        stale = []
         for panel in self.panels:
-            panel.redraw(self.palette, force)
+            panel.update_text(force)
+            stale += [(plot.shown_at, panel, plot) for plot in panel.stale_plots(now, force)]
+        stale.sort(key=lambda item: item[0])
+        for _, panel, plot in stale if force else stale[:PLOTS_PER_TICK]:
+            panel.draw_plot(plot, self.palette, now)
         self.update_header()
 
     @property
@@ -222,11 +232,14 @@ class RnnTuiApp(App[int]):
         return "running" if "running" in states else "starting"
 
     def update_header(self) -> None:
+        headers = self.query(RunHeader)
+        if not headers:  # the main screen is not mounted (starting or closing)
+            return
         replay = self.replay
-        self.query_one(RunHeader).update(header_text(
+        headers.first().update(header_text(
             self.histories, self.run_state, max(h.seconds for h in self.histories),
             self.source.log_paths, self.replay_step if replay else None,
-            replay.last_step if replay else 0))
+            replay.last_step if replay else 0), layout=False)
 
     def watch_selected(self, selected: int) -> None:
         for panel in self.panels:
@@ -277,7 +290,7 @@ class RnnTuiApp(App[int]):
         self.histories[slot] = fresh
         panel = self.query_one(f"#panel-{slot}", ModelPanel)
         panel.history = fresh
-        panel.redraw(self.palette)
+        panel.update_text()
         self.update_header()
 
     def restart_all(self, change: dict[str, object], what: str) -> None:

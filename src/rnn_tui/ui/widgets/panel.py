@@ -81,7 +81,7 @@ class ModelPanel(Vertical):
         super().__init__(id=f"panel-{slot}", classes="panel")
         self.slot = slot
         self.history = history
-        self._shown = (-1, -1)
+        self._shown: tuple[int, int] = (-1, -1)
 
     def compose(self) -> ComposeResult:
         yield PanelStatus(classes="status")
@@ -96,26 +96,39 @@ class ModelPanel(Vertical):
     def plots(self) -> list[RunPlot]:
         return list(self.query_one(f"#{self.view}").query(RunPlot))
 
-    def redraw(self, palette: Palette, force: bool = False) -> bool:
-        """Bring the panel up to date with its history; False when nothing changed.
-        Costly plotext redraws happen only for plots whose data moved."""
+    def update_text(self, force: bool = False) -> None:
+        """Title, status and message: cheap, so on every tick that changed them."""
         history = self.history
-        versions = (history.version, history.profile_version)
-        if versions == self._shown and not force:
-            return False
-        loss_moved = force or versions[0] != self._shown[0]
-        profile_moved = force or versions[1] != self._shown[1]
-        self._shown = versions
-        self.border_title = (f"{self.slot + 1} · {history.config.cell}"
-                             if history.config else f"{self.slot + 1}")
+        key = (id(history), history.version)
+        if key == self._shown and not force:
+            return
+        self._shown = key
+        title = f"{self.slot + 1} · {history.config.cell}" if history.config else str(self.slot + 1)
+        if self.border_title != title:
+            self.border_title = title
         status = self.query_one(PanelStatus)
-        status.update(status_text(history, status.size.width or self.size.width))
+        # Fixed-size widgets: update without a layout pass (which would re-composite
+        # the whole screen, several times a second).
+        status.update(status_text(history, status.size.width or self.size.width), layout=False)
         message = self.query_one(PanelMessage)
-        message.display = history.state in ("diverged", "failed")
-        message.update(history.message)
-        for plot in self.plots():
-            if plot.display and (loss_moved if isinstance(plot, LossPlot) else profile_moved):
-                plot.show(history, palette)
-                caption = plot.parent.query_one(".caption", Static)  # type: ignore[union-attr]
-                caption.update(plot.caption(history, palette))
-        return True
+        failed = history.state in ("diverged", "failed")
+        if failed or message.display:
+            message.display = failed
+            message.update(history.message)
+
+    def stale_plots(self, now: float, force: bool = False) -> list[RunPlot]:
+        """Visible plots whose data moved (and whose own rate limit allows a redraw)."""
+        return [plot for plot in self.plots()
+                if plot.parent is not None and plot.parent.display
+                and (force or plot.is_stale(self.history, now))]
+
+    def draw_plot(self, plot: RunPlot, palette: Palette, now: float) -> None:
+        plot.show(self.history, palette, now)
+        caption = plot.parent.query_one(".caption", Static)  # type: ignore[union-attr]
+        caption.update(plot.caption(self.history, palette), layout=False)
+
+    def redraw(self, palette: Palette, now: float = 0.0) -> None:
+        """Everything at once (first frame, resize, theme change, tests)."""
+        self.update_text(force=True)
+        for plot in self.stale_plots(now, force=True):
+            self.draw_plot(plot, palette, now)

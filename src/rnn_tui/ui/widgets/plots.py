@@ -120,17 +120,32 @@ class RunPlot(PlotextPlot):
     Ticks depend on the widget's size, so they are set at render time: a resize
     re-renders with ticks that fit, without redrawing the data."""
 
+    # Seconds between redraws however often the data moves: once a second is plenty
+    # to watch training, and it keeps the dashboard's CPU away from the workers'.
+    MIN_INTERVAL = 1.0
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.log_axis: LogAxis | None = None
         self.x_range: tuple[float, float] | None = None
+        self.shown_key: tuple[int, int] = (-1, -1)
+        self.shown_at = -math.inf
 
-    def show(self, history: RunHistory, palette: Palette) -> None:
+    def data_key(self, history: RunHistory) -> tuple[int, int]:
+        """What this plot shows of a history: a new key means a redraw is due."""
+        return (id(history), history.profile_version)
+
+    def is_stale(self, history: RunHistory, now: float) -> bool:
+        return (self.data_key(history) != self.shown_key
+                and now - self.shown_at >= self.MIN_INTERVAL)
+
+    def show(self, history: RunHistory, palette: Palette, now: float = 0.0) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         self.log_axis, self.x_range = None, None
         self.draw(history, palette)
+        self.shown_key, self.shown_at = self.data_key(history), now
         self.refresh()
 
     def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
@@ -155,9 +170,38 @@ def swatch(colour: RGB, label: str, mark: str = "━━") -> Text:
     return Text.assemble((mark, f"bold rgb({r},{g},{b})"), " ", label, "  ")
 
 
+def envelope(rows: Sequence[tuple[int, float, float]], buckets: int
+             ) -> tuple[list[float], list[float], list[float], list[float]]:
+    """At most `buckets` columns of loss rows: the raw loss as each column's min and
+    max (so the noise band survives), the smoothed loss as the column's mean.
+    Returns (raw x, raw y, smooth x, smooth y)."""
+    if len(rows) <= 2 * buckets:
+        steps = [float(r[0]) for r in rows]
+        return steps, [r[1] for r in rows], steps, [r[2] for r in rows]
+    raw_x: list[float] = []
+    raw_y: list[float] = []
+    smooth_x: list[float] = []
+    smooth_y: list[float] = []
+    size = len(rows) / buckets
+    for b in range(buckets):
+        chunk = rows[int(b * size):int((b + 1) * size)]
+        if not chunk:
+            continue
+        x = (chunk[0][0] + chunk[-1][0]) / 2
+        raw = [r[1] for r in chunk]
+        raw_x += [x, x]
+        raw_y += [min(raw), max(raw)]
+        smooth_x.append(x)
+        smooth_y.append(sum(r[2] for r in chunk) / len(chunk))
+    return raw_x, raw_y, smooth_x, smooth_y
+
+
 class LossPlot(RunPlot):
     """Loss against step (log y): raw loss faint, smoothed bold, the memoryless
     baseline as a labelled line."""
+
+    def data_key(self, history: RunHistory) -> tuple[int, int]:
+        return (id(history), history.version)
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         return Text.assemble(("loss ", "bold"), swatch(palette.loss, "smoothed"),
@@ -172,11 +216,10 @@ class LossPlot(RunPlot):
         if not rows:
             plt.xlim(0, 1)
             return
-        steps = [r[0] for r in rows]
-        raw = [r[1] for r in rows]
-        smooth = [r[2] for r in rows]
+        # Two points per character column is all the plot can show (and all it pays for).
+        raw_x, raw, steps, smooth = envelope(rows, max(16, 2 * self.size.width))
         axis = LogAxis.fit([raw, smooth, [baseline] if baseline else []])
-        plt.plot(steps, axis.values(raw), color=palette.faint, marker="hd")
+        plt.plot(raw_x, axis.values(raw), color=palette.faint, marker="hd")
         plt.plot(steps, axis.values(smooth), color=palette.loss, marker="hd")
         if baseline:
             y = math.log10(baseline)
@@ -184,7 +227,7 @@ class LossPlot(RunPlot):
             plt.text(f"baseline {baseline:.3g}", x=steps[0], y=y, color=palette.baseline,
                      background=palette.canvas, alignment="left")
         plt.ylim(axis.bottom, axis.high)
-        self.log_axis, self.x_range = axis, (steps[0], max(steps[-1], steps[0] + 1))
+        self.log_axis, self.x_range = axis, (rows[0][0], max(rows[-1][0], rows[0][0] + 1))
         plt.xlim(*self.x_range)
 
 
