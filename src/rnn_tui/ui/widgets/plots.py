@@ -270,10 +270,10 @@ class GradientPlot(RunPlot):
             plt.xlim(0, 1)
             return
         lines: list[tuple[list[float], RGB, str]] = [
-            (first.dh_norms, palette.hidden_faint, "braille"),
+            (first.dh_norms, palette.hidden_faint, "hd"),
             (latest.dh_norms, palette.hidden, "hd")]
         if cell:
-            lines = ([(first.series["dc_norms"], palette.cell_faint, "braille")]
+            lines = ([(first.series["dc_norms"], palette.cell_faint, "hd")]
                      + lines[:1] + [(latest.series["dc_norms"], palette.cell, "hd")]
                      + lines[1:])
         axis = LogAxis.fit([values for values, _, _ in lines])

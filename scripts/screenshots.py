@@ -1,0 +1,152 @@
+"""Regenerate the dashboard images in screenshots/ (SVG, and PNG when rsvg-convert is
+installed):
+
+    python scripts/screenshots.py            # a few minutes on two cores
+
+Each experiment is a shipped preset with its fixed seed, trained for a fixed number of
+steps by the headless `rnn-tui train` (real worker processes, real run logs). The
+logs are then shown in the dashboard as it looked at that moment (every event fed
+through the same path a live run takes) and saved with Textual's own screenshot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.events import Event, RunEnded, RunStarted
+from rnn_tui.run.runlog import read_run_log
+from rnn_tui.ui.app import RnnTuiApp
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# name -> (preset, steps, [(file stem, terminal size, keys to press first)])
+SHOTS: dict[str, tuple[str, int, list[tuple[str, tuple[int, int], tuple[str, ...]]]]] = {
+    "adding-100": ("adding-100", 2500, [
+        ("dashboard-adding-100", (160, 48), ()),
+        ("dashboard-adding-100-80x24", (80, 24), ()),
+        ("help", (120, 44), ("question_mark",)),
+    ]),
+    "copy-50": ("copy-50", 1500, [("dashboard-copy-50", (160, 48), ())]),
+    "relu-exploding": ("relu-exploding", 600, [("dashboard-relu-exploding", (160, 48), ())]),
+}
+
+
+class StillSource:
+    """A live-looking source that has already said everything (no processes)."""
+
+    live = True
+
+    def __init__(self, configs: list[RunConfig], log_paths: list[Path | None]) -> None:
+        self.configs, self.log_paths = configs, log_paths
+
+    def start(self) -> None: ...
+    def poll(self, timeout: float = 0.0) -> list[tuple[int, Event]]:
+        return []
+
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def step_once(self) -> None: ...
+    def restart(self, slot: int, config: RunConfig) -> None: ...
+    def close(self) -> None: ...
+
+
+def train(preset: str, steps: int, log_dir: Path) -> list[Path]:
+    rnn_tui = Path(sys.executable).with_name("rnn-tui")
+    subprocess.run([str(rnn_tui), "train", "--preset", preset, "--steps", str(steps),
+                    "--log-dir", str(log_dir)], check=True, stdout=subprocess.DEVNULL)
+    # runs/<stamp>-<slot>-<cell>-<task>.jsonl: order by slot
+    return sorted(log_dir.glob("*.jsonl"), key=lambda p: int(p.name.split("-")[2]))
+
+
+async def shoot(logs: list[Path], out: Path, size: tuple[int, int],
+                keys: tuple[str, ...]) -> Path:
+    runs = [read_run_log(p) for p in logs]
+    configs = [RunConfig.from_dict(r[0].config) for r in runs if isinstance(r[0], RunStarted)]
+    source = StillSource(configs, [Path("runs") / p.name for p in logs])
+    app = RnnTuiApp(source)
+    async with app.run_test(size=size) as pilot:
+        # Everything but the end: the screen as it was while the models trained.
+        app.apply([(slot, e) for slot, run in enumerate(runs) for e in run
+                   if not isinstance(e, RunEnded)])
+        await pilot.pause()
+        app.redraw(force=True)
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+            await pilot.pause()
+        svg = out.with_suffix(".svg")
+        app.save_screenshot(svg.name, str(svg.parent))
+    return svg
+
+
+TEXT_RUN = re.compile(
+    r'<text([^>]*?) x="([\d.]+)"([^>]*?) textLength="([\d.]+)"([^>]*)>([^<]*)</text>')
+
+
+def split_runs_at_spaces(svg_text: str) -> str:
+    """rsvg-convert does not give no-break spaces a full cell inside a text run (a run
+    that starts with them is drawn too far left, one with gaps drifts right). For the
+    PNG only, cut each run at its spaces and place every piece at its own cell."""
+    def split(m: re.Match[str]) -> str:
+        head, x0, middle, length, tail, body = m.groups()
+        chars = html.unescape(body)
+        if "\xa0" not in chars or not chars:
+            return m.group(0)
+        cell = float(length) / len(chars)
+        out = []
+        for piece in re.finditer(r"[^\xa0]+", chars):
+            x, width = float(x0) + piece.start() * cell, len(piece.group()) * cell
+            out.append(f'<text{head} x="{x:.1f}"{middle} textLength="{width:.1f}"'
+                       f'{tail}>{html.escape(piece.group(), quote=False)}</text>')
+        return "".join(out)
+    return TEXT_RUN.sub(split, svg_text)
+
+
+def to_png(svg: Path) -> Path | None:
+    rsvg = shutil.which("rsvg-convert")
+    if rsvg is None:
+        return None
+    png = svg.with_suffix(".png")
+    fixed = split_runs_at_spaces(svg.read_text(encoding="utf-8"))
+    subprocess.run([rsvg, "-o", str(png)], input=fixed.encode(), check=True)
+    return png
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--only", choices=sorted(SHOTS), action="append",
+                        help="just these experiments (repeatable)")
+    parser.add_argument("--png", type=Path, nargs="+", metavar="SVG",
+                        help="only convert these SVGs to PNG, train nothing")
+    args = parser.parse_args()
+    if args.png:
+        for svg in args.png:
+            print(to_png(svg))
+        return 0
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name in args.only or SHOTS:
+        preset, steps, shots = SHOTS[name]
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"{name}: training {steps} steps ...", flush=True)
+            logs = train(preset, steps, Path(tmp))
+            for stem, size, keys in shots:
+                svg = asyncio.run(shoot(logs, args.out / stem, size, keys))
+                png = to_png(svg)
+                print(f"  {svg.relative_to(ROOT)}" + (f", {png.name}" if png else ""))
+    if shutil.which("rsvg-convert") is None:
+        print("(no PNGs: install rsvg-convert, e.g. apt-get install librsvg2-bin)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
