@@ -25,8 +25,8 @@ has found the memory drops through the baseline line; one that has not sits on i
 **Gradient** ‖∂L/∂h_t‖ against *steps back from the loss* (log scale). Going back one
 step multiplies the gradient by σ'·W. For the tanh RNN σ' is often small, so the
 product shrinks like a power of the distance: a few steps back it is 1e-5, a few
-dozen back it reaches 1e-17 or underflows to exactly **0** (the bottom row, marked
-"= 0"). Nothing that far back can learn: the RNN forgets. The faint line is the
+dozen back it reaches 1e-17 or underflows to exactly **0** (drawn as `x` on the
+bottom row, labelled 0). Nothing that far back can learn: the RNN forgets. The faint line is the
 first profile of the run, for comparison; the RNN *learns* to forget.
 
 For the LSTM, ‖∂L/∂c_t‖ follows the cell path, `c_t = f_t * c_{t-1} + i_t * c̃_t`,

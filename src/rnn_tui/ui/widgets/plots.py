@@ -123,11 +123,13 @@ class RunPlot(PlotextPlot):
     # Seconds between redraws however often the data moves: once a second is plenty
     # to watch training, and it keeps the dashboard's CPU away from the workers'.
     MIN_INTERVAL = 1.0
+    LABEL_MIN_HEIGHT = 9  # below this the x label's row goes to the data
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.log_axis: LogAxis | None = None
         self.x_range: tuple[float, float] | None = None
+        self.x_label = ""
         self.shown_key: tuple[int, int] = (-1, -1)
         self.shown_at = -math.inf
 
@@ -150,6 +152,7 @@ class RunPlot(PlotextPlot):
 
     def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
         width, height = self.size
+        self.plt.xlabel(self.x_label if height >= self.LABEL_MIN_HEIGHT else "")
         if self.log_axis is not None:
             self.plt.yticks(*self.log_axis.ticks(max(3, height - 3)))
         if self.x_range is not None:
@@ -210,7 +213,7 @@ class LossPlot(RunPlot):
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         plt = self.plt
-        plt.xlabel("training step")
+        self.x_label = "training step"
         rows = history.losses.rows
         baseline = history.baseline
         if not rows:
@@ -257,7 +260,7 @@ class GradientPlot(RunPlot):
         zeros = underflow_steps(latest.dh_norms) if latest is not None else []
         if zeros:
             r, g, b = palette.zero
-            parts.append(Text(f"x = 0 (underflow) from {zeros[0]} back",
+            parts.append(Text(f"x: = 0 (underflow) from {zeros[0]} back",
                               f"bold rgb({r},{g},{b})"))
         return Text.assemble(*parts)
 
@@ -265,7 +268,7 @@ class GradientPlot(RunPlot):
         plt = self.plt
         latest, first = history.last_profile, history.first_profile
         cell = "dc_norms" in (latest.series if latest else {})
-        plt.xlabel("steps back from the loss")
+        self.x_label = "steps back from the loss"
         if latest is None or first is None:
             plt.xlim(0, 1)
             return
@@ -303,7 +306,7 @@ class StatePlot(RunPlot):
         plt = self.plt
         latest = history.last_profile
         cell = latest is not None and "c_norms" in latest.series
-        plt.xlabel("timestep t")
+        self.x_label = "timestep t"
         if latest is None:
             plt.xlim(0, 1)
             return
