@@ -38,7 +38,7 @@ from .widgets.plots import Palette
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
 SEQ_LENGTHS = (10, 20, 50, 100, 200, 400, 1000)
-REDRAW_HZ = 10.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a tick
+REDRAW_HZ = 5.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a tick
 PLOTS_PER_TICK = 1  # a plot render costs 5-15 ms with its compositing: one per frame
 PUMP_GATHER_SECONDS = 0.05  # batch events this long into one message
 
@@ -83,9 +83,13 @@ class RnnTuiApp(App[int]):
     CSS_PATH = "rnn_tui.tcss"
     TITLE = "rnn-tui"
 
+    # Help and quit first: on an 80-column footer they are the two that must show.
     BINDINGS = [
-        Binding("tab", "next_panel", "panel", tooltip="select the next panel", priority=True,
-                group=PANEL),
+        Binding("question_mark", "help", "help", key_display="?",
+                tooltip="help: the keys, and what each plot shows and why"),
+        Binding("q", "quit", "quit", tooltip="quit: workers stopped and joined, logs closed"),
+        Binding("tab", "next_panel", "next panel", tooltip="select the next panel",
+                priority=True),
         Binding("1", "select_panel(0)", "left", tooltip="select the left panel", group=PANEL),
         Binding("2", "select_panel(1)", "right", tooltip="select the right panel",
                 group=PANEL),
@@ -104,7 +108,7 @@ class RnnTuiApp(App[int]):
                 tooltip="raise the selected panel's learning rate (restart)", group=RATE),
         Binding("left_square_bracket", "lr(-1)", "lower", key_display="[",
                 tooltip="lower the selected panel's learning rate (restart)", group=RATE),
-        Binding("r", "reseed", "reseed", tooltip="restart both with a new seed"),
+        Binding("r", "reseed", "seed", tooltip="restart both with a new seed"),
         Binding("p", "preset", "preset", tooltip="pick a preset from tasks/"),
         Binding("left", "scrub(-1)", "back", tooltip="replay: step back", group=SCRUB),
         Binding("right", "scrub(1)", "forward", tooltip="replay: step forward", group=SCRUB),
@@ -112,9 +116,6 @@ class RnnTuiApp(App[int]):
                 show=False),
         Binding("end", "scrub_to(1)", "end", tooltip="replay: go to the end", show=False),
         Binding("s", "screenshot", "shot", tooltip="save a screenshot (SVG) and say where"),
-        Binding("question_mark", "help", "help", key_display="?",
-                tooltip="help: the keys, and what each plot shows and why"),
-        Binding("q", "quit", "quit", tooltip="quit: workers stopped and joined, logs closed"),
     ]
 
     selected: reactive[int] = reactive(0)
@@ -227,9 +228,11 @@ class RnnTuiApp(App[int]):
         states = {h.state for h in self.histories}
         if states <= {"finished", "stopped", "interrupted", "diverged", "failed"}:
             return "finished"
+        # The header says what was asked for at once; each panel's status says what its
+        # worker has confirmed (a Paused / Resumed event a few tens of ms later).
         if self.paused:
             return "paused"
-        return "running" if "running" in states else "starting"
+        return "running" if states & {"running", "paused"} else "starting"
 
     def update_header(self) -> None:
         headers = self.query(RunHeader)

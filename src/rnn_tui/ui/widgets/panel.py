@@ -33,9 +33,10 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
     loss = f"{history.smoothed_loss:.3g}" if history.smoothed_loss is not None else "–"
     metric = f"{history.smoothed_metric:.2f}" if history.smoothed_metric is not None else "–"
     size = "" if narrow else f" H={config.hidden_size}"
+    step = f"@{history.step}" if narrow else f"step {history.step}"
     line1 = Text.assemble(
-        (config.cell.upper(), "bold"), f"{size} lr={config.lr:g} · step {history.step} · ",
-        f"{history.steps_per_second:.0f}/s ", (f"[{history.state}]", "italic"))
+        (config.cell.upper(), "bold"), f"{size} lr={config.lr:g} · {step} · ",
+        f"{history.steps_per_second:.0f}/s ", (history.state, "italic"))
     parts: list[tuple[str, str] | str] = [("loss ", "dim"), loss,
                                           (" m " if narrow else "  metric ", "dim"), metric]
     for name, milestone in (("beat baseline", history.beat), ("solved", history.solved)):
