@@ -95,3 +95,14 @@ def test_default_log_paths_are_unique_and_named(tmp_path) -> None:
     a, b = default_log_path(tmp_path, config, 1), default_log_path(tmp_path, config, 1)
     assert a != b and a.exists() and b.exists()
     assert a.name.endswith("-1-lstm-copy50.jsonl")
+
+
+def test_the_log_keeps_profiles_on_a_thinning_schedule() -> None:
+    from rnn_tui.run.worker import RunState
+
+    state = RunState(slot=0, events=None)
+    kept = [s for s in range(1, 10_001) if state.log_keeps_profile(s, last=s == 10_000)]
+    assert kept[:3] == [1, 2, 3] and kept[-1] == 10_000
+    assert 200 < len(kept) < 400                  # ~50 per e-fold, not one per step
+    gaps = [b - a for a, b in zip(kept, kept[1:], strict=False)]
+    assert max(gaps) <= 10_000 // 50              # never a gap wider than 2 % of the run

@@ -135,6 +135,25 @@ def test_steps_limit_finishes_with_a_last_profile(tmp_path) -> None:
     assert session.log_paths == [None]
 
 
+def test_a_stopped_log_ends_with_the_last_steps_profile(tmp_path) -> None:
+    with Session([SMALL.with_(cell="lstm")], log_dir=tmp_path) as session:
+        collect(session, lambda ev: len(of(ev, 0, Step)) > 150)
+        session.stop()
+        events = collect(session, lambda ev: of(ev, 0, RunEnded))
+    log = read_run_log(session.log_paths[0])
+    steps = [e.step for e in log if isinstance(e, Step)]
+    assert steps == list(range(1, len(steps) + 1))         # the log has every step
+    assert isinstance(log[-2], Profile) and log[-2].step == steps[-1]
+    assert log[-1] == of(events, 0, RunEnded)[0]
+
+
+def test_same_seed_same_batches_in_two_workers(tmp_path) -> None:
+    # Identical configs in two processes train identically: same init, same batches.
+    with Session([SMALL.with_(seed=5, steps=5)] * 2, log_dir=None) as session:
+        events = collect(session, lambda ev: all(of(ev, s, RunEnded) for s in (0, 1)))
+    assert [e.loss for e in of(events, 0, Step)] == [e.loss for e in of(events, 1, Step)]
+
+
 def test_a_bad_config_fails_the_run_not_the_worker(tmp_path) -> None:
     with Session([SMALL.with_(cell="nope")], log_dir=tmp_path) as session:
         events = collect(session, lambda ev: of(ev, 0, RunFailed))

@@ -65,8 +65,13 @@ def step_event(result: StepResult, seconds: float) -> Step | Diverged:
         return Diverged(step=result.step, what="loss", value=repr(result.loss))
     if not math.isfinite(result.grad_norm):
         return Diverged(step=result.step, what="grad_norm", value=repr(result.grad_norm))
-    return Step(step=result.step, loss=result.loss, metric=result.metric,
-                grad_norm=result.grad_norm, seconds=seconds)
+    # Six significant digits (float32 carries about seven): a step line of ~100 bytes, not ~130.
+    return Step(step=result.step, loss=_sig6(result.loss), metric=_sig6(result.metric),
+                grad_norm=_sig6(result.grad_norm), seconds=round(seconds, 4))
+
+
+def _sig6(value: float) -> float:
+    return float(f"{value:.6g}")
 
 
 class ProfileClock:

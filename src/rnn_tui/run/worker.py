@@ -6,6 +6,12 @@ queue shared by all workers as (slot, [event, ...]): Step events wait up to 50 m
 travel together (one put per step costs the RNN ~5 % of its speed), anything else goes
 at once. Each run is logged by the worker itself,
 so the log is complete even if the parent dies first.
+
+Profiles reach the screen a few times a second, but the log keeps fewer of them, on a
+schedule in steps rather than seconds: one when at least step/LOG_PROFILE_SPACING steps
+have passed since the last it kept (plus the first and the last). That is about
+LOG_PROFILE_SPACING profiles per e-fold of the run, dense early when things change fast,
+so a 10,000-step LSTM log stays near a megabyte instead of ten, whatever the machine's speed.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from .runlog import RunLogWriter
 
 PARENT_CHECK_SECONDS = 0.5
 SEND_EVERY = 0.05  # Step events travel in batches: one queue put per 50 ms, not per step
+LOG_PROFILE_SPACING = 50  # the log keeps a profile every step/50 steps (see above)
 
 
 @dataclass
@@ -41,6 +48,7 @@ class RunState:
     clock: Any = None
     last_result: Any = None
     last_profiled: int = 0
+    last_logged_profile: int = 0
     active: bool = False  # a run is open (not ended)
     paused: bool = False
     pending_steps: int = 0  # single steps asked for while paused
@@ -51,13 +59,22 @@ class RunState:
     def step(self) -> int:
         return self.trainer.steps_done if self.trainer is not None else 0
 
-    def emit(self, event: Event) -> None:
-        if self.log is not None:
+    def emit(self, event: Event, log: bool = True, screen: bool = True) -> None:
+        if self.log is not None and log:
             self.log.write(event)
+        if not screen:
+            return
         self.outbox.append(event)
         now = time.monotonic()
         if event.kind != "step" or now - self.last_send >= SEND_EVERY:
             self.send()
+
+    def log_keeps_profile(self, step: int, last: bool = False) -> bool:
+        """Whether the log keeps this step's profile (the screen gets every one)."""
+        if not last and step - self.last_logged_profile < max(1, step // LOG_PROFILE_SPACING):
+            return False
+        self.last_logged_profile = step
+        return True
 
     def send(self) -> None:
         if self.outbox:
@@ -76,20 +93,23 @@ def start_run(state: RunState, config_dict: dict[str, Any], log_path: str | None
     state.steps_limit = config.steps
     state.clock = ProfileClock(profile_hz)
     state.started = time.monotonic()
-    state.last_result, state.last_profiled = None, 0
+    state.last_result, state.last_profiled, state.last_logged_profile = None, 0, 0
     state.active, state.pending_steps = True, 0
     state.emit(run_started(config, state.trainer, log_path or ""))
 
 
 def end_run(state: RunState, reason: str) -> None:
-    """Close the open run: a last profile if the screen has not seen the last step."""
+    """Close the open run: a last profile where the screen or the log lacks the last step."""
     from .training import profile_event
 
     if not state.active:
         return
     result = state.last_result
-    if result is not None and result.finite and state.last_profiled != result.step:
-        state.emit(profile_event(result))
+    if result is not None and result.finite:
+        screen_lacks = state.last_profiled != result.step
+        log_lacks = state.last_logged_profile != result.step
+        if screen_lacks or log_lacks:
+            state.emit(profile_event(result), log=log_lacks, screen=screen_lacks)
     state.emit(RunEnded(step=state.step, reason=reason))
     state.active = False
     if state.log is not None:
@@ -104,9 +124,11 @@ def train_one_step(state: RunState) -> None:
     state.last_result = result
     last = state.steps_limit > 0 and result.step >= state.steps_limit
     for event in events_of_step(result, state.started, state.clock, last=last):
-        state.emit(event)
         if event.kind == "profile":
             state.last_profiled = result.step
+            state.emit(event, log=state.log_keeps_profile(result.step, last))
+            continue
+        state.emit(event)
         if isinstance(event, Diverged):
             end_run(state, "diverged")
             return

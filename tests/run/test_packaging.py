@@ -1,0 +1,55 @@
+"""The presets ship inside the wheel, from tasks/ (the one source), and a non-editable
+install finds them from any directory."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    if not (ROOT / "pyproject.toml").is_file():
+        pytest.skip("not run from a source tree")
+    tree = tmp_path_factory.mktemp("tree") / "rnn-tui"
+    # A copy, so the build leaves nothing in the working tree; symlinks kept as they are.
+    shutil.copytree(ROOT, tree, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", "runs", "build", "dist", "*.egg-info", "__pycache__", ".*cache", "tests"))
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--quiet", "-w", str(out), str(tree)], check=True, capture_output=True)
+    return next(out.glob("rnn_tui-*.whl"))
+
+
+def test_the_wheel_holds_every_preset_byte_for_byte(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        shipped = {Path(n).name: archive.read(n) for n in archive.namelist()
+                   if n.startswith("rnn_tui/presets/") and n.endswith(".toml")}
+    sources = {p.name: p.read_bytes() for p in (ROOT / "tasks").glob("*.toml")}
+    assert shipped == sources
+
+
+def test_an_installed_wheel_finds_its_presets_from_elsewhere(wheel: Path, tmp_path) -> None:
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
+                    "--target", str(site), str(wheel)], check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = ("import rnn_tui, sys; from rnn_tui.run.presets import list_presets, load_preset;"
+            "assert rnn_tui.__file__.startswith(sys.argv[1]), rnn_tui.__file__;"
+            "print(','.join(list_presets())); print(load_preset('copy-50')[0].task)")
+    # -S: no site-packages, so the editable install of this tree cannot answer instead.
+    result = subprocess.run([sys.executable, "-S", "-c", code, str(site)], cwd=elsewhere,
+                            capture_output=True, text=True,
+                            env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    names, task = result.stdout.split()
+    assert set(names.split(",")) >= {"adding-100", "copy-50", "relu-exploding"}
+    assert task == "copy"
