@@ -61,6 +61,7 @@ class StillSource:
 
 def train(preset: str, steps: int, log_dir: Path) -> list[Path]:
     rnn_tui = Path(sys.executable).with_name("rnn-tui")
+    log_dir.mkdir(parents=True, exist_ok=True)
     subprocess.run([str(rnn_tui), "train", "--preset", preset, "--steps", str(steps),
                     "--log-dir", str(log_dir)], check=True, stdout=subprocess.DEVNULL)
     # runs/<stamp>-<slot>-<cell>-<task>.jsonl: order by slot
@@ -126,6 +127,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--only", choices=sorted(SHOTS), action="append",
                         help="just these experiments (repeatable)")
+    parser.add_argument("--keep-logs", type=Path, metavar="DIR",
+                        help="keep the training logs here and reuse them next time "
+                             "(re-render without retraining)")
     parser.add_argument("--png", type=Path, nargs="+", metavar="SVG",
                         help="only convert these SVGs to PNG, train nothing")
     args = parser.parse_args()
@@ -134,15 +138,21 @@ def main() -> int:
             print(to_png(svg))
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
+    keep = args.keep_logs or Path(tempfile.mkdtemp(prefix="rnn-tui-shots-"))
     for name in args.only or SHOTS:
         preset, steps, shots = SHOTS[name]
-        with tempfile.TemporaryDirectory() as tmp:
+        log_dir = keep / f"{name}-{steps}"
+        logs = sorted(log_dir.glob("*.jsonl")) if log_dir.is_dir() else []
+        if len(logs) != 2:
+            shutil.rmtree(log_dir, ignore_errors=True)
             print(f"{name}: training {steps} steps ...", flush=True)
-            logs = train(preset, steps, Path(tmp))
-            for stem, size, keys in shots:
-                svg = asyncio.run(shoot(logs, args.out / stem, size, keys))
-                png = to_png(svg)
-                print(f"  {svg.relative_to(ROOT)}" + (f", {png.name}" if png else ""))
+            logs = train(preset, steps, log_dir)
+        for stem, size, keys in shots:
+            svg = asyncio.run(shoot(logs, args.out / stem, size, keys))
+            png = to_png(svg)
+            print(f"  {svg.relative_to(ROOT)}" + (f", {png.name}" if png else ""))
+    if args.keep_logs is None:
+        shutil.rmtree(keep, ignore_errors=True)
     if shutil.which("rsvg-convert") is None:
         print("(no PNGs: install rsvg-convert, e.g. apt-get install librsvg2-bin)")
     return 0

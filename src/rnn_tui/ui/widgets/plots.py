@@ -256,7 +256,8 @@ class GradientPlot(RunPlot):
         if latest is not None and "dc_norms" in latest.series:
             parts.append(swatch(palette.cell, "‖∂L/∂c_t‖"))
         if latest is not None and first is not None:
-            parts.append(Text(f"step {latest.step}, faint: step {first.step}  ", "dim"))
+            # The first step's profile is the untrained model's (initial weights).
+            parts.append(Text(f"step {latest.step}, faint: init  ", "dim"))
         zeros = underflow_steps(latest.dh_norms) if latest is not None else []
         if zeros:
             r, g, b = palette.zero
