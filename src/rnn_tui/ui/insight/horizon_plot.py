@@ -1,0 +1,78 @@
+"""The memory horizon against training step: how many steps back the gradient falls
+100x, fitted by the engine on every profile (`horizon_h`, and the LSTM's cell path
+`horizon_c`). "> T" (it never fell 100x) is drawn on its own row above T."""
+
+from __future__ import annotations
+
+import math
+
+from rich.text import Text
+
+from ..history import RunHistory
+from ..widgets.plots import Palette, RunPlot, swatch
+from .profiles import horizon_text, profiles_over_training, scalar
+
+SERIES = (("horizon_h", "gamma_h", "‖∂L/∂h_t‖"), ("horizon_c", "gamma_c", "‖∂L/∂c_t‖"))
+
+
+def horizon_points(history: RunHistory, name: str, beyond: float
+                   ) -> tuple[list[float], list[float]]:
+    """(steps, horizons) of one fitted series; "> T" becomes `beyond`, missing values go."""
+    steps: list[float] = []
+    values: list[float] = []
+    for profile in profiles_over_training(history):
+        value = scalar(profile, name)
+        if value is None:
+            continue
+        steps.append(float(profile.step))
+        values.append(beyond if math.isinf(value) else value)
+    return steps, values
+
+
+def sequence_length(history: RunHistory) -> int:
+    latest = history.last_profile
+    return len(latest.dh_norms) if latest is not None else 0
+
+
+class HorizonPlot(RunPlot):
+    """Horizon (steps back at which the gradient is 100x smaller) against training step."""
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:
+        latest = history.last_profile
+        parts: list[Text | tuple[str, str] | str] = [("memory horizon ", "bold")]
+        colours = (palette.hidden, palette.cell)
+        for (horizon, gamma, label), colour in zip(SERIES, colours, strict=True):
+            if scalar(latest, horizon) is None and (latest is None or horizon != "horizon_h"):
+                continue
+            g = scalar(latest, gamma)
+            now = f"γ={g:.3g} → {horizon_text(scalar(latest, horizon), sequence_length(history))}"
+            parts.append(swatch(colour, f"{label} {now if latest else ''}".rstrip()))
+        return Text.assemble(*parts)
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        self.x_label = "training step"
+        seq_len = sequence_length(history)
+        if not seq_len:
+            plt.xlim(0, 1)
+            return
+        beyond = seq_len * 1.1  # where "> T" sits: above the T line, never clipped
+        first_step, last_step = None, None
+        for (horizon, _, _), colour in zip(SERIES, (palette.hidden, palette.cell), strict=True):
+            steps, values = horizon_points(history, horizon, beyond)
+            if not steps:
+                continue
+            plt.plot(steps, values, color=colour, marker="hd")
+            first_step = steps[0] if first_step is None else min(first_step, steps[0])
+            last_step = steps[-1] if last_step is None else max(last_step, steps[-1])
+        if first_step is None or last_step is None:
+            plt.xlim(0, 1)
+            return
+        plt.hline(seq_len, color=palette.baseline)
+        plt.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=palette.baseline,
+                 background=palette.canvas, alignment="left")
+        plt.ylim(0, beyond * 1.05)
+        quarter = [round(seq_len * q) for q in (0, 0.25, 0.5, 0.75, 1)]
+        plt.yticks(quarter + [beyond], [str(q) for q in quarter] + ["> T"])
+        self.x_range = (first_step, max(last_step, first_step + 1))
+        plt.xlim(*self.x_range)
