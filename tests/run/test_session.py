@@ -161,3 +161,36 @@ def test_a_bad_config_fails_the_run_not_the_worker(tmp_path) -> None:
         session.restart(0, SMALL)                          # the same process takes a new run
         collect(session, lambda ev: of(ev, 0, Step))
         assert session.alive(0)
+
+
+def test_a_terminated_worker_ends_its_run_and_a_restart_brings_it_back(two: Session) -> None:
+    collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    old_pid = two.pids[0]
+    os.kill(old_pid, signal.SIGTERM)
+    events = collect(two, lambda ev: of(ev, 0, RunEnded))
+    assert of(events, 0, RunEnded)[0].reason == "interrupted"
+    deadline = time.monotonic() + 5
+    while two.alive(0):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    events += collect(two, lambda ev: len(of(ev, 1, Step)) > 3)   # past a liveness check
+    assert not of(events, 0, RunFailed)                  # it said goodbye: not a failure
+    assert read_run_log(two.log_paths[0])[-1].reason == "interrupted"
+    two.restart(0, SMALL.with_(cell="gru"))              # a new process takes the slot
+    events = collect(two, lambda ev: of(ev, 0, Step))
+    assert of(events, 0, RunStarted)[0].config["cell"] == "gru"
+    assert two.pids[0] != old_pid and two.alive(0)
+
+
+def test_a_killed_worker_can_be_restarted(two: Session) -> None:
+    collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    os.kill(two.pids[1], signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while two.alive(1):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    two.restart(1, SMALL.with_(cell="lstm", seed=1))     # before poll() noticed the death
+    events = collect(two, lambda ev: of(ev, 1, Step))
+    kinds = [e.kind for s, e in events if s == 1]
+    assert kinds.index("run_failed") < kinds.index("run_started")   # told, then replaced
+    assert of(events, 1, RunStarted)[0].config["seed"] == 1

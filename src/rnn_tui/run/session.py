@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing as mp
+import os
 import queue
+import signal
+import threading
 import time
 import weakref
 from dataclasses import dataclass
@@ -52,6 +55,7 @@ class Session:
         self._events = self._ctx.Queue()
         self._workers: list[WorkerHandle] = []
         self._last_liveness = 0.0
+        self._events_of_dead: list[tuple[int, Event]] = []  # found outside poll(), told by it
         self._closed = False
         self.paused = False
 
@@ -59,15 +63,19 @@ class Session:
     def start(self) -> None:
         for slot, config in enumerate(self.configs):
             self.log_paths[slot] = self._new_log_path(slot, config)
-            receive, send = self._ctx.Pipe(duplex=False)
-            process = self._ctx.Process(
-                target=worker_main, name=f"rnn-tui-worker-{slot}", daemon=True,
-                args=(slot, config.to_dict(), self._log_arg(slot), receive, self._events,
-                      self.profile_hz, self.blas_threads))
-            process.start()
-            receive.close()
-            self._workers.append(WorkerHandle(process, send))
+            self._workers.append(self._spawn(slot, config))
         _open_sessions.add(self)
+        _close_sessions_on_signals()
+
+    def _spawn(self, slot: int, config: RunConfig) -> WorkerHandle:
+        receive, send = self._ctx.Pipe(duplex=False)
+        process = self._ctx.Process(
+            target=worker_main, name=f"rnn-tui-worker-{slot}", daemon=True,
+            args=(slot, config.to_dict(), self._log_arg(slot), receive, self._events,
+                  self.profile_hz, self.blas_threads))
+        process.start()
+        receive.close()
+        return WorkerHandle(process, send)
 
     def close(self, reason: str = "stopped") -> None:
         """Stop every run (its log ends with RunEnded) and join every worker. Idempotent."""
@@ -115,10 +123,18 @@ class Session:
         self._broadcast(("stop", reason))
 
     def restart(self, slot: int, config: RunConfig) -> None:
-        """End `slot`'s run and start `config` in its place, in the same process."""
+        """End `slot`'s run and start `config` in its place, in the same process (or in a
+        new one if that worker has died)."""
         self.configs[slot] = config
         self.log_paths[slot] = self._new_log_path(slot, config)
         worker = self._workers[slot]
+        if not worker.process.is_alive():
+            if not worker.reported_dead:
+                self._events_of_dead.extend(self._report_dead(slot))
+            worker.process.join()
+            worker.commands.close()
+            self._workers[slot] = self._spawn(slot, config)
+            return
         worker.open_run = True
         self._send(worker, ("restart", config.to_dict(), self._log_arg(slot)))
 
@@ -126,6 +142,8 @@ class Session:
     def poll(self, timeout: float = 0.0) -> list[tuple[int, Event]]:
         """Every event that has arrived, waiting up to `timeout` for the first one."""
         events = self._drain(timeout)
+        if self._events_of_dead:
+            events, self._events_of_dead = self._events_of_dead + events, []
         now = time.monotonic()
         if now - self._last_liveness >= LIVENESS_SECONDS:
             self._last_liveness = now
@@ -164,23 +182,30 @@ class Session:
             worker.last_step = event.step
 
     def _dead_workers(self) -> list[tuple[int, Event]]:
-        """A worker that died (killed, crashed) is reported once, and its log closed."""
         out: list[tuple[int, Event]] = []
         for slot, worker in enumerate(self._workers):
-            if worker.reported_dead or worker.process.is_alive() or self._closed:
-                continue
-            worker.reported_dead = True
-            code = worker.process.exitcode
-            failed = RunFailed(step=worker.last_step,
-                               message=f"worker process died (exit code {code})")
-            ended = RunEnded(step=worker.last_step, reason="failed")
-            out += [(slot, failed), (slot, ended)]
-            if worker.open_run and self.log_paths[slot] is not None:
-                with RunLogWriter(self.log_paths[slot]) as log:
-                    log.write(failed)
-                    log.write(ended)
-            worker.open_run = False
+            if not (worker.reported_dead or worker.process.is_alive() or self._closed):
+                out += self._report_dead(slot)
         return out
+
+    def _report_dead(self, slot: int) -> list[tuple[int, Event]]:
+        """A worker that died (killed, crashed) in the middle of a run fails that run, once,
+        and its log is closed for it. One that left after ending its run (SIGTERM) has
+        said everything already."""
+        worker = self._workers[slot]
+        worker.reported_dead = True
+        if not worker.open_run:
+            return []
+        worker.open_run = False
+        code = worker.process.exitcode
+        failed = RunFailed(step=worker.last_step,
+                           message=f"worker process died (exit code {code})")
+        ended = RunEnded(step=worker.last_step, reason="failed")
+        if self.log_paths[slot] is not None:
+            with RunLogWriter(self.log_paths[slot]) as log:
+                log.write(failed)
+                log.write(ended)
+        return [(slot, failed), (slot, ended)]
 
     def _send(self, worker: WorkerHandle, command: tuple) -> None:
         try:
@@ -204,3 +229,21 @@ class Session:
 def _close_open_sessions() -> None:
     for session in list(_open_sessions):
         session.close("interrupted")
+
+
+def _close_then_die(signum: int, frame: object) -> None:
+    """SIGTERM or SIGHUP with no handler of the program's own: end every run (each log gets
+    its `interrupted`), join the workers, then die of the signal as the default would."""
+    _close_open_sessions()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _close_sessions_on_signals() -> None:
+    # Only where nobody has claimed the signal (`rnn-tui train` turns SIGTERM into Ctrl-C),
+    # and only from the main thread, the one place Python allows it.
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _close_then_die)

@@ -52,6 +52,7 @@ class RunState:
     active: bool = False  # a run is open (not ended)
     paused: bool = False
     pending_steps: int = 0  # single steps asked for while paused
+    terminated: bool = False  # SIGTERM arrived: end the run as interrupted, then exit
     outbox: list[Event] = field(default_factory=list)
     last_send: float = 0.0
 
@@ -166,8 +167,10 @@ def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
                 commands: Connection, events: Queue, profile_hz: float = 2.0,
                 blas_threads: int = 1) -> None:
     """Entry point of a worker process (spawned)."""
-    # Ctrl-C reaches the whole process group; the parent decides how runs end.
+    # Ctrl-C and a closed terminal (SIGHUP) reach the whole process group; the parent
+    # decides how runs end (and if it dies, the orphan check below ends them).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     from threadpoolctl import threadpool_limits
 
     from ..engine import tune_for_training
@@ -176,6 +179,12 @@ def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
     tune_for_training()
     parent = os.getppid()
     state = RunState(slot=slot, events=events)
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        # Only a flag: the loop ends the run between steps, never in the middle of a log line.
+        state.terminated = True
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         guarded(state, start_run, state, config_dict, log_path, profile_hz)
         loop(state, commands, parent, profile_hz)
@@ -215,6 +224,9 @@ def loop(state: RunState, commands: Connection, parent: int, profile_hz: float) 
             if not guarded(state, handle, state, command, profile_hz):
                 return
             continue
+        if state.terminated:
+            end_run(state, "interrupted")
+            return
         now = time.monotonic()
         if now - last_check > PARENT_CHECK_SECONDS:
             last_check = now
