@@ -1,7 +1,7 @@
 """What the worker processes cost: training through a worker vs the bare Trainer loop,
 and two models at once vs one alone (2 cores), with BLAS pinned to 1 thread vs not.
 
-    python benchmarks/bench_runs.py [--seconds 8] [--cells rnn lstm]
+    python benchmarks/bench_runs.py [--seconds 6] [--repeats 3] [--cells rnn lstm]
 
 Rates come from the workers' own Step events (steps per second of wall time after a
 warm-up), so the parent's reading does not enter the measurement.
@@ -10,6 +10,9 @@ warm-up), so the parent's reading does not enter the measurement.
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -52,6 +55,36 @@ def session_rates(configs: list[RunConfig], seconds: float, blas_threads: int = 
     return [(len(t) - 1) / (t[-1] - t[0]) for t in times]
 
 
+PINNED_BY_ENV = """
+import sys, time
+from rnn_tui.engine import tune_for_training
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.training import build_trainer
+tune_for_training()
+trainer = build_trainer(RunConfig(cell=sys.argv[1], seq_len=100, hidden_size=128, batch_size=64))
+for _ in range(10):
+    trainer.step()
+start, steps = time.perf_counter(), 0
+while time.perf_counter() - start < float(sys.argv[2]):
+    trainer.step()
+    steps += 1
+print(steps / (time.perf_counter() - start))
+"""
+
+
+def env_pinned_rate(cell: str, seconds: float) -> float:
+    """The other way to pin: the environment, read by OpenBLAS/MKL/OpenMP when numpy loads."""
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, "-c", PINNED_BY_ENV, cell, str(seconds)], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    return float(out)
+
+
+def busy_elsewhere() -> str:
+    """Load average now: on a shared machine, other work skews every ratio here."""
+    return "load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=6.0)
@@ -59,7 +92,8 @@ def main() -> None:
     parser.add_argument("--cells", nargs="+", default=["rnn", "lstm"])
     args = parser.parse_args()
     base = RunConfig(task="adding", seq_len=100, hidden_size=128, batch_size=64)
-    print(f"adding T=100, H=128, B=64, float32; {args.seconds:.0f} s per measurement\n")
+    print(f"adding T=100, H=128, B=64, float32; {args.seconds:.0f} s per measurement; "
+          f"{os.cpu_count()} CPUs; {busy_elsewhere()}\n")
     solo = {}
     for cell in args.cells:
         config = base.with_(cell=cell)
@@ -80,7 +114,12 @@ def main() -> None:
                            for c, r in zip(pair, rates, strict=True))
         target = " (target >= 0.85 each)" if threads == 1 else ""
         print(f"two at once, BLAS threads per worker = {threads}: {shares}{target}")
-    print(f"\nnumpy {np.__version__}; solo rates above are with 1 BLAS thread per worker")
+    for cell in args.cells:
+        env = env_pinned_rate(cell, args.seconds)
+        print(f"{cell:5s} pinned by the environment (OPENBLAS_NUM_THREADS=1 before numpy loads):"
+              f" {env:6.1f} steps/s = {env / solo[cell]:.2f} of the worker's threadpoolctl rate")
+    print(f"\nnumpy {np.__version__}; solo rates above are with 1 BLAS thread per worker; "
+          f"at the end: {busy_elsewhere()}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ DEFAULT_LOG_DIR = Path("runs")
 def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
     """The flags that pick and override a preset (shared by the dashboard and train)."""
     g = parser.add_argument_group("experiment (flags override the preset)")
-    g.add_argument("--preset", default="adding-100", metavar="NAME|FILE",
+    g.add_argument("--preset", metavar="NAME|FILE",
                    help="a shipped preset's name (default: adding-100) or a .toml file")
     g.add_argument("--cells", metavar="A,B", help=f"cells to compare, from {','.join(CELL_KINDS)}")
     g.add_argument("--task", help=f"one of {', '.join(TASK_NAMES)}")
@@ -40,12 +40,12 @@ OVERRIDES = ("task", "seq_len", "hidden_size", "batch_size", "lr", "clip", "opti
 
 def configs_from_args(args: argparse.Namespace) -> list[RunConfig]:
     """The preset named by --preset with every given flag applied (PresetError if bad)."""
-    from .run.presets import load_preset
+    from .run.presets import DEFAULT_PRESET, load_preset
 
     overrides: dict[str, Any] = {k: getattr(args, k) for k in OVERRIDES}
     if args.cells is not None:
         overrides["cells"] = [c.strip() for c in args.cells.split(",") if c.strip()]
-    return load_preset(args.preset, overrides)
+    return load_preset(args.preset or DEFAULT_PRESET, overrides)
 
 
 def log_dir_from_args(args: argparse.Namespace) -> Path | None:
@@ -59,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["en", "ja"], default="en",
                         help="language of the help screen")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # SUPPRESS: a flag left out after `train` keeps what was given before it
+    # (`rnn-tui --lr 0.1 train`), instead of the subcommand's default overwriting it.
     train = sub.add_parser("train", help="train headless: live lines, then a summary",
+                           argument_default=argparse.SUPPRESS,
                            description="Train the preset's cells side by side without a "
                                        "screen; print a summary at the end.")
     add_experiment_flags(train)
@@ -90,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "train":
             from .run.headless import train
 
-            return train(configs, log_dir_from_args(args), as_json=args.json)
+            return train(configs, log_dir_from_args(args), as_json=getattr(args, "json", False))
         from .ui.launch import run_dashboard
 
         return run_dashboard(configs, log_dir_from_args(args), **_lang(args))

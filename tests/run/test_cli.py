@@ -96,3 +96,24 @@ def test_interrupt_ends_runs_prints_summary_and_leaves_no_process(tmp_path, sig,
         assert read_run_log(log)[-1].reason == "interrupted"
     time.sleep(0.2)
     assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
+
+
+def test_flags_before_or_after_train_both_count() -> None:
+    from rnn_tui.cli import build_parser, configs_from_args
+
+    for argv in (["--lr", "0.5", "train"], ["train", "--lr", "0.5"]):
+        args = build_parser().parse_args(argv)
+        configs = configs_from_args(args)
+        assert [c.lr for c in configs] == [0.5, 0.5] and configs[0].seq_len == 100
+    args = build_parser().parse_args(["--preset", "copy-50", "train", "--seed", "3"])
+    assert {(c.task, c.seed) for c in configs_from_args(args)} == {("copy", 3)}
+
+
+def test_train_never_imports_textual(tmp_path) -> None:
+    code = ("import sys; from rnn_tui.cli import main;"
+            "code = main(['train', '--seq-len', '10', '--hidden', '8', '--batch', '4',"
+            " '--steps', '3', '--no-log', '--json']);"
+            "assert code == 0 and 'textual' not in sys.modules, sorted(sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
