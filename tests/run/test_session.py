@@ -189,8 +189,19 @@ def test_a_killed_worker_can_be_restarted(two: Session) -> None:
     while two.alive(1):
         assert time.monotonic() < deadline
         time.sleep(0.05)
+    two.pause()
     two.restart(1, SMALL.with_(cell="lstm", seed=1))     # before poll() noticed the death
-    events = collect(two, lambda ev: of(ev, 1, Step))
+    events = collect(two, lambda ev: of(ev, 1, Paused))
     kinds = [e.kind for s, e in events if s == 1]
     assert kinds.index("run_failed") < kinds.index("run_started")   # told, then replaced
     assert of(events, 1, RunStarted)[0].config["seed"] == 1
+    assert not of(events, 1, Step)                       # the new process joined the pause
+    two.resume()
+    collect(two, lambda ev: of(ev, 1, Step))
+
+
+def test_workers_run_nicer_when_asked(tmp_path) -> None:
+    with Session([SMALL], log_dir=None, niceness=5) as session:
+        collect(session, lambda ev: of(ev, 0, Step))
+        assert os.getpriority(os.PRIO_PROCESS, session.pids[0]) == os.getpriority(
+            os.PRIO_PROCESS, 0) + 5

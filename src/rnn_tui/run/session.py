@@ -41,15 +41,17 @@ class WorkerHandle:
 
 
 class Session:
-    """Trains each config in its own spawned process (BLAS pinned to `blas_threads`)."""
+    """Trains each config in its own spawned process (BLAS pinned to `blas_threads`,
+    scheduled `niceness` levels below the caller so a screen stays quick)."""
 
     def __init__(self, configs: list[RunConfig], log_dir: Path | None = None,
-                 profile_hz: float = 2.0, blas_threads: int = 1) -> None:
+                 profile_hz: float = 2.0, blas_threads: int = 1, niceness: int = 0) -> None:
         if not configs:
             raise ValueError("a session needs at least one model")
         self.configs = list(configs)
         self.log_dir = Path(log_dir) if log_dir is not None else None
         self.profile_hz, self.blas_threads = profile_hz, blas_threads
+        self.niceness = niceness  # workers this much nicer than us (also after a respawn)
         self.log_paths: list[Path | None] = [None] * len(configs)
         self._ctx = mp.get_context("spawn")
         self._events = self._ctx.Queue()
@@ -72,7 +74,7 @@ class Session:
         process = self._ctx.Process(
             target=worker_main, name=f"rnn-tui-worker-{slot}", daemon=True,
             args=(slot, config.to_dict(), self._log_arg(slot), receive, self._events,
-                  self.profile_hz, self.blas_threads))
+                  self.profile_hz, self.blas_threads, self.niceness))
         process.start()
         receive.close()
         return WorkerHandle(process, send)
@@ -134,6 +136,8 @@ class Session:
             worker.process.join()
             worker.commands.close()
             self._workers[slot] = self._spawn(slot, config)
+            if self.paused:  # the new process joins the others' state
+                self._send(self._workers[slot], ("pause",))
             return
         worker.open_run = True
         self._send(worker, ("restart", config.to_dict(), self._log_arg(slot)))

@@ -165,8 +165,10 @@ def handle(state: RunState, command: tuple, profile_hz: float) -> bool:
 
 def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
                 commands: Connection, events: Queue, profile_hz: float = 2.0,
-                blas_threads: int = 1) -> None:
+                blas_threads: int = 1, niceness: int = 0) -> None:
     """Entry point of a worker process (spawned)."""
+    if niceness > 0:
+        os.nice(niceness)
     # Ctrl-C and a closed terminal (SIGHUP) reach the whole process group; the parent
     # decides how runs end (and if it dies, the orphan check below ends them).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
