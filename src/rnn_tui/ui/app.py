@@ -28,6 +28,8 @@ from textual.worker import get_current_worker
 from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
 from ..run.events import Event, RunStarted
 from .history import RunHistory
+from .insight.help_text import teaching_text
+from .insight.views import VIEW_NAMES, next_view
 from .screens.help import HelpScreen
 from .screens.presets import PresetScreen
 from .sources import EventSource, ReplaySource
@@ -80,7 +82,7 @@ def scaled_lr(lr: float, direction: int) -> float:
 class RnnTuiApp(App[int]):
     """Two models training side by side (or a replay of their logs)."""
 
-    CSS_PATH = "rnn_tui.tcss"
+    CSS_PATH = ["rnn_tui.tcss", "insight/insight.tcss"]
     TITLE = "rnn-tui"
 
     # Help and quit first: on an 80-column footer they are the two that must show.
@@ -115,6 +117,8 @@ class RnnTuiApp(App[int]):
         Binding("home", "scrub_to(0)", "start", tooltip="replay: go to the start",
                 show=False),
         Binding("end", "scrub_to(1)", "end", tooltip="replay: go to the end", show=False),
+        Binding("v", "view(1)", "view", tooltip="switch the selected panel's view: "
+                "gradients, gradient flow over training, the law (RNN) / gates (LSTM, GRU)"),
         Binding("s", "screenshot", "shot", tooltip="save a screenshot (SVG) and say where"),
     ]
 
@@ -122,8 +126,10 @@ class RnnTuiApp(App[int]):
     paused: reactive[bool] = reactive(False)
     replay_step: reactive[int] = reactive(0)
 
-    def __init__(self, source: EventSource, screenshot_dir: Path | None = None) -> None:
+    def __init__(self, source: EventSource, screenshot_dir: Path | None = None,
+                 lang: str = "en") -> None:
         super().__init__()
+        self.lang = lang  # of the help screen's teaching text: "en" or "ja"
         self.source = source
         self.histories = [RunHistory(config=c) for c in source.configs]
         # After a restart, events of the old run may still be in flight: skip them.
@@ -378,6 +384,12 @@ class RnnTuiApp(App[int]):
         if self.replay is not None:
             self.replay_step = self.replay.last_step if end else 0
 
+    def action_view(self, direction: int) -> None:
+        panel = self.query_one(f"#panel-{self.selected}", ModelPanel)
+        panel.view = next_view(panel.view, direction)
+        self.call_after_refresh(self.redraw, True)
+        self.notify(f"panel {self.selected + 1}: {VIEW_NAMES[panel.view]}", timeout=2)
+
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         path = self.save_screenshot(f"rnn-tui-{stamp}.svg", str(self.screenshot_dir))
@@ -395,7 +407,8 @@ class RnnTuiApp(App[int]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_keys()))
+            self.push_screen(HelpScreen(self.help_keys(),
+                                        teaching_text(self.histories, self.lang)))
 
     async def action_quit(self) -> None:
         self.shutdown()

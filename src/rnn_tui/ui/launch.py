@@ -10,12 +10,12 @@ from ..run.config import RunConfig
 
 def run_dashboard(configs: list[RunConfig], log_dir: Path | None, lang: str = "en") -> int:
     """Train `configs` side by side in worker processes and show them. Exit status.
-    (`lang` is for the help screen's language; only English exists today.)"""
+    (`lang`: the language of the help screen's teaching text, "en" or "ja".)"""
     from .app import RnnTuiApp
     from .sources import LiveSource
 
     source = LiveSource(configs, log_dir)
-    app = RnnTuiApp(source)
+    app = RnnTuiApp(source, lang=lang)
     try:
         app.run()
     finally:
@@ -24,16 +24,27 @@ def run_dashboard(configs: list[RunConfig], log_dir: Path | None, lang: str = "e
 
 
 def run_replay(paths: list[Path], lang: str = "en") -> int:
-    """Open the dashboard on recorded run logs (no training). Exit status."""
+    """Open the dashboard on recorded run logs (no training); more than two logs open
+    the compare view instead (their loss and horizon overlaid). Exit status."""
     from ..run.runlog import RunLogError
     from .app import RnnTuiApp
     from .sources import ReplaySource
 
+    if len(paths) > 2:
+        from .insight.compare import CompareApp
+
+        try:
+            compare = CompareApp(paths)
+        except (RunLogError, OSError) as err:
+            print(f"rnn-tui replay: {err}", file=sys.stderr)
+            return 2
+        compare.run()
+        return compare.return_code or 0
     try:
         source = ReplaySource.from_logs(paths)
     except RunLogError as err:
         print(f"rnn-tui replay: {err}", file=sys.stderr)
         return 2
-    app = RnnTuiApp(source)
+    app = RnnTuiApp(source, lang=lang)
     app.run()
     return app.return_code or 0

@@ -115,7 +115,7 @@ class CompareHorizonPlot(ComparePlot):
         plt.xlabel("training step")
         lengths = [len(h.last_profile.dh_norms) for h in self.histories if h.last_profile]
         top = max(lengths, default=1)
-        beyond = top * 1.1
+        beyond = top * 1.2
         last = 1.0
         for index, history in enumerate(self.histories):
             steps, values = horizon_points(history, memory_horizon_name(history), beyond)

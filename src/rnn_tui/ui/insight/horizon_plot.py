@@ -9,7 +9,7 @@ import math
 from rich.text import Text
 
 from ..history import RunHistory
-from ..widgets.plots import Palette, RunPlot, swatch
+from ..widgets.plots import Palette, RunPlot, nice_ticks, swatch
 from .profiles import horizon_text, profiles_over_training, scalar
 
 SERIES = (("horizon_h", "gamma_h", "‖∂L/∂h_t‖"), ("horizon_c", "gamma_c", "‖∂L/∂c_t‖"))
@@ -37,6 +37,16 @@ def sequence_length(history: RunHistory) -> int:
 class HorizonPlot(RunPlot):
     """Horizon (steps back at which the gradient is 100x smaller) against training step."""
 
+    seq_len = 0
+
+    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
+        if self.seq_len:
+            # Ticks thinned to the height (two labels on one row would overwrite).
+            ticks = nice_ticks(0, self.seq_len, max(1, (self.size.height - 4) // 3))
+            self.plt.yticks([float(t) for t in ticks] + [self.seq_len * 1.2],
+                            [str(t) for t in ticks] + ["> T"])
+        return super().render()
+
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
         parts: list[Text | tuple[str, str] | str] = [("memory horizon ", "bold")]
@@ -56,7 +66,7 @@ class HorizonPlot(RunPlot):
         if not seq_len:
             plt.xlim(0, 1)
             return
-        beyond = seq_len * 1.1  # where "> T" sits: above the T line, never clipped
+        beyond = seq_len * 1.2  # where "> T" sits: above the T line, never clipped
         first_step, last_step = None, None
         for (horizon, _, _), colour in zip(SERIES, (palette.hidden, palette.cell), strict=True):
             steps, values = horizon_points(history, horizon, beyond)
@@ -72,7 +82,6 @@ class HorizonPlot(RunPlot):
         plt.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=palette.baseline,
                  background=palette.canvas, alignment="left")
         plt.ylim(0, beyond * 1.05)
-        quarter = [round(seq_len * q) for q in (0, 0.25, 0.5, 0.75, 1)]
-        plt.yticks(quarter + [beyond], [str(q) for q in quarter] + ["> T"])
+        self.seq_len = seq_len
         self.x_range = (first_step, max(last_step, first_step + 1))
         plt.xlim(*self.x_range)

@@ -48,9 +48,10 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close help")]
 
-    def __init__(self, keys: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, keys: Iterable[tuple[str, str]], teaching: str = "") -> None:
         super().__init__()
         self.keys = list(keys)
+        self.teaching = teaching  # the insight views' text, with the live numbers
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
@@ -63,6 +64,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static("[b]rnn-tui[/b]: keys (also in the command palette, ctrl+p)",
                          id="help-title")
             yield Static(table, id="help-keys")
+            if self.teaching:
+                yield Markdown(self.teaching, id="help-teaching")
             yield Markdown(PLOTS, id="help-text")
 
     def action_close(self) -> None:

@@ -14,6 +14,8 @@ from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Static
 
 from ..history import RunHistory
+from ..insight.drawable import TextView
+from ..insight.views import FlowView, InsightView, WhyView
 from .plots import GradientPlot, LossPlot, Palette, RunPlot, StatePlot
 
 
@@ -89,13 +91,19 @@ class ModelPanel(Vertical):
         yield PanelMessage(classes="message")
         with ContentSwitcher(initial=self.view, classes="views"):
             yield PlotsView(id="plots")
+            yield FlowView(id="flow")  # the insight views (the `v` key cycles them)
+            yield WhyView(id="why")
 
     def watch_view(self, view: str) -> None:
         if self.is_mounted:
             self.query_one(ContentSwitcher).current = view
 
-    def plots(self) -> list[RunPlot]:
-        return list(self.query_one(f"#{self.view}").query(RunPlot))
+    def plots(self) -> list[RunPlot | TextView]:
+        view = self.query_one(f"#{self.view}")
+        if isinstance(view, InsightView):
+            view.fit(self.history)  # law or gates, as the panel's (maybe new) cell has
+            return view.drawables()
+        return list(view.query(RunPlot))
 
     def update_text(self, force: bool = False) -> None:
         """Title, status and message: cheap, so on every tick that changed them."""
@@ -117,13 +125,13 @@ class ModelPanel(Vertical):
             message.display = failed
             message.update(history.message)
 
-    def stale_plots(self, now: float, force: bool = False) -> list[RunPlot]:
+    def stale_plots(self, now: float, force: bool = False) -> list[RunPlot | TextView]:
         """Visible plots whose data moved (and whose own rate limit allows a redraw)."""
         return [plot for plot in self.plots()
                 if plot.parent is not None and plot.parent.display
                 and (force or plot.is_stale(self.history, now))]
 
-    def draw_plot(self, plot: RunPlot, palette: Palette, now: float) -> None:
+    def draw_plot(self, plot: RunPlot | TextView, palette: Palette, now: float) -> None:
         plot.show(self.history, palette, now)
         caption = plot.parent.query_one(".caption", Static)  # type: ignore[union-attr]
         caption.update(plot.caption(self.history, palette), layout=False)
