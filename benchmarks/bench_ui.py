@@ -126,7 +126,7 @@ def bench_dashboard(rnn_tui: str, seconds: float, presses: int) -> dict[str, obj
         try:
             first = term.wait_for(b"rnn-tui adding", timeout=30) - term.started
             # Throughput over a window that starts once both workers are training.
-            term.wait_for(b"[running]", timeout=60)
+            term.wait_for(b"/s running", timeout=60)  # a panel status: its worker trains
             time.sleep(seconds)  # the bench's clock, not the app's: training runs untouched
             rss = rss_mib(term.process.pid)
             latencies = []
