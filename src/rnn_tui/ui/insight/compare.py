@@ -118,11 +118,13 @@ class CompareHorizonPlot(ComparePlot):
         beyond = top * 1.2
         last = 1.0
         for index, history in enumerate(self.histories):
-            steps, values = horizon_points(history, memory_horizon_name(history), beyond)
+            # Each run's "> T" a little higher, so runs that all reach it stay visible.
+            above = beyond + index * top * 0.04
+            steps, values = horizon_points(history, memory_horizon_name(history), above)
             if steps:
                 plt.plot(steps, values, color=run_colour(index), marker="hd")
                 last = max(last, steps[-1])
-        plt.ylim(0, beyond * 1.05)
+        plt.ylim(0, beyond + len(self.histories) * top * 0.04 + top * 0.02)
         ticks = nice_ticks(0, top, 4)
         self.y_ticks = ([float(t) for t in ticks] + [beyond], [str(t) for t in ticks] + ["> T"])
         self.x_range = (0.0, last)

@@ -86,6 +86,7 @@ WAITING = {"en": "### Panel {slot}: {cell}\n\nWaiting for the first gradient pro
 
 VERDICTS = {
     "en": {"grows": "γ > 1: the gradient grows going back, it explodes.",
+           "rises": "γ > 1: the gradient grows a little going back; W sits at the edge.",
            "reaches": "The gradient reaches the start of the sequence: it can learn from it.",
            "fades": "It falls 100-fold within {horizon}: what lies further back is out of "
                     "reach.",
@@ -93,6 +94,7 @@ VERDICTS = {
            "fate_explodes": "explodes unless W is held near ρ = 1",
            "fate_reaches": "can reach this far only while γ stays at 1"},
     "ja": {"grows": "γ > 1 なので、さかのぼるほど勾配は大きくなり、爆発します。",
+           "rises": "γ > 1 なので、さかのぼるほど勾配は少しずつ大きくなります。W は境目にいます。",
            "reaches": "勾配は系列の最初まで届いています。そこから学習できます。",
            "fades": "{horizon}さかのぼると 100 分の 1 になり、それより前には届きません。",
            "fate_forgets": "数十ステップで忘れてしまいます",
@@ -124,7 +126,10 @@ def _verdict(lang: str, gamma: float | None, horizon: float | None,
     if lang == "ja":
         span = span.replace(" steps", " ステップ")
     if gamma is not None and gamma > 1.005:
-        return words["grows"], words["fate_explodes"]
+        # An explosion when the growth over the sequence passes 1000x, else a slow rise.
+        if gamma ** max(1, seq_len - 2) > 1e3:
+            return words["grows"], words["fate_explodes"]
+        return words["rises"], words["fate_explodes"]
     if horizon is not None and math.isinf(horizon):
         return words["reaches"], words["fate_reaches"]
     return words["fades"].format(horizon=span), words["fate_forgets"]

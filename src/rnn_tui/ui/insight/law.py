@@ -18,6 +18,8 @@ from ..widgets.plots import LogAxis, Palette, RunPlot, steps_back, swatch
 from .drawable import TextView
 from .profiles import horizon_text, scalar
 
+EXPLODES = 1e3  # growth over the sequence that we call an explosion, not a slow rise
+
 
 def law_line(profile: Profile, gamma: float) -> list[float]:
     """What a per-step factor gamma predicts at each timestep t (indexed like the
@@ -81,8 +83,11 @@ def verdict(history: RunHistory) -> Text:
     if gamma is None:
         return Text("waiting for the first profile…", "dim")
     if gamma > 1.005:
-        return Text(f"γ = {gamma:.3g} > 1: the gradient GROWS going back, like ρ(W)^k: "
-                    "it explodes", "bold red")
+        growth = end_to_end(latest.dh_norms) if latest is not None else None
+        over = f" (x{growth:.2g} over the sequence)" if growth else ""
+        exploding = growth is not None and growth > EXPLODES
+        return Text(f"γ = {gamma:.3g} > 1: the gradient GROWS going back{over}"
+                    + (": it explodes" if exploding else ""), "bold red" if exploding else "bold")
     horizon = scalar(latest, "horizon_h")
     if horizon is not None and math.isinf(horizon):
         return Text(f"γ = {gamma:.3g}: the gradient reaches the start of the sequence",
