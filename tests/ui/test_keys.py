@@ -224,3 +224,23 @@ async def test_too_small_says_so() -> None:
         note = app.query_one("#too-small")
         assert note.display and "needs at least 80x24" in str(note.render())
         assert not app.query_one("#panels").display
+
+
+async def test_events_of_replaced_runs_are_skipped(scripted: ScriptedSource) -> None:
+    """Two quick restarts: only the last run's events reach the panel."""
+    from rnn_tui.run.events import RunFailed, RunStarted, Step
+
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE):
+        scripted.poll()  # the scripted RunStarted answers are applied by hand below
+        app.restart(0, RunConfig(cell="relu"))
+        app.restart(0, RunConfig(cell="gru"))
+        for cell in ("relu", "gru"):
+            start = RunStarted(config=RunConfig(cell=cell).to_dict(), seed=0, baseline_loss=0.2)
+            app.apply([(0, Step(7, 1.0, 0.0, 1.0, 0.1)), (0, start)])
+        assert app.histories[0].config.cell == "gru" and app.histories[0].step == 0
+        app.apply([(0, Step(1, 1.0, 0.0, 1.0, 0.1))])
+        assert app.histories[0].step == 1
+        app.restart(1, RunConfig(cell="irnn"))
+        app.apply([(1, RunFailed(step=0, message="ValueError: no"))])
+        assert app.histories[1].state == "failed"

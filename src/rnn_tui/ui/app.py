@@ -26,7 +26,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
-from ..run.events import Event, RunStarted
+from ..run.events import Event, RunFailed, RunStarted
 from .history import RunHistory
 from .insight.help_text import teaching_text
 from .insight.views import VIEW_NAMES, next_view
@@ -132,8 +132,9 @@ class RnnTuiApp(App[int]):
         self.lang = lang  # of the help screen's teaching text: "en" or "ja"
         self.source = source
         self.histories = [RunHistory(config=c) for c in source.configs]
-        # After a restart, events of the old run may still be in flight: skip them.
-        self._awaiting_start = [False] * len(self.histories)
+        # Restarts asked for whose RunStarted has not arrived yet, per slot: until the
+        # last one does, events in flight belong to runs already replaced; skip them.
+        self._pending_starts = [0] * len(self.histories)
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.palette = Palette.from_theme({}, True)
         self._closed = False
@@ -205,10 +206,14 @@ class RnnTuiApp(App[int]):
         for slot, event in events:
             if slot >= len(self.histories):
                 continue
-            if self._awaiting_start[slot]:
+            if self._pending_starts[slot]:
+                if isinstance(event, RunFailed):  # a restart that could not start
+                    self.histories[slot].apply(event)
                 if not isinstance(event, RunStarted):
                     continue
-                self._awaiting_start[slot] = False
+                self._pending_starts[slot] -= 1
+                if self._pending_starts[slot]:
+                    continue
             self.histories[slot].apply(event)
 
     # --- drawing -----------------------------------------------------------------
@@ -292,7 +297,7 @@ class RnnTuiApp(App[int]):
     def restart(self, slot: int, config: RunConfig) -> None:
         """Restart one panel's run; its panel shows the new config at once."""
         self.source.restart(slot, config)
-        self._awaiting_start[slot] = True
+        self._pending_starts[slot] += 1
         history = self.histories[slot]
         fresh = RunHistory(config=config, restarting=True)
         fresh.version, fresh.profile_version = history.version + 1, history.profile_version + 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..run.config import RunConfig
-from ..run.events import Event, Profile, RunStarted, Step
+from ..run.events import Event, Profile, RunFailed, RunStarted, Step
 from ..run.progress import ModelProgress
 
 LOSS_POINTS = 1024  # most loss points kept (then every other goes, the stride doubles)
@@ -121,6 +121,8 @@ class RunHistory:
                 profile_version=self.profile_version + 1,
                 metric_name=event.metric_name or "metric").__dict__)
         self.progress.update(event)
+        if isinstance(event, RunFailed):
+            self.restarting = False  # the new run could not start: say why
         if isinstance(event, Step):
             self.losses.append((event.step, event.loss, self.progress.smoothed_loss))
         elif isinstance(event, Profile):

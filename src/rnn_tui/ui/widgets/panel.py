@@ -99,7 +99,10 @@ class ModelPanel(Vertical):
             self.query_one(ContentSwitcher).current = view
 
     def plots(self) -> list[RunPlot | TextView]:
-        view = self.query_one(f"#{self.view}")
+        views = self.query(f"#{self.view}")
+        if not views:  # not composed yet (or already taken down)
+            return []
+        view = views.first()
         if isinstance(view, InsightView):
             view.fit(self.history)  # law or gates, as the panel's (maybe new) cell has
             return view.drawables()
@@ -109,8 +112,8 @@ class ModelPanel(Vertical):
         """Title, status and message: cheap, so on every tick that changed them."""
         history = self.history
         key = (id(history), history.version)
-        if key == self._shown and not force:
-            return
+        if (key == self._shown and not force) or not self.query(PanelStatus):
+            return  # nothing new, or not composed yet (or already taken down)
         self._shown = key
         title = f"{self.slot + 1} · {history.config.cell}" if history.config else str(self.slot + 1)
         if self.border_title != title:
