@@ -49,8 +49,8 @@ measurement gives γ = **{gamma}**. {verdict} Over the {back} steps of the seque
     "ja": """\
 ### パネル {slot}: {cell}（単純な RNN）
 
-一段さかのぼるごとに勾配には σ'·W が掛かります。W の固有値の最大の大きさは
-ρ(W) = **{rho}**（最大特異値 {sigma}）、系列に沿った σ' の平均は **{dsigma}** です。
+一段さかのぼるごとに勾配には σ'·W が掛かります。W の固有値の最大の大きさは ρ(W) = **{rho}**
+（最大特異値 {sigma}）、系列に沿った σ' の平均は **{dsigma}** です。
 その積から予想される一段あたりの係数は **{predicted}**、実測では γ = **{gamma}** です。
 {verdict} 系列の {back} ステップにわたって γ^k は距離のべき乗で効くので、
 単純な RNN は {fate}。
@@ -168,8 +168,17 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
         verdict=verdict)
 
 
+def unwrap_japanese(markdown: str) -> str:
+    """Markdown turns a line break inside a paragraph into a space, which Japanese does
+    not put between words: join each paragraph's lines with nothing instead."""
+    paragraphs = markdown.split("\n\n")
+    return "\n\n".join(p if p.startswith("#") else p.replace("\n", "").replace("。 ", "。")
+                       for p in paragraphs)
+
+
 def teaching_text(histories: Sequence[RunHistory], lang: str = "en") -> str:
     """The whole teaching section: the idea, then each panel with its live numbers."""
     lang = lang if lang in LANGS else "en"
-    return "\n".join([INTRO[lang]] + [panel_text(slot, history, lang)
+    text = "\n".join([INTRO[lang]] + [panel_text(slot, history, lang)
                                       for slot, history in enumerate(histories)])
+    return unwrap_japanese(text) if lang == "ja" else text
