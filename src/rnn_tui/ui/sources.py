@@ -6,7 +6,6 @@ Both hand the app `(slot, event)` pairs, and the app feeds them to the same
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +41,10 @@ class LiveSource:
     def __init__(self, configs: Sequence[RunConfig], log_dir: Path | None) -> None:
         from ..run.session import Session
 
-        self.session = Session(list(configs), log_dir=log_dir)
+        # Workers a few nice levels below the screen: they use what the dashboard leaves
+        # (it is idle most of the time), and a key press never waits for the scheduler
+        # to hand a core back from training.
+        self.session = Session(list(configs), log_dir=log_dir, niceness=WORKER_NICENESS)
 
     @property
     def configs(self) -> list[RunConfig]:
@@ -54,18 +56,6 @@ class LiveSource:
 
     def start(self) -> None:
         self.session.start()
-        self.lower_worker_priority()
-
-    def lower_worker_priority(self) -> None:
-        """Workers a few nice levels below the screen: they use what the dashboard
-        leaves (it is idle most of the time), and a key press never waits for the
-        scheduler to hand a core back from training."""
-        try:
-            base = os.getpriority(os.PRIO_PROCESS, 0)
-            for pid in self.session.pids:
-                os.setpriority(os.PRIO_PROCESS, pid, min(19, base + WORKER_NICENESS))
-        except (AttributeError, OSError):  # not on this platform, or not allowed
-            pass
 
     def poll(self, timeout: float = 0.0) -> list[tuple[int, Event]]:
         return self.session.poll(timeout)
