@@ -90,14 +90,14 @@ VERDICTS = {
            "reaches": "The gradient reaches the start of the sequence: it can learn from it.",
            "fades": "It falls 100-fold within {horizon}: what lies further back is out of "
                     "reach.",
-           "fate_forgets": "forgets after a few dozen steps",
+           "fate_forgets": "forgets everything older than its horizon",
            "fate_explodes": "explodes unless W is held near ρ = 1",
            "fate_reaches": "can reach this far only while γ stays at 1"},
     "ja": {"grows": "γ > 1 なので、さかのぼるほど勾配は大きくなり、爆発します。",
            "rises": "γ > 1 なので、さかのぼるほど勾配は少しずつ大きくなります。W は境目にいます。",
            "reaches": "勾配は系列の最初まで届いています。そこから学習できます。",
            "fades": "{horizon}さかのぼると 100 分の 1 になり、それより前には届きません。",
-           "fate_forgets": "数十ステップで忘れてしまいます",
+           "fate_forgets": "到達範囲より前のことを忘れてしまいます",
            "fate_explodes": "W を ρ = 1 付近に保たない限り爆発します",
            "fate_reaches": "γ が 1 に保たれている間だけ、ここまで届きます"},
 }
