@@ -209,7 +209,8 @@ class LossPlot(RunPlot):
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         return Text.assemble(("loss ", "bold"), swatch(palette.loss, "smoothed"),
                              swatch(palette.faint, "raw", "┄┄"),
-                             swatch(palette.baseline, "baseline (memoryless)"))
+                             swatch(palette.baseline, "baseline (memoryless)"
+                                    if self.size.width >= 60 else "baseline"))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         plt = self.plt
