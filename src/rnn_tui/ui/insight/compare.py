@@ -151,7 +151,8 @@ class CompareApp(App[int]):
 
     TITLE = "rnn-tui compare"
     CSS = """
-    #legend { height: auto; padding: 0 1; border: round $panel-lighten-2; }
+    #legend { height: auto; padding: 0 1; border: round $panel-lighten-2;
+              text-wrap: nowrap; text-overflow: ellipsis; }
     .figure { height: 1fr; }
     .caption { height: 1; padding: 0 1; color: $foreground-muted; }
     """

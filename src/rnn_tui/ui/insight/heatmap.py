@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rich.color import Color
 from rich.style import Style
@@ -41,13 +42,23 @@ def ramp_colour(fraction: float) -> RGB:
             round(a[2] + (b[2] - a[2]) * w))
 
 
+LEVELS = 64  # colours on the ramp: finer than the eye reads, few enough to cache styles
+
+
 def norm_colour(value: float) -> RGB:
-    """The colour of one gradient norm: zero (or not a number) is ZERO, else the ramp."""
+    """The colour of one gradient norm: zero (or not a number) is ZERO, else the ramp
+    (quantised to LEVELS steps, so neighbouring cells share styles and merge)."""
     if not value > 0 or math.isnan(value):
         return ZERO
     if math.isinf(value):
         return RAMP[-1]
-    return ramp_colour((math.log10(value) - LOW_DECADE) / (HIGH_DECADE - LOW_DECADE))
+    fraction = (math.log10(value) - LOW_DECADE) / (HIGH_DECADE - LOW_DECADE)
+    return _ramp_level(round(min(1.0, max(0.0, fraction)) * (LEVELS - 1)))
+
+
+@lru_cache(maxsize=LEVELS)
+def _ramp_level(level: int) -> RGB:
+    return ramp_colour(level / (LEVELS - 1))
 
 
 def pick_rows(profiles: Sequence[Profile], slots: int) -> list[Profile]:
@@ -64,6 +75,7 @@ def pick_rows(profiles: Sequence[Profile], slots: int) -> list[Profile]:
     return [profiles[i * n // slots] for i in range(slots)]
 
 
+@lru_cache(maxsize=4096)
 def _style(upper: RGB | None, lower: RGB | None) -> Style:
     return Style(color=Color.from_rgb(*upper) if upper else None,
                  bgcolor=Color.from_rgb(*lower) if lower else None)
@@ -103,8 +115,14 @@ def heatmap_text(profiles: Sequence[Profile], width: int, height: int) -> Text:
         if upper is None:
             lines.append(text)
             continue
-        for col in range(columns):
-            text.append("▀", _style(upper[col], lower[col] if lower else EMPTY))
+        # One span per run of equal cells: a row of the map is a few dozen spans, not
+        # one per column (Rich's cost grows with spans, and this redraws every second).
+        pairs = list(zip(upper, lower if lower else [EMPTY] * columns, strict=True))
+        start = 0
+        for col in range(1, columns + 1):
+            if col == columns or pairs[col] != pairs[start]:
+                text.append("▀" * (col - start), _style(*pairs[start]))
+                start = col
         lines.append(text)
     axis = f"{'step':>{GUTTER - 1}} t=0"
     end = f"t={max(0, seq_len - 1)} → loss"
