@@ -14,8 +14,11 @@ from rnn_tui.ui.widgets.panel import ModelPanel
 
 
 async def settle(pilot: Pilot) -> None:
-    await pilot.pause()
-    pilot.app.redraw(force=True)  # type: ignore[attr-defined]
+    """Redraw twice: the first may change which figures show (the panel's cell), and
+    the layout settles before the second."""
+    for _ in range(2):
+        await pilot.pause()
+        pilot.app.redraw(force=True)  # type: ignore[attr-defined]
     await pilot.pause()
 
 
@@ -61,3 +64,15 @@ def test_dashboard_why_views(snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=why_both)
+
+
+def test_dashboard_why_views_at_80x24(snap_compare) -> None:
+    """Short screen: the law's table stays, its plot gives way."""
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+
+    async def why_both(pilot: Pilot) -> None:
+        await pilot.press("v", "v", "2", "v", "v")
+        app.clear_notifications()
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=why_both)

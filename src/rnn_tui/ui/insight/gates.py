@@ -33,6 +33,13 @@ def gate_symbol(name: str) -> str:
 class GatesPlot(RunPlot):
     """Share of cells holding memory from t to the end, and the gate's quantile band."""
 
+    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
+        # Quarters when there are rows for them, else halves (two labels on one row
+        # would overwrite each other, whichever plotext draws last).
+        ticks = [0, 0.25, 0.5, 0.75, 1] if self.size.height >= 14 else [0, 0.5, 1]
+        self.plt.yticks(ticks, [f"{t:g}".lstrip("0") or "0" for t in ticks])
+        return super().render()
+
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
         name = gate_name(latest)
@@ -63,7 +70,6 @@ class GatesPlot(RunPlot):
             if key in series:
                 plt.plot(ts, list(series[key]), color=colour, marker=marker)
         plt.ylim(0, 1.02)
-        plt.yticks([0, 0.25, 0.5, 0.75, 1], ["0", ".25", ".5", ".75", "1"])
         self.x_range = (0, max(1, len(ts) - 1))
         plt.xlim(*self.x_range)
 

@@ -52,26 +52,34 @@ def fmt(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
-def law_table(history: RunHistory) -> Table:
-    """ρ(W), σ_max(W), mean σ', predicted γ beside measured γ, and what γ^T means."""
+ROWS = (("ρ(W) spectral radius", "ρ(W)", "rho_W"),
+        ("σ_max(W) largest s.v.", "σ_max(W)", "sigma_max_W"),
+        ("mean σ' along t", "mean σ'", "dsigma_mean"),
+        ("predicted γ = σ'·ρ(W)", "σ'·ρ(W)", "gamma_predicted"),
+        ("measured γ (fit)", "γ fit", "gamma_h"))
+
+
+def law_table(history: RunHistory, narrow: bool = False) -> Table:
+    """ρ(W), σ_max(W), mean σ', predicted γ beside measured γ, and what γ^T means
+    (short labels in a narrow panel, so the numbers keep their room)."""
     first, latest = history.first_profile, history.last_profile
     seq_len = len(latest.dh_norms) if latest else 0
     table = Table(box=None, show_header=True, padding=(0, 1), header_style="dim")
-    table.add_column("the note's law", no_wrap=True)
+    table.add_column("" if narrow else "the note's law", no_wrap=True)
     table.add_column("step 1" if first else "", justify="right", no_wrap=True)
     table.add_column(f"step {latest.step}" if latest else "now", justify="right",
                      style="bold", no_wrap=True)
-    for label, name in (("ρ(W) spectral radius", "rho_W"), ("σ_max(W) largest s.v.",
-                        "sigma_max_W"), ("mean σ' along t", "dsigma_mean"),
-                        ("predicted γ = σ'·ρ(W)", "gamma_predicted"),
-                        ("measured γ (fit)", "gamma_h")):
-        table.add_row(label, fmt(scalar(first, name)), fmt(scalar(latest, name)))
+    for long, short, name in ROWS:
+        table.add_row(short if narrow else long, fmt(scalar(first, name)),
+                      fmt(scalar(latest, name)))
     if latest is not None:
+        back = seq_len - 2
         predicted, measured = scalar(latest, "gamma_predicted"), end_to_end(latest.dh_norms)
-        table.add_row(f"{seq_len - 2} steps back: law", "",
-                      fmt(predicted ** (seq_len - 2) if predicted else None, 2))
-        table.add_row(f"{seq_len - 2} steps back: measured", "", fmt(measured, 2))
-        table.add_row("horizon (100x smaller)", "",
+        table.add_row(f"{back} back: law" if narrow else f"{back} steps back: law", "",
+                      fmt(predicted ** back if predicted else None, 2))
+        table.add_row(f"{back} back: seen" if narrow else f"{back} steps back: measured", "",
+                      fmt(measured, 2))
+        table.add_row("horizon" if narrow else "horizon (100x smaller)", "",
                       horizon_text(scalar(latest, "horizon_h"), seq_len))
     return table
 
@@ -102,7 +110,7 @@ class LawTable(TextView):
     def build(self, history: RunHistory, palette: Palette, width: int, height: int) -> Table:
         outer = Table.grid()
         outer.add_row(verdict(history))
-        outer.add_row(law_table(history))
+        outer.add_row(law_table(history, narrow=width < 50))
         return outer
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:

@@ -69,8 +69,10 @@ class WhyView(InsightView):
 
     def fit(self, history: RunHistory) -> None:
         simple = cell_kind(history) in SIMPLE_CELLS
-        for name, show in (("law-table", simple), ("law-plot", simple), ("gates", not simple),
-                           ("path", not simple)):
+        # On a short screen the law's table keeps the room and its plot goes.
+        short = self.app.has_class("-compact")
+        for name, show in (("law-table", simple), ("law-plot", simple and not short),
+                           ("gates", not simple), ("path", not simple)):
             node = self.query_one(f".figure.{name}")
-            if node.display != show:
+            if node.display != show:  # set directly: the panel reads it in the same tick
                 node.display = show
