@@ -95,3 +95,9 @@ def test_unknown_preset_name_lists_the_shipped_ones() -> None:
 def test_any_out_of_range_number_is_refused_naming_the_key(key: str, value) -> None:
     with pytest.raises(PresetError, match=f"{key} = .* is not allowed; {key} must be"):
         load_preset("adding-100", {key: value})
+
+
+def test_a_folder_named_like_a_preset_does_not_hide_it(tmp_path, monkeypatch) -> None:
+    (tmp_path / "adding-100").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_preset("adding-100")[0].seq_len == 100

@@ -76,7 +76,9 @@ def list_presets() -> list[str]:
 
 def resolve_preset(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
+    # A path when it says so (.toml) or names a file; a folder that happens to share a
+    # preset's name (./adding-100/ holding its runs, say) does not hide the preset.
+    if path.suffix == ".toml" or path.is_file():
         if not path.is_file():
             raise PresetError(f"preset file {path} does not exist")
         return path
