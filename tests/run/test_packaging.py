@@ -53,3 +53,14 @@ def test_an_installed_wheel_finds_its_presets_from_elsewhere(wheel: Path, tmp_pa
     names, task = result.stdout.split()
     assert set(names.split(",")) >= {"adding-100", "copy-50", "relu-exploding"}
     assert task == "copy"
+
+
+def test_the_wheel_holds_every_file_the_package_reads(wheel: Path) -> None:
+    """Stylesheets and other non-Python files under src/ (a missing .tcss breaks the app
+    only after a non-editable install)."""
+    package = ROOT / "src" / "rnn_tui"
+    wanted = {f"rnn_tui/{p.relative_to(package).as_posix()}" for p in package.rglob("*")
+              if p.is_file() and p.suffix not in (".py", ".pyc") and "presets" not in p.parts}
+    with zipfile.ZipFile(wheel) as archive:
+        assert wanted <= set(archive.namelist())
+    assert wanted  # the stylesheets at least
