@@ -17,9 +17,8 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from .config import RunConfig
 from .events import Event, RunEnded, RunFailed, RunStarted, Step
@@ -36,7 +35,6 @@ _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 class WorkerHandle:
     process: mp.process.BaseProcess
     commands: Connection
-    events: Any  # this worker's own multiprocessing Queue of (slot, [event, ...])
     open_run: bool = True  # a run started and has not ended (as far as the parent saw)
     last_step: int = 0
     reported_dead: bool = False
@@ -56,6 +54,7 @@ class Session:
         self.niceness = niceness  # workers this much nicer than us (also after a respawn)
         self.log_paths: list[Path | None] = [None] * len(configs)
         self._ctx = mp.get_context("spawn")
+        self._events = self._ctx.Queue()
         self._workers: list[WorkerHandle] = []
         self._last_liveness = 0.0
         self._events_of_dead: list[tuple[int, Event]] = []  # found outside poll(), told by it
@@ -72,16 +71,13 @@ class Session:
 
     def _spawn(self, slot: int, config: RunConfig) -> WorkerHandle:
         receive, send = self._ctx.Pipe(duplex=False)
-        # A queue per worker: a worker killed while it holds a queue's write lock wedges
-        # that queue for every writer, so it must be the only writer.
-        events = self._ctx.Queue()
         process = self._ctx.Process(
             target=worker_main, name=f"rnn-tui-worker-{slot}", daemon=True,
-            args=(slot, config.to_dict(), self._log_arg(slot), receive, events,
+            args=(slot, config.to_dict(), self._log_arg(slot), receive, self._events,
                   self.profile_hz, self.blas_threads, self.niceness))
         process.start()
         receive.close()
-        return WorkerHandle(process, send, events)
+        return WorkerHandle(process, send)
 
     def close(self, reason: str = "stopped") -> None:
         """Stop every run (its log ends with RunEnded) and join every worker. Idempotent."""
@@ -100,8 +96,8 @@ class Session:
             worker.process.join(timeout=JOIN_SECONDS)
             worker.commands.close()
         self._drain(0)
-        for worker in self._workers:
-            _retire(worker.events)
+        self._events.close()
+        self._events.join_thread()
         _open_sessions.discard(self)
 
     def __enter__(self) -> Session:
@@ -135,11 +131,6 @@ class Session:
         self.log_paths[slot] = self._new_log_path(slot, config)
         worker = self._workers[slot]
         if not worker.process.is_alive():
-            leftovers = [(s, e) for s, batch in _take_all(worker.events) for e in batch]
-            for s_, e in leftovers:
-                self._track(s_, e)
-            self._events_of_dead.extend(leftovers)
-            _retire(worker.events)
             if not worker.reported_dead:
                 self._events_of_dead.extend(self._report_dead(slot))
             worker.process.join()
@@ -172,15 +163,14 @@ class Session:
 
     # --- internals -----------------------------------------------------------------
     def _drain(self, timeout: float) -> list[tuple[int, Event]]:
-        queues = [worker.events for worker in self._workers]
-        if timeout > 0:
-            try:
-                wait([q._reader for q in queues], timeout)  # type: ignore[attr-defined]
-            except (OSError, ValueError):
-                pass
         batches: list[tuple[int, list[Event]]] = []
-        for q in queues:
-            batches += _take_all(q)
+        try:
+            batches.append(self._events.get(timeout=timeout) if timeout > 0
+                           else self._events.get_nowait())
+            while True:
+                batches.append(self._events.get_nowait())
+        except (queue.Empty, OSError, ValueError):
+            pass
         out = [(slot, event) for slot, batch in batches for event in batch]
         for slot, event in out:
             self._track(slot, event)
@@ -237,22 +227,6 @@ class Session:
     def _log_arg(self, slot: int) -> str | None:
         path = self.log_paths[slot]
         return str(path) if path is not None else None
-
-
-def _take_all(events: Any) -> list[tuple[int, list[Event]]]:
-    out = []
-    try:
-        while True:
-            out.append(events.get_nowait())
-    except (queue.Empty, OSError, ValueError, EOFError):
-        pass
-    return out
-
-
-def _retire(events: Any) -> None:
-    """Close a worker's queue without waiting on a feeder a dead worker cannot finish."""
-    events.close()
-    events.cancel_join_thread()
 
 
 @atexit.register
