@@ -1,13 +1,13 @@
 """Where one Trainer.step's time goes, per phase, for the tanh RNN and the LSTM.
 
-T=100, H=128, B=64, float32, one BLAS thread. Each phase is timed in CPU seconds (so
+T=100, H=128 (or --hidden), B=64, float32, one BLAS thread. Each phase is timed in CPU seconds (so
 other processes on the core do not count) and the best of --repeats steps is kept (the
 least disturbed). The recurrent GEMMs alone (the forward h W^T and the backward dz W,
 T of each) are timed apart with the same shapes: what the loops cost beyond them is
 element-wise work and Python. The trace's statistics are not in a step: they are
 computed when a profile is sent (a few times a second), so they are timed apart too.
 
-    python benchmarks/profile_step.py [--repeats 30]
+    python benchmarks/profile_step.py [--repeats 30] [--hidden 128]
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from threadpoolctl import threadpool_limits
 from rnn_tui.engine import Trace, Trainer, build_model, build_task, tune_for_training
 from rnn_tui.engine.optim import clip_global_norm, global_norm
 
-T, H, B = 100, 128, 64
+T, B = 100, 64
 PHASES = ("sample", "forward", "loss+metric", "backward", "norm+clip+adam")
+
+
+H = 128
 
 
 def phases(trainer: Trainer) -> dict[str, float]:
@@ -78,7 +81,10 @@ def recurrent_gemms_ms(gates: int, repeats: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--hidden", type=int, default=128)
     args = parser.parse_args()
+    global H
+    H = args.hidden
     tune_for_training()
     task = build_task("adding", T)
     print(f"T={T}, H={H}, B={B}, float32, one thread; best of {args.repeats} steps, CPU ms")

@@ -7,11 +7,12 @@
 Backward, the path along c multiplies the gradient only by forget gates:
 dL/dc_{t-1} gets dL/dc_t * f_t, so where f stays near 1 the memory's gradient stays level.
 
-Layout: the parameters are stacked (4H, ...) as in PyTorch, but the per-step arrays are
-gate-major, (4, T, B, H): gate k at step t is one contiguous (B, H) block. The plain
-layout (T, B, 4H) makes every gate a strided column slice, and numpy's element-wise
-loops run 2 to 4 times slower on those than on contiguous blocks; the gate-wise GEMMs
-(4 of (B, H) @ (H, H)) cost the same as the one stacked (B, H) @ (H, 4H).
+Layout: the parameters are stacked (4H, ...) as in PyTorch; the per-step arrays are not.
+Within a step the four gates are four contiguous (B, H) blocks of one (4, B, H) array:
+the plain layout (B, 4H) makes every gate a strided column slice, and numpy's
+element-wise loops run 2 to 4 times slower on those. The gates are kept time-major,
+(T, 4, B, H), so a step's block is contiguous; dL/dz is kept gate-major, (4, T, B, H),
+so each gate's weight gradient is one GEMM over all timesteps.
 """
 
 from __future__ import annotations
@@ -56,17 +57,17 @@ class LSTM(RecurrentModel):
         ax = np.matmul(with_ones(x), Ub.reshape(4, H, -1).transpose(0, 2, 1))
         ax *= scale
         ax = ax.reshape(4, T, B, H)
-        gates = np.empty((4, T, B, H), self.dtype)        # i, f, g, o after squashing
+        gates = np.empty((T, 4, B, H), self.dtype)        # i, f, g, o after squashing
         hs = np.zeros((T + 1, B, H), self.dtype)          # hs[t+1] = h_t
         cs = np.zeros((T + 1, B, H), self.dtype)          # cs[t+1] = c_t
         tanh_c = np.empty((T, B, H), self.dtype)
         z = np.empty((4, B, H), self.dtype)
         ig = np.empty((B, H), self.dtype)
-        i, f, g, o = gates
+        i, f, g, o = gates.transpose(1, 0, 2, 3)          # each (T, B, H)
         for t in range(T):
             np.matmul(hs[t], WT, out=z)                    # W_k h_{t-1}, each gate k
             z += ax[:, t]                                  # + U_k x_t + b_k
-            s = np.tanh(z, out=gates[:, t])                # g = tanh(z_g), and for i, f, o:
+            s = np.tanh(z, out=gates[t])                   # g = tanh(z_g), and for i, f, o:
             for sig in (s[:2], s[3]):                      # σ(z) = (1 + tanh(z / 2)) / 2
                 sig += 1.0
                 sig *= half
@@ -85,10 +86,11 @@ class LSTM(RecurrentModel):
         W = self.params["W"]
         T, B, H = tanh_c.shape
         grads, dh = self.readout_backward(dys, hs[1:])    # dh_t = dy_t V so far
-        i, f, g, o = gates
+        i, f, g, o = gates.transpose(1, 0, 2, 3)
         dtanh_c = 1.0 - tanh_c * tanh_c                  # tanh'(c_t), all t at once
         dc = np.empty((T, B, H), self.dtype)            # total dL/dc_t
         dz = np.empty((4, T, B, H), self.dtype)         # dL/d(pre-activations), per gate
+        d = np.empty((4, B, H), self.dtype)             # dz at step t, worked on contiguous
         slope = np.empty((4, B, H), self.dtype)         # the gates' slopes at step t
         # dz_t restacked (B, 4H) for the one GEMM dL/dh_{t-1} = Σ_k dz_k W_k = dz_t W
         # (a copy of 32K floats costs less than four GEMMs and their sum).
@@ -101,19 +103,20 @@ class LSTM(RecurrentModel):
             np.multiply(dh[t], o[t], out=dc[t])
             dc[t] *= dtanh_c[t]
             dc[t] += dc_next
-            di, df, dg, do = dz[:, t]
+            di, df, dg, do = d
             np.multiply(dc[t], g[t], out=di)                 # dL/di = dc * g
             np.multiply(dc[t], cs[t], out=df)                # dL/df = dc * c_{t-1}
             np.multiply(dc[t], i[t], out=dg)                 # dL/dg = dc * i
             np.multiply(dh[t], tanh_c[t], out=do)            # dL/do = dh * tanh(c_t)
-            s = gates[:, t]
+            s = gates[t]
             np.subtract(1.0, s, out=slope)                   # σ' = σ(1 - σ) for i, f, o
             slope *= s
             np.multiply(g[t], g[t], out=slope[2])            # tanh' = 1 - g² for g
             np.subtract(1.0, slope[2], out=slope[2])
-            dz[:, t] *= slope                                # through σ' / tanh'
+            d *= slope                                       # through σ' / tanh'
+            dz[:, t] = d
             dc_next = np.multiply(dc[t], f[t], out=dc_next)
-            np.copyto(dz_stacked.transpose(1, 0, 2), dz[:, t])
+            np.copyto(dz_stacked.transpose(1, 0, 2), d)
             dh_next = np.matmul(dz_stacked.reshape(B, 4 * H), W, out=dh_next)
         grads |= self.gate_weight_grads(dz, hs, x)
         return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f)
