@@ -7,6 +7,10 @@ measured here, in this run, for GEMMs of exactly the step's shapes. Then denorma
 tanh RNN, once it has learned to forget, timed per timestep at T=100 and T=200 with the
 CPU's flush-to-zero on and off, and the cost of flushing by hand instead.
 
+Every time here is CPU time of this process (one thread): on a shared machine wall time
+also counts the time other processes held the core; CPU time does not (though a busy
+neighbour still slows the caches and memory this one sees).
+
 With --torch (PyTorch installed): per step, our Trainer.step against the same step in
 PyTorch (nn.RNN / nn.LSTM, a linear readout at every step, MSE on the last, Adam, global
 clip-norm 1) at T=100, H=128, B=64, float32, one thread each, flush-to-zero on both: the
@@ -48,10 +52,10 @@ def gemm_seconds(m: int, k: int, n: int, transpose_a: bool = False, reps: int = 
     np.matmul(a, b, out=out)
     times = []
     for _ in range(5):
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(reps):
             np.matmul(a, b, out=out)
-        times.append((time.perf_counter() - start) / reps)
+        times.append((time.process_time() - start) / reps)
     return float(np.median(times))
 
 
@@ -80,10 +84,10 @@ def steps_per_second(kind: str, T: int, H: int, B: int, steps: int, warmup: int 
     trainer = Trainer(model, task, lr=1e-2, batch_size=B, seed=0)
     for _ in range(warmup):
         trainer.step()
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(steps):
         trainer.step()
-    return steps / (time.perf_counter() - start)
+    return steps / (time.process_time() - start)
 
 
 def print_blas() -> None:
@@ -143,8 +147,7 @@ def torch_stepper(kind: str, T: int, H: int, B: int):
 
 
 def seconds_per_step(step, steps: int) -> float:
-    """CPU seconds of this process per step: on a shared machine, wall time also counts
-    the time other processes held the core."""
+    """CPU seconds per step."""
     start = time.process_time()
     for _ in range(steps):
         step()
@@ -190,10 +193,10 @@ def trained_rnn(T: int, steps: int) -> Trainer:
 
 
 def per_timestep_ms(trainer: Trainer, steps: int) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(steps):
         trainer.step()
-    return (time.perf_counter() - start) / steps / trainer.task.steps * 1e3
+    return (time.process_time() - start) / steps / trainer.task.steps * 1e3
 
 
 def denormals(quick: bool) -> None:
@@ -215,10 +218,10 @@ def denormals(quick: bool) -> None:
           f"(target <= 1.3)")
     # The alternative: flush tiny values by hand, one extra pass per timestep.
     dh = np.random.default_rng(0).standard_normal((64, 128)).astype(np.float32)
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(2000):
         dh[np.abs(dh) < 1e-30] = 0.0
-    manual = (time.perf_counter() - start) / 2000 * 1e3
+    manual = (time.process_time() - start) / 2000 * 1e3
     print(f"  flushing by hand instead: {manual:.4f} ms per timestep per array "
           f"({manual / results[100]:.0%} of a timestep), and it cannot reach denormals made "
           f"inside a ufunc or GEMM; the CPU flag costs nothing per step")
