@@ -9,7 +9,7 @@ from textual.widgets import Markdown
 from ui_support import replay_of
 
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.insight.heatmap import GradientHeatmap
+from rnn_tui.ui.views.heatmap import GradientHeatmap
 from rnn_tui.ui.widgets.panel import ModelPanel
 
 

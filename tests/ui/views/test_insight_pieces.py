@@ -6,7 +6,9 @@ from __future__ import annotations
 import math
 
 from rnn_tui.run.events import Profile
-from rnn_tui.ui.insight.heatmap import (
+from rnn_tui.ui.profiles import horizon_text, memory_series
+from rnn_tui.ui.registry import next_view
+from rnn_tui.ui.views.heatmap import (
     RAMP,
     ZERO,
     heatmap_text,
@@ -14,9 +16,7 @@ from rnn_tui.ui.insight.heatmap import (
     pick_rows,
     ramp_colour,
 )
-from rnn_tui.ui.insight.law import end_to_end, law_line
-from rnn_tui.ui.insight.profiles import horizon_text, memory_series
-from rnn_tui.ui.insight.views import next_view
+from rnn_tui.ui.views.law import end_to_end, law_line
 
 
 def profile(step: int, dh: list[float], **series: list[float]) -> Profile:

@@ -4,37 +4,18 @@
 
 from __future__ import annotations
 
-import math
-
 from rich.text import Text
 
+from ..axes import nice_ticks
+from ..figure import PlotFigure
 from ..history import RunHistory
-from ..widgets.plots import Palette, RunPlot, nice_ticks, swatch
-from .profiles import horizon_text, profiles_over_training, scalar
+from ..palette import Palette, swatch
+from ..profiles import horizon_points, horizon_text, scalar, sequence_length
 
 SERIES = (("horizon_h", "gamma_h", "‖∂L/∂h_t‖"), ("horizon_c", "gamma_c", "‖∂L/∂c_t‖"))
 
 
-def horizon_points(history: RunHistory, name: str, beyond: float
-                   ) -> tuple[list[float], list[float]]:
-    """(steps, horizons) of one fitted series; "> T" becomes `beyond`, missing values go."""
-    steps: list[float] = []
-    values: list[float] = []
-    for profile in profiles_over_training(history):
-        value = scalar(profile, name)
-        if value is None:
-            continue
-        steps.append(float(profile.step))
-        values.append(beyond if math.isinf(value) else value)
-    return steps, values
-
-
-def sequence_length(history: RunHistory) -> int:
-    latest = history.last_profile
-    return len(latest.dh_norms) if latest is not None else 0
-
-
-class HorizonPlot(RunPlot):
+class HorizonPlot(PlotFigure):
     """Horizon (steps back at which the gradient is 100x smaller) against training step."""
 
     seq_len = 0

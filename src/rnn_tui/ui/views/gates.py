@@ -11,9 +11,11 @@ from __future__ import annotations
 from rich.text import Text
 
 from ...run.events import Profile
+from ..axes import LogAxis
+from ..figure import PlotFigure
 from ..history import RunHistory
-from ..widgets.plots import LogAxis, Palette, RunPlot, swatch
-from .profiles import scalar
+from ..palette import Palette, swatch
+from ..profiles import scalar
 
 
 def gate_name(profile: Profile | None) -> str:
@@ -30,7 +32,7 @@ def gate_symbol(name: str) -> str:
     return {"forget": "f", "update": "z"}.get(name, "gate")
 
 
-class GatesPlot(RunPlot):
+class GatesPlot(PlotFigure):
     """Share of cells holding memory from t to the end, and the gate's quantile band."""
 
     def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
@@ -74,7 +76,7 @@ class GatesPlot(RunPlot):
         plt.xlim(*self.x_range)
 
 
-class PathGradientPlot(RunPlot):
+class PathGradientPlot(PlotFigure):
     """‖∂L/∂c_t‖ and ‖∂L/∂h_t‖ against timestep t (log y), aligned with the gates above."""
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:

@@ -13,10 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ...run.events import Profile
+from ..axes import LogAxis
+from ..figure import PlotFigure, TextFigure
 from ..history import RunHistory
-from ..widgets.plots import LogAxis, Palette, RunPlot, steps_back, swatch
-from .drawable import TextView
-from .profiles import horizon_text, scalar
+from ..palette import Palette, swatch
+from ..profiles import horizon_text, scalar, sequence_length, steps_back
 
 EXPLODES = 1e3  # growth over the sequence that we call an explosion, not a slow rise
 
@@ -63,7 +64,7 @@ def law_table(history: RunHistory, narrow: bool = False) -> Table:
     """ρ(W), σ_max(W), mean σ', predicted γ beside measured γ, and what γ^T means
     (short labels in a narrow panel, so the numbers keep their room)."""
     first, latest = history.first_profile, history.last_profile
-    seq_len = len(latest.dh_norms) if latest else 0
+    seq_len = sequence_length(history)
     table = Table(box=None, show_header=True, padding=(0, 1), header_style="dim")
     table.add_column("" if narrow else "the note's law", no_wrap=True)
     table.add_column("step 1" if first else "", justify="right", no_wrap=True)
@@ -104,7 +105,7 @@ def verdict(history: RunHistory) -> Text:
                 f"{horizon_text(horizon)} back: it forgets", "bold")
 
 
-class LawTable(TextView):
+class LawTable(TextFigure):
     """The note's numbers for a simple RNN, first profile beside latest."""
 
     def build(self, history: RunHistory, palette: Palette, width: int, height: int) -> Table:
@@ -118,7 +119,7 @@ class LawTable(TextView):
                              ("per step back the gradient is multiplied by σ'·W", "dim"))
 
 
-class LawPlot(RunPlot):
+class LawPlot(PlotFigure):
     """Latest ‖∂L/∂h_t‖ against steps back, beside the law's (σ'·ρ(W))^k and the fit γ^k."""
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:

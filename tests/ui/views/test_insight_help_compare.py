@@ -4,12 +4,25 @@ of several recorded runs."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
-from insight_support import fixture_path, history_of
+from textual.pilot import Pilot
+from ui_support import fixture_path
 
+from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.help_text import mean_product, teaching_text
 from rnn_tui.ui.history import RunHistory
-from rnn_tui.ui.insight.compare import CompareApp
-from rnn_tui.ui.insight.help_text import mean_product, teaching_text
+from rnn_tui.ui.screens.compare import CompareScreen
+from rnn_tui.ui.sources import ReplaySource
+
+
+def history_of(name: str, until: int | None = None) -> RunHistory:
+    """A fixture run's history as a panel holds it after replaying the log (to `until`)."""
+    source = ReplaySource.from_logs([fixture_path(name)])
+    history = RunHistory()
+    for _, event in source.until(source.last_step if until is None else until):
+        history.apply(event)
+    return history
 
 
 def test_teaching_text_fills_live_numbers() -> None:
@@ -37,5 +50,14 @@ def test_mean_product_underflows_to_a_number() -> None:
 
 
 def test_compare_three_runs(snap_compare) -> None:
-    app = CompareApp([fixture_path(f"lstm-adding{t}") for t in (20, 40, 60)])
-    assert snap_compare(app, terminal_size=(120, 36))
+    """A screen of the one app, as `rnn-tui replay A B C` opens it."""
+    source = ReplaySource.from_logs([fixture_path(f"lstm-adding{t}") for t in (20, 40, 60)])
+    source.log_paths = [Path(p.name) for p in source.log_paths]  # (snapshots path-free)
+    compare = CompareScreen(source)
+    app = RnnTuiApp(source, first_screen=compare)
+
+    async def shown(pilot: Pilot) -> None:
+        await pilot.pause()
+        assert app.screen is compare
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=shown)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..history import RunHistory
-from .profiles import SIMPLE_CELLS, cell_kind, horizon_text, scalar
+from ..run.config import SIMPLE_CELLS
+from .history import RunHistory
+from .profiles import cell_kind, horizon_text, scalar, sequence_length
 
 LANGS = ("en", "ja")
 
@@ -142,7 +143,7 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
     cell = cell_kind(history) or "?"
     if latest is None:
         return WAITING[lang].format(slot=slot + 1, cell=cell)
-    seq_len = len(latest.dh_norms)
+    seq_len = sequence_length(history)
     if cell in SIMPLE_CELLS or "rho_W" in latest.scalars:
         gamma, horizon = scalar(latest, "gamma_h"), scalar(latest, "horizon_h")
         verdict, fate = _verdict(lang, gamma, horizon, seq_len)

@@ -15,12 +15,11 @@ from rich.style import Style
 from rich.text import Text
 
 from ...run.events import Profile
+from ..axes import decade_label
+from ..figure import TextFigure
 from ..history import RunHistory
-from ..widgets.plots import Palette, decade_label
-from .drawable import TextView
-from .profiles import memory_series, profiles_over_training, resample
-
-RGB = tuple[int, int, int]
+from ..palette import RGB, Palette
+from ..profiles import memory_series, profiles_over_training, resample
 
 # The fixed scale: 1e-20 (below the tanh RNN's usual 1e-17 before it underflows) up to
 # 1e6 (a ReLU RNN exploding at its start). Outside it, clamped to the ends.
@@ -131,7 +130,7 @@ def heatmap_text(profiles: Sequence[Profile], width: int, height: int) -> Text:
     return Text("\n").join(lines)
 
 
-class GradientHeatmap(TextView):
+class GradientHeatmap(TextFigure):
     """Gradient flow of one panel's run over training (see the module docstring)."""
 
     def build(self, history: RunHistory, palette: Palette, width: int, height: int) -> Text:
