@@ -15,7 +15,7 @@ from ..axes import LogAxis
 from ..figure import PlotFigure
 from ..history import RunHistory
 from ..palette import Palette, swatch
-from ..profiles import scalar
+from ..profiles import scalar, sequence_length
 
 
 def gate_name(profile: Profile | None) -> str:
@@ -98,7 +98,7 @@ class PathGradientPlot(PlotFigure):
         if "dc_norms" in latest.series:
             lines.append((list(latest.series["dc_norms"]), palette.cell))
         axis = LogAxis.fit([values for values, _ in lines])
-        ts = list(range(len(latest.dh_norms)))
+        ts = list(range(sequence_length(history)))
         for values, colour in lines:
             plt.plot(ts, axis.values(values), color=colour, marker="hd")
         plt.ylim(axis.bottom, axis.high)

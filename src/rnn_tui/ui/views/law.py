@@ -150,5 +150,5 @@ class LawPlot(PlotFigure):
             ks, ys = steps_back(values)
             plt.plot(ks, axis.values(ys), color=colour, marker=marker)
         plt.ylim(axis.bottom, axis.high)
-        self.log_axis, self.x_range = axis, (0, max(1, len(latest.dh_norms) - 1))
+        self.log_axis, self.x_range = axis, (0, max(1, sequence_length(history) - 1))
         plt.xlim(*self.x_range)

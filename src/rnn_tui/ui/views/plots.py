@@ -13,7 +13,7 @@ from ..axes import LogAxis
 from ..figure import PlotFigure, figure_box
 from ..history import RunHistory
 from ..palette import RGB, Palette, swatch
-from ..profiles import envelope, steps_back
+from ..profiles import envelope, sequence_length, steps_back
 from ..registry import FigureColumn
 
 
@@ -102,7 +102,7 @@ class GradientPlot(PlotFigure):
             # Exactly zero: marked on the "0" row in the error colour.
             plt.scatter(zeros, [axis.zero_row] * len(zeros), color=palette.zero, marker="x")
         plt.ylim(axis.bottom, axis.high)
-        self.log_axis, self.x_range = axis, (0, max(1, len(latest.dh_norms) - 1))
+        self.log_axis, self.x_range = axis, (0, max(1, sequence_length(history) - 1))
         plt.xlim(*self.x_range)
 
 
