@@ -71,21 +71,26 @@ def test_a_diverged_step_is_reported_and_not_applied() -> None:
         np.testing.assert_array_equal(v, before[k])
 
 
-@pytest.mark.parametrize("kw, match", [({"lr": 0}, "lr must be a positive"),
-                                       ({"clip": -1}, "clip must be >= 0"),
-                                       ({"batch_size": 0}, "batch_size must be"),
-                                       ({"optimizer": "rmsprop"}, "choose one of: adam, sgd")])
+@pytest.mark.parametrize("kw, match", [
+    ({"lr": 0}, r"lr = 0 is not allowed; lr must be a number in \(0, 10\]"),
+    ({"lr": 20.0}, r"lr = 20.0 is not allowed; lr must be a number in \(0, 10\]"),
+    ({"clip": -1}, "clip = -1 is not allowed; clip must be a number >= 0"),
+    ({"batch_size": 0}, "batch_size = 0 is not allowed; batch_size must be"),
+    ({"momentum": 1.0}, "momentum = 1.0 is not allowed"),
+    ({"optimizer": "rmsprop"}, "optimizer must be one of adam, sgd")])
 def test_bad_settings_say_what_is_allowed(kw, match) -> None:
     with pytest.raises(ValueError, match=match):
         make("rnn", **kw)
 
 
 def test_bad_model_arguments_say_what_is_allowed() -> None:
-    with pytest.raises(ValueError, match="choose one of: rnn, relu, irnn, lstm, gru"):
+    with pytest.raises(ValueError, match="choose from rnn, relu, irnn, lstm, gru"):
         build_model("transformer", 2, 8, 1)
-    with pytest.raises(ValueError, match="hidden_size must be a positive integer"):
+    with pytest.raises(ValueError, match="hidden_size = 0 is not allowed; hidden_size must be"):
         build_model("rnn", 2, 0, 1)
-    with pytest.raises(ValueError, match="dtype must be float32 or float64"):
+    with pytest.raises(ValueError, match="hidden_size = 5000 is not allowed"):
+        build_model("rnn", 2, 5000, 1)
+    with pytest.raises(ValueError, match="dtype must be one of float32, float64"):
         build_model("rnn", 2, 8, 1, dtype=np.float16)
 
 

@@ -25,7 +25,6 @@ from .trace import Trace
 
 class GRU(RecurrentModel):
     kind = "gru"
-    gates = 3
 
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size

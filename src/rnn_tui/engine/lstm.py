@@ -24,7 +24,6 @@ class LSTM(RecurrentModel):
     forget-gate bias 1 (Gers et al. 2000; Jozefowicz et al. 2015): f starts at σ(1) ≈ 0.73."""
 
     kind = "lstm"
-    gates = 4
 
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size

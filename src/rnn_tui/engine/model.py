@@ -28,8 +28,8 @@ class RecurrentModel:
     to them is the total dL/dh_t (dL/dc_t), which is how tests check `trace.dh_norms`.
     """
 
-    kind: str = ""
-    gates: int = 1  # blocks stacked in W, U, b
+    kind: str = ""  # its name in the registry (engine/vocabulary.py) and on screen
+    simple: bool = False  # h_t = σ(W h_{t-1} + U x_t + b): the law of docs/theory.md §4 applies
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int,
                  rng: np.random.Generator, dtype: Any = np.float32) -> None:
@@ -88,7 +88,3 @@ class RecurrentModel:
     def check_input(self, x: np.ndarray) -> None:
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise ValueError(f"x must be (T, B, {self.input_size}), got shape {x.shape}")
-
-    @property
-    def num_params(self) -> int:
-        return sum(p.size for p in self.params.values())

@@ -18,6 +18,7 @@ class SimpleRNN(RecurrentModel):
     U and V Xavier-uniform, b = 0."""
 
     kind = "rnn"
+    simple = True
 
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size

@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from ...run.config import SIMPLE_CELLS
 from ..history import RunHistory
-from .profiles import SIMPLE_CELLS, cell_kind, horizon_text, scalar
+from .profiles import cell_kind, horizon_text, scalar
 
 LANGS = ("en", "ja")
 

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from ...run.events import Profile
 from ..history import RunHistory
 
-SIMPLE_CELLS = ("rnn", "relu", "irnn")
-
 
 def profiles_over_training(history: RunHistory) -> list[Profile]:
     """The kept profiles (evenly spread over the run) plus the latest one, in step order."""

@@ -15,13 +15,14 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ...run.config import SIMPLE_CELLS
 from ..history import RunHistory
 from .drawable import TextView
 from .gates import GatesPlot, PathGradientPlot
 from .heatmap import GradientHeatmap
 from .horizon_plot import HorizonPlot
 from .law import LawPlot, LawTable
-from .profiles import SIMPLE_CELLS, cell_kind
+from .profiles import cell_kind
 
 # The order the view key cycles through: the dashboard's plots, then ours.
 VIEW_ORDER = ("plots", "flow", "why")
