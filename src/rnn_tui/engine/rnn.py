@@ -1,7 +1,8 @@
-"""The simple RNN of the note: a_t = W h_{t-1} + U x_t + b,  h_t = σ(a_t).
+"""The simple RNN (docs/theory.md §1): a_t = W h_{t-1} + U x_t + b,  h_t = σ(a_t).
 
-Backward, each step multiplies the gradient by σ'(a_t) and then by W: the product of
-those factors over many steps is what vanishes (tanh) or explodes (ReLU, ‖W‖ > 1).
+Backward, each step multiplies the gradient by σ'(a_t) and then by W (§3): the product
+of those factors over many steps is what vanishes (tanh) or may explode (ReLU with
+‖W‖ > 1), §4.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ class SimpleRNN(RecurrentModel):
 
 
 class ReLURNN(SimpleRNN):
-    """ReLU RNN: σ' is 1 where active, so the gradient scales like W^t (the note, point 3)."""
+    """ReLU RNN: σ' is 1 where active, so the bound on the gradient grows like ‖W‖^t
+    (docs/theory.md §4)."""
 
     kind = "relu"
 
