@@ -41,7 +41,9 @@ class Names(Sequence[str]):
         return name in self._names()
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and self._names() == tuple(other)
+        if isinstance(other, str) or not isinstance(other, Sequence):
+            return NotImplemented
+        return self._names() == tuple(other)
 
     __hash__ = None  # type: ignore[assignment]  # a live view: its value can change
 
