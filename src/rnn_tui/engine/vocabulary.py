@@ -1,6 +1,6 @@
 """The vocabulary, defined once: the cell kinds, the tasks, the optimizers, and the
-allowed range of every setting. Presets, the command line, the run log and the
-dashboard import these names (the dashboard through `rnn_tui.run.config`).
+allowed range of every setting. Presets, the command line and the dashboard import
+these names (the dashboard through `rnn_tui.run.config`, as it may not import the engine).
 
 A new cell kind is one new file in this folder (a `RecurrentModel` subclass with its
 `kind`) and one line in `CELLS` below; see docs/extending.md. The engine refuses what
