@@ -1,10 +1,10 @@
 """The memory horizon: how fast a gradient profile falls, steps back from the loss.
 
 Fit log ‖∂L/∂h_t‖ against k = steps back from the last step by least squares:
-‖∂L/∂h‖ ≈ A γ^k. γ is the per-step rate the gradient actually had (docs/theory.md §5:
-the rate of the product of the per-step Jacobians σ'·W), and the horizon is the number
-of steps back over which the gradient falls 100x: ln(100) / -ln γ, or infinite when it
-does not fall within the sequence.
+‖∂L/∂h‖ ≈ A γ^k (docs/theory.md §7). γ is the per-step factor the gradient actually
+had, the rate of the product of the per-step Jacobians σ'·W (§3, §5), and the horizon
+is the number of steps back over which the gradient falls 100x: ln(100) / -ln γ, or
+infinite when it does not fall within the sequence.
 """
 
 from __future__ import annotations
