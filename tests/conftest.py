@@ -7,15 +7,13 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from rnn_tui.engine import CELLS
 from rnn_tui.engine.rnn import SimpleRNN
+from rnn_tui.engine.vocabulary import CELLS, CellKind
 
 
 class LinearRNN(SimpleRNN):
     """A toy sixth cell kind: the simple RNN with σ the identity, h_t = W h_{t-1} + U x_t + b.
     Registered at test time, as docs/extending.md says a new cell kind is."""
-
-    kind = "linear"
 
     def sigma(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
         out[...] = a
@@ -28,5 +26,5 @@ class LinearRNN(SimpleRNN):
 @pytest.fixture
 def toy_cell(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Registers `LinearRNN` for one test (the registry line of docs/extending.md)."""
-    monkeypatch.setitem(CELLS, LinearRNN.kind, LinearRNN)
-    yield LinearRNN.kind
+    monkeypatch.setitem(CELLS, "linear", CellKind(LinearRNN, simple=True))
+    yield "linear"

@@ -23,8 +23,6 @@ class LSTM(RecurrentModel):
     weight_ih_l0, b onto bias_ih_l0 + bias_hh_l0. W orthogonal per gate, U Xavier,
     forget-gate bias 1 (Gers et al. 2000; Jozefowicz et al. 2015): f starts at σ(1) ≈ 0.73."""
 
-    kind = "lstm"
-
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size
         b = np.zeros(4 * H)

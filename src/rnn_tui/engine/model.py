@@ -19,8 +19,9 @@ def flat_matmul(a: np.ndarray, m: np.ndarray) -> np.ndarray:
 
 
 class RecurrentModel:
-    """Base of every cell. Subclasses add their recurrent parameters (W, U, b, ...) and
-    implement `forward(x) -> (ys, cache)` and `backward(dys, cache) -> (grads, trace)`.
+    """Base of every cell (registered by name in engine/vocabulary.py). Subclasses add
+    their recurrent parameters (W, U, b, ...) and implement `forward(x) -> (ys, cache)`
+    and `backward(dys, cache) -> (grads, trace)`.
 
     Arrays are time-major: `x` is (T, B, input_size), `ys` (T, B, output_size).
     `forward` takes optional `h_shift` (and for the LSTM `c_shift`), (T, B, H) arrays
@@ -28,8 +29,6 @@ class RecurrentModel:
     to them is the total dL/dh_t (dL/dc_t), which is how tests check `trace.dh_norms`.
     """
 
-    kind: str = ""  # its name in the registry (engine/vocabulary.py) and on screen
-    simple: bool = False  # h_t = σ(W h_{t-1} + U x_t + b): the law of docs/theory.md §4 applies
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int,
                  rng: np.random.Generator, dtype: Any = np.float32) -> None:

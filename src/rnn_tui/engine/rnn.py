@@ -18,9 +18,6 @@ class SimpleRNN(RecurrentModel):
     """tanh RNN. W orthogonal (gradient neither shrinks nor grows through W at init),
     U and V Xavier-uniform, b = 0."""
 
-    kind = "rnn"
-    simple = True
-
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size
         return {"W": orthogonal(rng, H), "U": xavier_uniform(rng, H, I), "b": np.zeros(H)}
@@ -68,8 +65,6 @@ class ReLURNN(SimpleRNN):
     """ReLU RNN: σ' is 1 where active, so the bound on the gradient grows like ‖W‖^t
     (docs/theory.md §4)."""
 
-    kind = "relu"
-
     def sigma(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
         return np.maximum(a, 0, out=out)
 
@@ -80,8 +75,6 @@ class ReLURNN(SimpleRNN):
 class IRNN(ReLURNN):
     """Le, Jaitly & Hinton 2015: ReLU with W = I, U ~ N(0, 0.001²), b = 0, so at init the
     state is carried unchanged and the gradient flows back undamped."""
-
-    kind = "irnn"
 
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .names import SettingError
+from .vocabulary import check_task_length
 
 
 @dataclass(frozen=True)
@@ -24,27 +24,13 @@ def check_batch_size(batch_size: int) -> None:
 
 
 class Task:
-    name: str = ""
-    min_seq_len: int = 1  # the shortest T the task makes sense for, and why
-    min_seq_len_why: str = ""
+    name: str = ""  # its name in the registry (engine/vocabulary.py)
     input_size: int
     output_size: int
     seq_len: int  # the task's T
     steps: int  # the length of x (T for adding, T + 20 for copy)
     baseline_loss: float
     metric_name: str
-
-    @classmethod
-    def check_seq_len(cls, seq_len: Any) -> int:
-        """seq_len as an int, or SettingError saying what this task needs."""
-        need = f"an integer >= {cls.min_seq_len}" + (f" ({cls.min_seq_len_why})"
-                                                     if cls.min_seq_len_why else "")
-        if isinstance(seq_len, bool) or not isinstance(seq_len, int | np.integer):
-            raise SettingError(f"seq_len = {seq_len!r} is not allowed; seq_len must be {need}")
-        if seq_len < cls.min_seq_len:
-            raise SettingError(f"seq_len = {seq_len!r} is too short for {cls.name}; "
-                               f"seq_len must be {need}")
-        return int(seq_len)
 
     def sample(self, batch_size: int, rng: np.random.Generator,
                dtype: Any = np.float64) -> Batch:
@@ -70,14 +56,13 @@ class AddingTask(Task):
     input_size = 2
     output_size = 1
     metric_name = "share |err| < 0.04"
-    min_seq_len, min_seq_len_why = 2, "one marker in each half"
     # Remembering nothing, the best guess is E[sum] = 1, with loss Var(u1 + u2) = 2/12.
     baseline_loss = 1.0 / 6.0
     tolerance = 0.04
     solved_loss = 0.01
 
     def __init__(self, seq_len: int) -> None:
-        self.seq_len = self.steps = self.check_seq_len(seq_len)
+        self.seq_len = self.steps = check_task_length(self.name, seq_len)
 
     def sample(self, batch_size, rng, dtype=np.float64):
         check_batch_size(batch_size)
@@ -115,14 +100,13 @@ class CopyTask(Task):
     input_size = 10
     output_size = 10
     metric_name = "recall accuracy"
-    min_seq_len_why = "the delay"
     symbols = 10  # how many to copy
     data_symbols = 8
     blank, delimiter = 0, 9
     solved_accuracy = 0.99
 
     def __init__(self, seq_len: int) -> None:
-        self.seq_len = self.check_seq_len(seq_len)
+        self.seq_len = check_task_length(self.name, seq_len)
         self.steps = self.seq_len + 2 * self.symbols
         # Remembering nothing: blanks are certain, each recalled symbol is 1 of 8.
         self.baseline_loss = self.symbols * math.log(self.data_symbols) / self.steps

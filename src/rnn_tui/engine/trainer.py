@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .factory import build_optimizer
 from .model import RecurrentModel
 from .optim import clip_global_norm, global_norm
 from .tasks import Task
 from .trace import Trace
-from .vocabulary import build_optimizer, check_setting
+from .vocabulary import check_setting
 
 
 @dataclass(frozen=True, eq=False)

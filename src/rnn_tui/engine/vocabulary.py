@@ -1,12 +1,16 @@
 """The vocabulary, defined once: the cell kinds, the tasks, the optimizers, and the
 allowed range of every setting. Presets, the command line and the dashboard import
-these names (the dashboard through `rnn_tui.run.config`, as it may not import the engine).
+these names (the dashboard through `rnn_tui.run.config`, as it may not import the
+engine's maths).
 
-A new cell kind is one new file in this folder (a `RecurrentModel` subclass with its
-`kind`) and one line in `CELLS` below; see docs/extending.md. The engine refuses what
-falls outside a setting's range (`Trainer`, `build_model`, `build_task` check), and
-presets and flags refuse the same values with the same message, prefixed by where the
-value came from.
+This module does not import numpy or the maths: a registry names each kind's class as
+"module:Class" and `Kind.load` imports it on first use, so reading the vocabulary
+costs a dashboard start nothing. A new cell kind is one new file in this folder and
+one line in `CELLS` below (docs/extending.md).
+
+The engine refuses what falls outside a setting's range (`Trainer`, `build_model`,
+`build_task` check), and presets and flags refuse the same values with the same
+message, prefixed by where the value came from.
 """
 
 from __future__ import annotations
@@ -15,39 +19,59 @@ import math
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
-import numpy as np
-
-from .gru import GRU
-from .lstm import LSTM
-from .model import RecurrentModel
 from .names import Names, SettingError
-from .optim import SGD, Adam
-from .rnn import IRNN, ReLURNN, SimpleRNN
-from .tasks import AddingTask, CopyTask, Task
 
-# The registries, one line per kind, in the order the dashboard cycles through them.
-CELLS: dict[str, type[RecurrentModel]] = {cls.kind: cls for cls in (
-    SimpleRNN,
-    ReLURNN,
-    IRNN,
-    LSTM,
-    GRU,
-)}
-TASKS: dict[str, type[Task]] = {cls.name: cls for cls in (
-    AddingTask,
-    CopyTask,
-)}
-OPTIMIZERS_BY_NAME: dict[str, Callable[[float, float], Adam | SGD]] = {
-    "adam": lambda lr, momentum: Adam(lr),
-    "sgd": lambda lr, momentum: SGD(lr, momentum),
+
+@dataclass(frozen=True)
+class Kind:
+    """A registered kind: the class that implements it, "module:Class" in this folder
+    (imported on first use) or the class itself."""
+
+    implementation: str | type
+
+    def load(self) -> type:
+        if isinstance(self.implementation, type):
+            return self.implementation
+        module, _, name = self.implementation.partition(":")
+        return getattr(import_module(f"{__package__}.{module}"), name)
+
+
+@dataclass(frozen=True)
+class CellKind(Kind):
+    simple: bool = False  # h_t = σ(W h_{t-1} + U x_t + b): the law of docs/theory.md §4
+
+
+@dataclass(frozen=True)
+class TaskKind(Kind):
+    min_seq_len: int = 1  # the shortest T the task makes sense for, and why
+    min_seq_len_why: str = ""
+
+
+# The registries, one line per kind; cells in the order the dashboard's `c` key cycles.
+CELLS: dict[str, CellKind] = {
+    "rnn": CellKind("rnn:SimpleRNN", simple=True),
+    "relu": CellKind("rnn:ReLURNN", simple=True),
+    "irnn": CellKind("rnn:IRNN", simple=True),
+    "lstm": CellKind("lstm:LSTM"),
+    "gru": CellKind("gru:GRU"),
+}
+TASKS: dict[str, TaskKind] = {
+    "adding": TaskKind("tasks:AddingTask", min_seq_len=2,
+                       min_seq_len_why="one marker in each half"),
+    "copy": TaskKind("tasks:CopyTask", min_seq_len_why="the delay"),
+}
+OPTIMIZER_KINDS: dict[str, Kind] = {
+    "adam": Kind("optim:Adam"),
+    "sgd": Kind("optim:SGD"),  # the only one that takes `momentum`
 }
 
 CELL_KINDS = Names(CELLS)
-SIMPLE_CELLS = Names(CELLS, keep=lambda cls: cls.simple)  # h_t = σ(W h_{t-1} + ...): the law
+SIMPLE_CELLS = Names(CELLS, keep=lambda kind: kind.simple)
 TASK_NAMES = Names(TASKS)
-OPTIMIZERS = Names(OPTIMIZERS_BY_NAME)
+OPTIMIZERS = Names(OPTIMIZER_KINDS)
 DTYPES = ("float32", "float64")
 
 
@@ -108,40 +132,12 @@ def check_cell(kind: Any) -> str:
     return kind
 
 
-def check_task_length(task: str, seq_len: int) -> None:
-    """The task's own lower bound on seq_len (adding needs a marker in each half)."""
-    TASKS[check_setting("task", task)].check_seq_len(check_setting("seq_len", seq_len))
-
-
-def build_model(kind: str, input_size: int, hidden_size: int, output_size: int,
-                rng: np.random.Generator | None = None, dtype: Any = np.float32,
-                recurrent_scale: float = 1.0) -> RecurrentModel:
-    """A cell by name (one of CELL_KINDS).
-
-    `recurrent_scale` multiplies W after its init: above 1 a ReLU RNN's gradient can grow
-    like ‖W‖^t (docs/theory.md §4), below 1 it decays."""
-    check_cell(kind)
-    check_setting("hidden_size", hidden_size)
-    recurrent_scale = check_setting("recurrent_scale", recurrent_scale)
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise SettingError(f"dtype = {dtype!r} is not allowed; dtype must be "
-                           f"{SETTINGS['dtype'].allowed()}") from None
-    check_setting("dtype", dtype.name)
-    model = CELLS[kind](input_size, hidden_size, output_size,
-                        rng if rng is not None else np.random.default_rng(), dtype)
-    if recurrent_scale != 1.0:
-        model.params["W"] = model.params["W"] * model.dtype.type(recurrent_scale)
-    return model
-
-
-def build_task(name: str, seq_len: int) -> Task:
-    """A task by name (one of TASK_NAMES)."""
-    check_task_length(name, seq_len)
-    return TASKS[name](seq_len)
-
-
-def build_optimizer(name: str, lr: float, momentum: float = 0.9) -> Adam | SGD:
-    check_setting("optimizer", name)
-    return OPTIMIZERS_BY_NAME[name](check_setting("lr", lr), check_setting("momentum", momentum))
+def check_task_length(task: str, seq_len: Any) -> int:
+    """seq_len as an int if the task allows it (adding needs a marker in each half)."""
+    entry = TASKS[check_setting("task", task)]
+    seq_len = int(check_setting("seq_len", seq_len))
+    if seq_len < entry.min_seq_len:
+        why = f" ({entry.min_seq_len_why})" if entry.min_seq_len_why else ""
+        raise SettingError(f"seq_len = {seq_len} is too short for {task}; seq_len must be "
+                           f"an integer >= {entry.min_seq_len}{why}")
+    return seq_len
