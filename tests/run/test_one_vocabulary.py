@@ -3,6 +3,9 @@ allowed ranges live in one place (engine/vocabulary.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from rnn_tui.engine import SettingError, Trainer, build_model, build_task
@@ -43,3 +46,26 @@ def test_every_setting_has_a_range_and_the_names_come_from_the_registries() -> N
     assert tuple(TASK_NAMES) == ("adding", "copy") and tuple(OPTIMIZERS) == ("adam", "sgd")
     assert CELL_KINDS == ["rnn", "relu", "irnn", "lstm", "gru"] and CELL_KINDS != "rnn"
     assert CELL_KINDS.index("lstm") == 3 and "gru" in CELL_KINDS and len(CELL_KINDS) == 5
+
+
+def test_every_registered_kind_loads_its_class() -> None:
+    from rnn_tui.engine import RecurrentModel, Task
+    from rnn_tui.engine.vocabulary import CELLS, OPTIMIZER_KINDS, TASKS
+
+    assert all(issubclass(kind.load(), RecurrentModel) for kind in CELLS.values())
+    assert all(kind.load().name == name for name, kind in TASKS.items())
+    assert all(issubclass(kind.load(), Task) for kind in TASKS.values())
+    assert all(hasattr(kind.load(), "update") for kind in OPTIMIZER_KINDS.values())
+
+
+def test_reading_the_vocabulary_does_not_load_the_maths() -> None:
+    """The presets, the command line and the dashboard read the names at start-up;
+    numpy and the cells load only when a model is built (in the worker processes)."""
+    code = ("import sys, rnn_tui.cli, rnn_tui.run.presets, rnn_tui.ui.app;"
+            "rnn_tui.run.presets.load_preset('adding-100');"
+            "print(sorted(m for m in sys.modules if m == 'numpy' or m.startswith("
+            "('rnn_tui.engine.rnn', 'rnn_tui.engine.trainer'))))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
