@@ -24,15 +24,24 @@ def make(kind: str, seed: int = 0, dtype=np.float64, **kw) -> Trainer:
     return Trainer(model, task, **{"batch_size": 4, "seed": seed, **kw})
 
 
+def recorded_batches(trainer: Trainer) -> list:
+    """Every batch `trainer.step` draws from now on, kept as the task hands it out."""
+    seen = []
+    sample = trainer.task.sample
+
+    def recording(*args, **kwargs):
+        seen.append(sample(*args, **kwargs))
+        return seen[-1]
+
+    trainer.task.sample = recording
+    return seen
+
+
 def test_same_seed_same_batches_whatever_the_cell() -> None:
-    """The batches each `Trainer.step` trains on, recorded as the task hands them out."""
     batches = {}
     for kind in CELL_KINDS:
         trainer = make(kind)
-        seen = batches[kind] = []
-        sample = trainer.task.sample
-        trainer.task.sample = lambda *a, _sample=sample, _seen=seen, **kw: (
-            _seen.append(_sample(*a, **kw)) or _seen[-1])
+        batches[kind] = recorded_batches(trainer)
         for _ in range(3):
             trainer.step()
     first = batches.pop("rnn")
