@@ -1,4 +1,4 @@
-"""The LSTM of the note (point 5), gates stacked as PyTorch stacks them: i, f, g, o.
+"""The LSTM (docs/theory.md §6), gates stacked as PyTorch stacks them: i, f, g, o.
 
     [i, f, g, o] = [σ, σ, tanh, σ](W h_{t-1} + U x_t + b)
     c_t = f * c_{t-1} + i * g        (long-term memory)
@@ -11,7 +11,7 @@ Layout: the parameters are stacked (4H, ...) as in PyTorch; the per-step arrays 
 Within a step the four gates are four contiguous (B, H) blocks of one (4, B, H) array:
 the plain layout (B, 4H) makes every gate a strided column slice, and numpy's
 element-wise loops run 2 to 4 times slower on those. The gates are kept time-major,
-(T, 4, B, H), so a step's block is contiguous; dL/dz is kept gate-major, (4, T, B, H),
+(T, 4, B, H), so a step's block is contiguous; dL/da is kept gate-major, (4, T, B, H),
 so each gate's weight gradient is one GEMM over all timesteps.
 """
 
@@ -28,9 +28,6 @@ class LSTM(RecurrentModel):
     """W (4H, H) and U (4H, I) map one-to-one onto torch.nn.LSTM's weight_hh_l0 and
     weight_ih_l0, b onto bias_ih_l0 + bias_hh_l0. W orthogonal per gate, U Xavier,
     forget-gate bias 1 (Gers et al. 2000; Jozefowicz et al. 2015): f starts at σ(1) ≈ 0.73."""
-
-    kind = "lstm"
-    gates = 4
 
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size
@@ -61,14 +58,14 @@ class LSTM(RecurrentModel):
         hs = np.zeros((T + 1, B, H), self.dtype)          # hs[t+1] = h_t
         cs = np.zeros((T + 1, B, H), self.dtype)          # cs[t+1] = c_t
         tanh_c = np.empty((T, B, H), self.dtype)
-        z = np.empty((4, B, H), self.dtype)
+        a = np.empty((4, B, H), self.dtype)
         ig = np.empty((B, H), self.dtype)
         i, f, g, o = gates.transpose(1, 0, 2, 3)          # each (T, B, H)
         for t in range(T):
-            np.matmul(hs[t], WT, out=z)                    # W_k h_{t-1}, each gate k
-            z += ax[:, t]                                  # + U_k x_t + b_k
-            s = np.tanh(z, out=gates[t])                   # g = tanh(z_g), and for i, f, o:
-            for sig in (s[:2], s[3]):                      # σ(z) = (1 + tanh(z / 2)) / 2
+            np.matmul(hs[t], WT, out=a)                    # a_t = W h_{t-1} + U x_t + b,
+            a += ax[:, t]                                  # gate by gate (block k: gate k)
+            s = np.tanh(a, out=gates[t])                   # g = tanh(a_g), and for i, f, o:
+            for sig in (s[:2], s[3]):                      # σ(a) = (1 + tanh(a / 2)) / 2
                 sig += 1.0
                 sig *= half
             c = np.multiply(f[t], cs[t], out=cs[t + 1])    # c_t = f * c_{t-1} + i * g
@@ -89,16 +86,16 @@ class LSTM(RecurrentModel):
         i, f, g, o = gates.transpose(1, 0, 2, 3)
         dtanh_c = 1.0 - tanh_c * tanh_c                  # tanh'(c_t), all t at once
         dc = np.empty((T, B, H), self.dtype)            # total dL/dc_t
-        dz = np.empty((4, T, B, H), self.dtype)         # dL/d(pre-activations), per gate
-        d = np.empty((4, B, H), self.dtype)             # dz at step t, worked on contiguous
+        da = np.empty((4, T, B, H), self.dtype)         # dL/da_t, per gate
+        d = np.empty((4, B, H), self.dtype)             # dL/da_t, worked on contiguous
         slope = np.empty((4, B, H), self.dtype)         # the gates' slopes at step t
-        # dz_t restacked (B, 4H) for the one GEMM dL/dh_{t-1} = Σ_k dz_k W_k = dz_t W
+        # dL/da_t restacked (B, 4H) for the one GEMM dL/dh_{t-1} = Σ_k da_k W_k = da_t W
         # (a copy of 32K floats costs less than four GEMMs and their sum).
-        dz_stacked = np.empty((B, 4, H), self.dtype)
+        da_stacked = np.empty((B, 4, H), self.dtype)
         dh_next = np.zeros((B, H), self.dtype)
         dc_next = np.zeros((B, H), self.dtype)          # dL/dc_t via c_{t+1}: dc_{t+1} * f_{t+1}
         for t in reversed(range(T)):
-            dh[t] += dh_next                                 # dL/dh_t = dy_t V + dL/dz_{t+1} W
+            dh[t] += dh_next                                 # dL/dh_t = dy_t V + dL/da_{t+1} W
             # dL/dc_t = dL/dh_t * o_t * tanh'(c_t) + dL/dc_{t+1} * f_{t+1}
             np.multiply(dh[t], o[t], out=dc[t])
             dc[t] *= dtanh_c[t]
@@ -114,18 +111,18 @@ class LSTM(RecurrentModel):
             np.multiply(g[t], g[t], out=slope[2])            # tanh' = 1 - g² for g
             np.subtract(1.0, slope[2], out=slope[2])
             d *= slope                                       # through σ' / tanh'
-            dz[:, t] = d
+            da[:, t] = d
             dc_next = np.multiply(dc[t], f[t], out=dc_next)
-            np.copyto(dz_stacked.transpose(1, 0, 2), d)
-            dh_next = np.matmul(dz_stacked.reshape(B, 4 * H), W, out=dh_next)
-        grads |= self.gate_weight_grads(dz, hs, x)
+            np.copyto(da_stacked.transpose(1, 0, 2), d)
+            dh_next = np.matmul(da_stacked.reshape(B, 4 * H), W, out=dh_next)
+        grads |= self.gate_weight_grads(da, hs, x)
         return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f)
 
-    # dL/dW_k = Σ_t dz_k,t ⊗ h_{t-1},  dL/dU_k = Σ_t dz_k,t ⊗ x_t,  dL/db_k = Σ_t dz_k,t:
+    # dL/dW_k = Σ_t da_k,t ⊗ h_{t-1},  dL/dU_k = Σ_t da_k,t ⊗ x_t,  dL/db_k = Σ_t da_k,t:
     # one batched GEMM each over all timesteps, restacked (4H, ...) as the parameters are.
-    def gate_weight_grads(self, dz: np.ndarray, hs: np.ndarray, x: np.ndarray) -> Grads:
+    def gate_weight_grads(self, da: np.ndarray, hs: np.ndarray, x: np.ndarray) -> Grads:
         H, I = self.hidden_size, self.input_size
-        dz_t = dz.reshape(4, -1, H).transpose(0, 2, 1)  # (4, H, T*B)
-        dUb = (dz_t @ with_ones(x)).reshape(4 * H, I + 1)  # [dL/dU | dL/db], one pass over dz
-        return {"W": (dz_t @ hs[:-1].reshape(-1, H)).reshape(4 * H, H),
+        da_t = da.reshape(4, -1, H).transpose(0, 2, 1)  # (4, H, T*B)
+        dUb = (da_t @ with_ones(x)).reshape(4 * H, I + 1)  # [dL/dU | dL/db], one pass over da
+        return {"W": (da_t @ hs[:-1].reshape(-1, H)).reshape(4 * H, H),
                 "U": dUb[:, :I], "b": dUb[:, I]}
