@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 
 from rnn_tui.engine import Trainer, build_model, build_task
 from rnn_tui.engine.horizon import fit_horizon
-from rnn_tui.engine.jacobian import gamma_of_log_profile, law_scalars, probe_log_profile
+from rnn_tui.engine.jacobian import (
+    RNNStep,
+    gamma_of_log_profile,
+    law_scalars,
+    probe_log_profile,
+)
 
 SIMPLE = ("rnn", "relu", "irnn")
 ROUNDING = 1e-9  # float64 passes: the bound holds up to rounding
@@ -84,7 +89,7 @@ def test_the_product_does_not_underflow_at_any_length() -> None:
     H, T, B = 16, 5000, 3
     Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((H, H)))
     W = (0.9 * Q).astype(np.float32)
-    log_profile = probe_log_profile(W, np.ones((T, B, H), np.float32))
+    log_profile = probe_log_profile(RNNStep(W, np.ones((T, B, H), np.float32)))
     assert np.all(np.isfinite(log_profile))
     assert log_profile[0] == pytest.approx((T - 1) * math.log(0.9), rel=1e-4)
     window = np.ones(T - 1, bool)
@@ -129,3 +134,34 @@ def test_the_shortcut_is_named_for_what_it_is() -> None:
     assert "gamma_predicted" not in law
     assert law["gamma_meanfield"] == pytest.approx(law["dsigma_mean"] * law["rho_W"])
     assert law["dsigma_mean"] <= law["dsigma_rms"] <= law["dsigma_max"] <= 1
+
+
+@pytest.mark.parametrize("kind", ["rnn", "relu", "lstm", "gru"])
+def test_the_step_jacobians_walk_the_gradient_back_exactly(kind: str) -> None:
+    """On adding nothing is injected before the last step, so walking the gradient at the
+    loss back through the cell's step Jacobian must give BPTT's ‖∂L/∂h_t‖ at every t."""
+    task = build_task("adding", 25)
+    model = build_model(kind, 2, 12, 1, rng=np.random.default_rng(1), dtype=np.float64)
+    trace = Trainer(model, task, batch_size=5, seed=1).step().trace
+    step = trace.step_back if trace.step_back is not None else RNNStep(trace.W, trace.dsigma)
+    H = trace.dh.shape[-1]
+    v = np.zeros((trace.dh.shape[1], step.size))
+    v[:, :H] = trace.dh[-1]                                # the c part (LSTM) starts at 0
+    for t in range(trace.dh.shape[0] - 1, 0, -1):
+        v = step.back(t, v)
+        np.testing.assert_allclose(v[:, :H], trace.dh[t - 1], rtol=1e-10, atol=1e-300)
+
+
+def test_the_gated_cells_state_product_is_near_the_measured_rate() -> None:
+    """What the probe through the full state Jacobian shows (H=32, T=60, after 200 steps):
+    the GRU's within 3 % of the measured factor, the LSTM's within 10 % and above it
+    (random probes load the slow memory units the loss's own gradient starts light on)."""
+    for kind, rel in (("gru", 0.03), ("lstm", 0.10)):
+        task = build_task("adding", 60)
+        model = build_model(kind, 2, 32, 1, rng=np.random.default_rng(0))
+        trainer = Trainer(model, task, batch_size=16, seed=0)
+        for _ in range(199):
+            trainer.step()
+        law = trainer.step().trace.scalars
+        measured = law["gamma_c"] if kind == "lstm" else law["gamma_h"]
+        assert law["gamma_product"] == pytest.approx(measured, rel=rel), (kind, law)

@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 
 from .horizon import fit_horizon
-from .jacobian import law_scalars
+from .jacobian import StepBack, law_scalars, state_gamma
 
 HOLD_THRESHOLD = 0.1  # a cell "holds" memory from t while the product of its gates stays above
 
@@ -61,6 +61,7 @@ class Trace:
     f: np.ndarray | None = None
     z: np.ndarray | None = None
     W: np.ndarray | None = None  # the recurrent matrix this pass used (simple RNNs)
+    step_back: StepBack | None = None  # gated cells: one step of BPTT through the state
 
     @cached_property
     def dh_norms(self) -> np.ndarray:
@@ -134,4 +135,7 @@ class Trace:
             out["update_hold_all"] = float(self.update_hold[0])
         if self.W is not None and self.dsigma is not None:
             out |= law_scalars(self.W, self.dsigma, self.dh_norms)
+        if self.step_back is not None:   # compared with the memory's profile: c, else h
+            out["gamma_product"] = state_gamma(
+                self.step_back, self.dc_norms if self.dc is not None else self.dh_norms)
         return out
