@@ -10,11 +10,15 @@ issue's table, the per-step factor of ‖∂L/∂h_t‖ four ways, all from the 
   mean-field  mean σ' · ρ(W), the shortcut the law view used to show
   bound       σ_max(W) · max σ', the note's inequality
 
+With --cost: CPU seconds of the law's scalars (ρ, σ_max, the product, the bound) for one
+profile of each preset's simple RNN, one BLAS thread: what a worker pays per profile.
+
 With --logs: reads run logs (files, or folders searched for *.jsonl) and checks every
 profile of a simple RNN: bound >= measured, and |product / measured - 1| <= 10 % where
 measured > 0. Prints what it found; exits 1 when a check fails.
 
     python benchmarks/law_table.py
+    python benchmarks/law_table.py --cost
     python benchmarks/law_table.py --logs runs/
 """
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +36,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from rnn_tui.engine import tune_for_training
+from rnn_tui.engine.jacobian import law_scalars
 from rnn_tui.run.events import Profile, RunStarted
 from rnn_tui.run.presets import load_preset
 from rnn_tui.run.runlog import iter_run_log
@@ -75,6 +81,20 @@ def print_table() -> None:
                       f"| {fmt(s['gamma_bound'])} | {s['rho_W']:.3f} | {s['sigma_max_W']:.3f} "
                       f"| {slopes} | {'–' if zero is None else f'{zero} steps back'} |",
                       flush=True)
+
+
+def print_cost(repeats: int = 20) -> None:
+    tune_for_training()
+    with threadpool_limits(1):
+        for preset in ("adding-100", "adding-400"):
+            config = next(c for c in load_preset(preset) if c.cell in SIMPLE_CELLS)
+            trace = build_trainer(config).step().trace
+            start = time.process_time()
+            for _ in range(repeats):
+                law_scalars(trace.W, trace.dsigma, trace.dh_norms)
+            per = (time.process_time() - start) / repeats
+            print(f"{preset} ({config.cell}, T={config.seq_len}, H={config.hidden_size}, "
+                  f"B={config.batch_size}): {per * 1e3:.1f} ms CPU per profile")
 
 
 @dataclass
@@ -152,11 +172,15 @@ def check_logs(paths: list[Path]) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cost", action="store_true", help="time the law's scalars")
     parser.add_argument("--logs", nargs="+", type=Path, metavar="LOG|DIR",
                         help="check run logs instead of training")
     args = parser.parse_args()
     if args.logs:
         return 0 if check_logs(args.logs) else 1
+    if args.cost:
+        print_cost()
+        return 0
     print_table()
     return 0
 

@@ -17,6 +17,7 @@ Three numbers for its per-step rate, each beside the measured one (the fit of
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -44,6 +45,7 @@ class StepBack(Protocol):
     """The transpose of one step's Jacobian of the state: the state's gradient at step t to
     its gradient at step t-1, through that step alone (what BPTT does between losses)."""
 
+    W: np.ndarray   # the recurrent matrix; the probes take its dtype, as BPTT did
     steps: int
     batch: int
     size: int       # of the state the gradient is taken with respect to
@@ -152,7 +154,7 @@ def probe_log_profile(step: StepBack, probes: int = 1, seed: int = PROBE_SEED) -
     the batch the way `dh_norms` averages the gradient's."""
     T, B, size = step.steps, step.batch, step.size
     rng = np.random.default_rng(seed)
-    v = rng.standard_normal((probes, B, size))
+    v = rng.standard_normal((probes, B, size)).astype(step.W.dtype)
     v /= np.linalg.norm(v, axis=-1, keepdims=True)
     log_norm = np.zeros((probes, B))                  # log ‖product · probe‖ so far
     profile = np.zeros(T)
@@ -193,9 +195,10 @@ def law_scalars(W: np.ndarray, dsigma: np.ndarray, dh_norms: np.ndarray,
     window = window_of(dh_norms)
     farthest = int(np.flatnonzero(window).max()) + 1 if window.any() else 1  # oldest k
     # going from k to k+1 steps back applies σ' of step T-1-k: k = 1 .. farthest-1
-    slopes = np.asarray(dsigma[T - farthest:T - 1] if farthest >= 2 else dsigma, np.float64)
+    slopes = (dsigma[T - farthest:T - 1] if farthest >= 2 else dsigma).ravel()
     rho, sigma_max = spectral_radius(W), largest_singular_value(W)
-    mean, rms = float(slopes.mean()), float(np.sqrt(np.mean(slopes * slopes)))
+    mean = float(slopes.mean(dtype=np.float64))
+    rms = math.sqrt(float(np.dot(slopes, slopes)) / slopes.size)
     top = float(slopes.max())
     product = gamma_of_log_profile(probe_log_profile(RNNStep(W, dsigma), probes), window)
     return {"rho_W": rho, "sigma_max_W": sigma_max, "dsigma_mean": mean, "dsigma_rms": rms,
