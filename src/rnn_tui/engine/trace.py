@@ -24,8 +24,8 @@ def batch_mean_norm(v: np.ndarray) -> np.ndarray:
 
 
 def gate_product_from(gates: np.ndarray) -> np.ndarray:
-    """(T, B, H) -> (T, B, H): prod_{s > t} gate_s, the factor the note's upper path carries
-    from c_t to the last step (1 at the last step)."""
+    """(T, B, H) -> (T, B, H): prod_{s > t} gate_s, the factor the forget-gate path carries
+    (docs/theory.md §6) from c_t to the last step (1 at the last step)."""
     after = np.ones_like(gates)
     np.cumprod(gates[:0:-1], axis=0, out=after[-2::-1])
     return after
@@ -120,7 +120,7 @@ class Trace:
     @cached_property
     def scalars(self) -> dict[str, float]:
         """Per-step numbers: the memory horizon of each gradient profile (see horizon.py)
-        and, for simple RNNs, the note's law (jacobian.py): ρ(W), σ_max(W), σ', and the
+        and, for simple RNNs, the law (jacobian.py, docs/theory.md): ρ(W), σ_max(W), σ', and the
         per-step factor of the exact product, of the bound and of the mean-field shortcut.
         Costs an eigendecomposition, an SVD and one more pass of the product over the
         batch: ask at the rate you plot, not every step."""
