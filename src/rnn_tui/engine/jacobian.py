@@ -1,4 +1,4 @@
-"""The note's law, computed from one forward pass of a simple RNN.
+"""The note's law, computed from the pass just made (docs/theory.md §4-5).
 
 Going back one step, BPTT maps the gradient at h_t to the gradient at h_{t-1} by
 v ← Wᵀ(σ'(a_t) ⊙ v) (the note's point 2: a factor σ'·W per step). k steps back from the
@@ -13,6 +13,9 @@ Three numbers for its per-step rate, each beside the measured one (the fit of
   argument is this inequality): below 1 the gradient must vanish; above 1 it MAY explode.
 - `gamma_meanfield`: mean σ' · ρ(W), a one-number shortcut. Neither the rate nor a bound
   (for a ReLU RNN it says "shrinks" while the gradient grows); kept to show that.
+
+The same probe runs through the LSTM's and the GRU's full step Jacobian of their state
+(`LSTMStep`, `GRUStep`): their `gamma_product`.
 """
 
 from __future__ import annotations
