@@ -14,6 +14,7 @@ import numpy as np
 
 from .gates import sigmoid
 from .init import stacked_orthogonal, xavier_uniform
+from .jacobian import LSTMStep
 from .model import RecurrentModel
 from .trace import Trace
 
@@ -88,4 +89,5 @@ class LSTM(RecurrentModel):
             dc_next = dc[t] * f[t]
             dh_next = np.matmul(d, W)
         grads |= self.weight_grads(da, da, hs, x)
-        return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f)
+        return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f,
+                            step_back=LSTMStep(W, gates, cs[1:]))
