@@ -1,4 +1,5 @@
-"""Command line: `rnn-tui` (the dashboard), `rnn-tui train` (headless), `rnn-tui replay`."""
+"""Command line: `rnn-tui` (the dashboard), `rnn-tui train` (headless), `rnn-tui replay`,
+`rnn-tui sweep` (a grid of runs on Dask)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("logs", nargs="+", type=Path, metavar="LOG")
     replay.add_argument("--lang", choices=["en", "ja"], default="en")
     sub.add_parser("presets", help="list the shipped presets")
+    add_sweep_parser(sub)
     return parser
+
+
+def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
+    sweep = sub.add_parser("sweep", help="run a grid of runs on Dask, resumable; print the map",
+                           description="Run every run of a sweep file (a preset whose keys "
+                                       "may be lists) on Dask; rerun to resume.")
+    sweep.add_argument("file", type=Path, metavar="FILE", help="a sweep .toml file")
+    sweep.add_argument("--out", type=Path, metavar="DIR",
+                       help="results and logs (default: sweeps/<FILE's stem>)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a running Dask scheduler, tcp://HOST:PORT (default: a local "
+                            "cluster, one worker process per core)")
+    sweep.add_argument("--workers", type=int, metavar="N",
+                       help="worker processes of the local cluster (default: one per core)")
+    sweep.add_argument("--json", action="store_true", help="print the runs as JSON")
 
 
 def fail(message: str) -> int:
@@ -89,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             return list_presets_command()
         if args.command == "replay":
             return replay_command(args)
+        if args.command == "sweep":
+            from .run.sweep import sweep
+
+            return sweep(args.file, args.out, args.scheduler, args.json, args.workers)
         configs = configs_from_args(args)
         if args.command == "train":
             from .run.headless import train
