@@ -51,11 +51,13 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
 
 
 def submit(client: Any, runs: list[SweepRun], log_paths: list[Path]) -> dict[Any, SweepRun]:
-    """Every run submitted at once (the scheduler hands them out as workers free up)."""
+    """Every run submitted at once; the scheduler hands them out in the grid's order (by
+    priority) as workers free up."""
     tag = uuid.uuid4().hex[:8]  # a rerun's keys never collide with a previous client's
     return {client.submit(run_one, run.config.to_dict(), str(path.resolve()), pure=False,
-                          retries=RETRIES, key=f"sweep-{run.id}-{tag}"): run
-            for run, path in zip(runs, log_paths, strict=True)}
+                          retries=RETRIES, priority=len(runs) - index,
+                          key=f"sweep-{run.id}-{tag}"): run
+            for index, (run, path) in enumerate(zip(runs, log_paths, strict=True))}
 
 
 def collect(client: Any, futures: dict[Any, SweepRun],
