@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 import uuid
 import zlib
 from collections.abc import Callable, Iterator
@@ -44,10 +46,26 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         with client:
             yield client
         return
-    with LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                      processes=True, dashboard_address=None, env=PINNED_ENV,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    with _sigint_ignored():  # the worker processes are spawned (and inherit it) here
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                               processes=True, dashboard_address=None, env=PINNED_ENV,
+                               silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
         yield client
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ctrl-C reaches the whole process group; only this process should act on it (it
+    cancels the runs and closes the cluster), not each worker with a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def submit(client: Any, runs: list[SweepRun], log_paths: list[Path]) -> dict[Any, SweepRun]:
