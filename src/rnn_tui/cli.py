@@ -80,7 +80,8 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep = sub.add_parser("sweep", help="run a grid of runs on Dask, resumable; print the map",
                            description="Run every run of a sweep file (a preset whose keys "
                                        "may be lists) on Dask; rerun to resume.")
-    sweep.add_argument("file", type=Path, metavar="FILE", help="a sweep .toml file")
+    sweep.add_argument("file", metavar="FILE",
+                       help="a sweep .toml file, or a shipped sweep's name (map, horizon, ...)")
     sweep.add_argument("--out", type=Path, metavar="DIR",
                        help="results and logs (default: sweeps/<FILE's stem>)")
     sweep.add_argument("--scheduler", metavar="ADDRESS",

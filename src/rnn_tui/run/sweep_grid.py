@@ -22,7 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from .config import CELL_KINDS, RunConfig
-from .presets import RULES, PresetError, check_cells, check_value, configs_from, read_preset
+from .presets import (
+    RULES,
+    PresetError,
+    check_cells,
+    check_value,
+    configs_from,
+    presets_dir,
+    read_preset,
+)
 
 # Order of the product: seeds outermost, so the first results already cover the whole
 # map once; cells innermost, so the cells of one column finish close together.
@@ -53,11 +61,27 @@ def run_id(config: RunConfig) -> str:
             f"-s{config.seed}-{digest[:8]}")
 
 
-def load_sweep(path: str | Path) -> Sweep:
+def shipped_sweeps() -> list[str]:
+    """Names of the sweep files shipped with the package (tasks/sweeps/), sorted."""
+    folder = presets_dir() / "sweeps"
+    return sorted(p.stem for p in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def resolve_sweep(name_or_path: str | Path) -> Path:
+    """A sweep file by path, or a shipped one by name (`map`, `horizon`, ...)."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    shipped = presets_dir() / "sweeps" / f"{name_or_path}.toml"
+    if path.suffix != ".toml" and shipped.is_file():
+        return shipped
+    raise PresetError(f"sweep file {path} does not exist; shipped sweeps: "
+                      f"{', '.join(shipped_sweeps())}")
+
+
+def load_sweep(name_or_path: str | Path) -> Sweep:
     """The expanded, validated grid of a sweep file (PresetError when it cannot run)."""
-    path = Path(path)
-    if not path.is_file():
-        raise PresetError(f"sweep file {path} does not exist")
+    path = resolve_sweep(name_or_path)
     data = read_preset(path)
     return expand(data, str(path), path.read_text(encoding="utf-8"))
 
