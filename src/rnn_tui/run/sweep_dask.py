@@ -46,9 +46,11 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         with client:
             yield client
         return
+    # dashboard ":0": the scheduler always serves HTTP; a free port, not a warning when
+    # another cluster holds 8787.
     with _sigint_ignored():  # the worker processes are spawned (and inherit it) here
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None, env=PINNED_ENV,
+                               processes=True, dashboard_address=":0", env=PINNED_ENV,
                                silence_logs=logging.ERROR)
     with cluster, Client(cluster) as client:
         yield client

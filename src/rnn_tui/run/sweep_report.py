@@ -29,7 +29,8 @@ class SweepProgress:
 
     def __enter__(self) -> SweepProgress:
         if self.skipped:
-            self.console.print(f"{self.skipped} runs already in the results: skipped")
+            self.console.print(f"{self.skipped} runs already in the results: skipped",
+                               highlight=False)
         if self.bar is not None:
             self.bar.start()
         return self
@@ -102,4 +103,5 @@ def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
     for sweep_map in maps:
         console.print(map_table(sweep_map))
     if maps:
-        console.print("each entry: seeds solved / runs finished · median steps to solve")
+        console.print("each entry: seeds solved / runs finished · median steps to solve",
+                      highlight=False)
