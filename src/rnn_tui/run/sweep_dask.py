@@ -85,6 +85,7 @@ def collect(client: Any, futures: dict[Any, SweepRun],
             on_tick: Callable[[int], None]) -> None:
     """Hand each finished run's summary to `on_result` as it comes; between results, tell
     `on_tick` how many runs are running. KeyboardInterrupt cancels what is left."""
+    from distributed import TimeoutError as DaskTimeout  # asyncio's on Python 3.10
     from distributed import wait
 
     pending = set(futures)
@@ -93,11 +94,13 @@ def collect(client: Any, futures: dict[Any, SweepRun],
         while pending:
             try:
                 done, _ = wait(list(pending), timeout=TICK, return_when="FIRST_COMPLETED")
-            except TimeoutError:
+            except (TimeoutError, DaskTimeout):
                 done = set()
             for future in done:
                 pending.discard(future)
-                on_result(futures[future], summary_of(future))
+                # Popped: the last reference gone, the cluster lets go of the result (a
+                # log's text each) instead of holding every one to the end.
+                on_result(futures.pop(future), summary_of(future))
             if not done:
                 slots = _slots(client) or slots
             on_tick(min(len(pending), slots))
