@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rnn_tui.run.presets import PresetError, list_presets
 from rnn_tui.run.sweep_grid import expand, load_sweep
@@ -31,6 +33,21 @@ def test_runs_are_the_product_of_the_lists_one_cell_each() -> None:
     assert len(configs) == 18 and all(r.config.hidden_size == 8 for r in sweep.runs)
     assert len({r.id for r in sweep.runs}) == 18
     assert [r.config.seed for r in sweep.runs[:6]] == [0] * 6  # seeds outermost
+
+
+@settings(max_examples=30, deadline=None)
+@given(cells=st.lists(st.sampled_from(["rnn", "relu", "irnn", "lstm", "gru"]), min_size=1,
+                      max_size=5),
+       seq_lens=st.lists(st.integers(2, 500), min_size=1, max_size=4),
+       seeds=st.lists(st.integers(0, 9), min_size=1, max_size=3),
+       lrs=st.lists(st.sampled_from([0.001, 0.01, 0.1]), min_size=1, max_size=3))
+def test_the_grid_is_every_combination_once(cells, seq_lens, seeds, lrs) -> None:
+    sweep = expand({"cells": cells, "seq_len": seq_lens, "seed": seeds, "lr": lrs,
+                    "steps": 5}, "s.toml")
+    wanted = {(c, t, s, lr) for c in cells for t in seq_lens for s in seeds for lr in lrs}
+    got = [(r.config.cell, r.config.seq_len, r.config.seed, r.config.lr) for r in sweep.runs]
+    assert len(got) == len(set(got)) and set(got) == wanted
+    assert len({r.id for r in sweep.runs}) == len(got)
 
 
 def test_a_value_listed_twice_is_one_run() -> None:

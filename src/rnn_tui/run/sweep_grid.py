@@ -23,7 +23,6 @@ from typing import Any
 
 from .config import CELL_KINDS, RunConfig
 from .presets import (
-    RULES,
     PresetError,
     check_cells,
     check_value,
@@ -122,9 +121,8 @@ def _values(source: str, key: str, value: Any) -> list[Any]:
     values = value if isinstance(value, list) else [value]
     if not values:
         raise PresetError(f"{source}: {key} = [] is an empty list; give at least one value")
-    if key in RULES:
-        for v in values:
-            check_value(source, key, v)
+    for v in values:
+        check_value(source, key, v)
     return values
 
 
