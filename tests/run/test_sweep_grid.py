@@ -133,3 +133,21 @@ def test_the_map_counts_solved_seeds_and_their_median_steps() -> None:
     entry = table.entries[("lstm", 5)]
     assert (entry.runs, entry.finished, entry.solved, entry.median_steps) == (3, 3, 2, 200)
     assert table.entries[("rnn", 6)].finished == 0
+
+
+def test_a_viewer_follows_a_folder_while_the_sweep_writes(tmp_path) -> None:
+    from rnn_tui.run.sweep_results import SweepFolder
+
+    sweep = expand(small(), "a.toml")
+    prepare(tmp_path, sweep)
+    folder = SweepFolder(tmp_path)
+    assert folder.refresh() == [] and len(folder.grid["runs"]) == 4
+    writer = ResultsWriter(tmp_path)
+    writer.write({"id": sweep.runs[0].id, "state": "finished", "log": "logs/x.jsonl"})
+    assert [r["id"] for r in folder.refresh()] == [sweep.runs[0].id]
+    prepare(tmp_path, expand(small(seq_len=[5, 6, 7]), "a.toml"))   # the grid grows
+    writer.write({"id": sweep.runs[1].id, "state": "failed", "log": "logs/y.jsonl"})
+    writer.close()
+    assert [r["id"] for r in folder.refresh()] == [sweep.runs[1].id]
+    assert len(folder.grid["runs"]) == 6 and len(folder.results) == 2
+    assert folder.log(folder.results[sweep.runs[0].id]) == tmp_path / "logs" / "x.jsonl"
