@@ -26,14 +26,17 @@ PROFILE_HZ = 2.0  # as `rnn-tui train`: the logs look the same, whoever ran them
 
 
 class ProgressSink:
-    """Stands in for the worker's event queue: folds the events into a ModelProgress."""
+    """Stands in for the worker's event channel: folds the events into a ModelProgress."""
 
     def __init__(self, progress: ModelProgress) -> None:
         self.progress = progress
 
-    def put(self, item: tuple[int, list[Event]]) -> None:
-        for event in item[1]:
+    def send(self, events: list[Event]) -> None:  # a pipe of the worker's own
+        for event in events:
             self.progress.update(event)
+
+    def put(self, item: tuple[int, list[Event]]) -> None:  # the queue shared by all workers
+        self.send(item[1])
 
 
 def run_one(config: dict[str, Any], log_path: str) -> dict[str, Any]:
