@@ -4,10 +4,12 @@ failed, ETA), one plain line per finished run elsewhere, and the map at the end.
 from __future__ import annotations
 
 import math
+import time
+from datetime import timedelta
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .sweep_map import MapEntry, SweepMap
@@ -20,11 +22,12 @@ class SweepProgress:
         self.console = Console(file=out)
         self.total, self.skipped = total, skipped
         self.done = self.failed = self.running = 0
+        self.started = time.monotonic()
         self.bar: Progress | None = None
         if self.console.is_terminal:
             self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("{task.description}"), TextColumn("ETA"),
-                                TimeRemainingColumn(), console=self.console)
+                                TextColumn("{task.description}"), TimeElapsedColumn(),
+                                console=self.console)
             self.task = self.bar.add_task(self._status(), total=total)
 
     def __enter__(self) -> SweepProgress:
@@ -40,7 +43,16 @@ class SweepProgress:
             self.bar.stop()
 
     def _status(self) -> str:
-        return f"done · {self.running} running · {self.failed} failed"
+        return (f"done · {self.running} running · {self.failed} failed · "
+                f"ETA {self.eta()}")
+
+    def eta(self) -> str:
+        """Time left at the rate so far (Rich's own estimate looks back only 30 s, and a
+        sweep's runs take minutes each)."""
+        if not self.done:
+            return "-"
+        left = (time.monotonic() - self.started) / self.done * (self.total - self.done)
+        return str(timedelta(seconds=round(left)))
 
     def run_done(self, record: dict[str, Any]) -> None:
         self.done += 1
