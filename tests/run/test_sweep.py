@@ -144,3 +144,23 @@ def test_another_sweep_in_the_same_folder_is_refused(tmp_path) -> None:
     (out / "sweep.json").write_text(json.dumps({"runs": [{"id": "gone", "config": {}}]}))
     result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out))
     assert result.returncode == 2 and "holds a different sweep" in result.stderr
+
+
+def test_a_run_that_raises_is_failed_with_its_message_not_an_exception(tmp_path) -> None:
+    broken = RunConfig(cell="lstm", seq_len=1, hidden_size=4, batch_size=4, steps=10)
+    summary = run_config(broken, tmp_path / "broken.jsonl")  # adding needs T >= 2
+    assert summary["state"] == "failed"
+    assert "seq_len must be an integer >= 2" in summary["message"]
+
+
+def test_a_task_dask_gave_up_on_is_a_failed_run() -> None:
+    from rnn_tui.run.sweep_dask import summary_of
+
+    class LostTwice:  # what a future looks like once its workers died too often
+        status = "error"
+
+        def exception(self) -> Exception:
+            return RuntimeError("KilledWorker: attempted to run task 3 times")
+
+    summary = summary_of(LostTwice())
+    assert summary["state"] == "failed" and "KilledWorker" in summary["message"]
