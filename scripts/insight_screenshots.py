@@ -21,7 +21,8 @@ from rnn_tui.run.config import RunConfig
 from rnn_tui.run.events import RunEnded, RunStarted
 from rnn_tui.run.runlog import read_run_log
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.insight.compare import CompareApp
+from rnn_tui.ui.screens.compare import CompareScreen
+from rnn_tui.ui.sources import ReplaySource
 
 sys.path.insert(0, str(Path(__file__).parent))
 from screenshots import ROOT, StillSource, to_png  # noqa: E402 - the dashboard's script
@@ -62,7 +63,8 @@ async def shoot(logs: list[Path], out: Path, size: tuple[int, int], keys: tuple[
 
 
 async def shoot_compare(logs: list[Path], out: Path, size: tuple[int, int]) -> Path:
-    app = CompareApp(logs)
+    source = ReplaySource.from_logs(logs)
+    app = RnnTuiApp(source, first_screen=CompareScreen(source))
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
         svg = out.with_suffix(".svg")

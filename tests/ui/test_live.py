@@ -8,7 +8,7 @@ import os
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.sources import LiveSource
-from rnn_tui.ui.widgets.plots import GradientPlot, LossPlot
+from rnn_tui.ui.views.plots import GradientPlot, LossPlot
 
 
 def alive(pid: int) -> bool:

@@ -13,12 +13,18 @@ from rnn_tui.ui.sources import ReplaySource
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def fixture_path(name: str) -> Path:
+    """A recorded run log of fixtures/ (made with the project's own trainer)."""
+    path = FIXTURES / f"{name}.jsonl"
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return path
+
+
 class ScriptedSource:
     """A live source with no processes: it records the commands it is given and hands
     the app whatever events the test pushes (a restart answers with RunStarted, as a
     worker does)."""
-
-    live = True
 
     def __init__(self, configs: list[RunConfig]) -> None:
         self.configs = list(configs)
@@ -68,6 +74,6 @@ class ScriptedSource:
 
 def replay_of(*names: str) -> ReplaySource:
     """A replay of fixture logs, showing bare file names (snapshots stay path-free)."""
-    source = ReplaySource.from_logs([FIXTURES / f"{n}.jsonl" for n in names])
+    source = ReplaySource.from_logs([fixture_path(n) for n in names])
     source.log_paths = [Path(f"{n}.jsonl") for n in names]
     return source

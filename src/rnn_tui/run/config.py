@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 CELL_KINDS = ("rnn", "relu", "irnn", "lstm", "gru")
+# The cells without gates: going back one step multiplies the gradient by σ'·W alone.
+SIMPLE_CELLS = ("rnn", "relu", "irnn")
 TASK_NAMES = ("adding", "copy")
 
 

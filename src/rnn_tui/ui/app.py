@@ -27,15 +27,16 @@ from textual.worker import get_current_worker
 
 from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
 from ..run.events import Event, RunFailed, RunStarted
+from . import views as _views  # noqa: F401 - registers the built-in views
+from .help_text import teaching_text
 from .history import RunHistory
-from .insight.help_text import teaching_text
-from .insight.views import VIEW_NAMES, next_view
+from .palette import Palette
+from .registry import next_view, view_title
 from .screens.help import HelpScreen
 from .screens.presets import PresetScreen
 from .sources import EventSource, ReplaySource
 from .widgets.header import RunHeader, header_text
 from .widgets.panel import ModelPanel
-from .widgets.plots import Palette
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
@@ -82,7 +83,7 @@ def scaled_lr(lr: float, direction: int) -> float:
 class RnnTuiApp(App[int]):
     """Two models training side by side (or a replay of their logs)."""
 
-    CSS_PATH = ["rnn_tui.tcss", "insight/insight.tcss"]
+    CSS_PATH = "rnn_tui.tcss"
     TITLE = "rnn-tui"
 
     # Help and quit first: on an 80-column footer they are the two that must show.
@@ -127,8 +128,9 @@ class RnnTuiApp(App[int]):
     replay_step: reactive[int] = reactive(0)
 
     def __init__(self, source: EventSource, screenshot_dir: Path | None = None,
-                 lang: str = "en") -> None:
+                 lang: str = "en", first_screen: Screen | None = None) -> None:
         super().__init__()
+        self.first_screen = first_screen  # shown over the panels at start (compare)
         self.lang = lang  # of the help screen's teaching text: "en" or "ja"
         self.source = source
         self.histories = [RunHistory(config=c) for c in source.configs]
@@ -168,6 +170,8 @@ class RnnTuiApp(App[int]):
             self.pump()
         self.set_interval(1 / REDRAW_HZ, self.redraw)
         self.call_after_refresh(self.redraw, True)
+        if self.first_screen is not None:
+            self.push_screen(self.first_screen)
 
     def _theme_changed(self, _theme: object) -> None:
         self.palette = Palette.from_theme(self.theme_variables, self.current_theme.dark)
@@ -223,13 +227,15 @@ class RnnTuiApp(App[int]):
         if self._closed:
             return
         now = time.monotonic()
+        compact = self.has_class("-compact")
         stale = []
         for panel in self.panels:
             panel.update_text(force)
-            stale += [(plot.shown_at, panel, plot) for plot in panel.stale_plots(now, force)]
+            stale += [(figure.shown_at, panel, figure)
+                      for figure in panel.stale_figures(now, force, compact)]
         stale.sort(key=lambda item: item[0])
-        for _, panel, plot in stale if force else stale[:PLOTS_PER_TICK]:
-            panel.draw_plot(plot, self.palette, now)
+        for _, panel, figure in stale if force else stale[:PLOTS_PER_TICK]:
+            panel.draw_figure(figure, self.palette, now)
         self.update_header()
 
     @property
@@ -393,7 +399,7 @@ class RnnTuiApp(App[int]):
         panel = self.query_one(f"#panel-{self.selected}", ModelPanel)
         panel.view = next_view(panel.view, direction)
         self.call_after_refresh(self.redraw, True)
-        self.notify(f"panel {self.selected + 1}: {VIEW_NAMES[panel.view]}", timeout=2)
+        self.notify(f"panel {self.selected + 1}: {view_title(panel.view)}", timeout=2)
 
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")

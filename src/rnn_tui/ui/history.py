@@ -52,7 +52,6 @@ class RunHistory:
 
     config: RunConfig | None = None
     progress: ModelProgress = field(default_factory=ModelProgress)
-    metric_name: str = "metric"
     restarting: bool = False  # a restart was asked for; its RunStarted has not come yet
     losses: Decimated = field(default_factory=lambda: Decimated(LOSS_POINTS))
     first_profile: Profile | None = None
@@ -63,10 +62,6 @@ class RunHistory:
     profile_version: int = 0
 
     # --- what the widgets read ---------------------------------------------------
-    @property
-    def started(self) -> bool:
-        return bool(self.progress.config)
-
     @property
     def state(self) -> str:
         return "restarting" if self.restarting else self.progress.state
@@ -118,8 +113,7 @@ class RunHistory:
         if isinstance(event, RunStarted):
             self.__dict__.update(RunHistory(
                 config=RunConfig.from_dict(event.config), version=self.version,
-                profile_version=self.profile_version + 1,
-                metric_name=event.metric_name or "metric").__dict__)
+                profile_version=self.profile_version + 1).__dict__)
         self.progress.update(event)
         if isinstance(event, RunFailed):
             self.restarting = False  # the new run could not start: say why
@@ -132,3 +126,4 @@ class RunHistory:
             self.profiles.append(event)
             self.profile_version += 1
         self.version += 1
+

@@ -30,21 +30,16 @@ def run_replay(paths: list[Path], lang: str = "en") -> int:
     from .app import RnnTuiApp
     from .sources import ReplaySource
 
-    if len(paths) > 2:
-        from .insight.compare import CompareApp
-
-        try:
-            compare = CompareApp(paths)
-        except (RunLogError, OSError) as err:
-            print(f"rnn-tui replay: {err}", file=sys.stderr)
-            return 2
-        compare.run()
-        return compare.return_code or 0
     try:
         source = ReplaySource.from_logs(paths)
-    except RunLogError as err:
+    except (RunLogError, OSError) as err:
         print(f"rnn-tui replay: {err}", file=sys.stderr)
         return 2
-    app = RnnTuiApp(source, lang=lang)
+    compare = None
+    if len(paths) > 2:  # too many for panels side by side: the compare screen over them
+        from .screens.compare import CompareScreen
+
+        compare = CompareScreen(source)
+    app = RnnTuiApp(source, lang=lang, first_screen=compare)
     app.run()
     return app.return_code or 0

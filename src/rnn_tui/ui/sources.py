@@ -20,7 +20,6 @@ WORKER_NICENESS = 5
 class EventSource(Protocol):
     """What the app needs from a source of events (see `LiveSource`)."""
 
-    live: bool
     configs: list[RunConfig]
     log_paths: list[Path | None]
 
@@ -35,8 +34,6 @@ class EventSource(Protocol):
 
 class LiveSource:
     """Training in worker processes, through the run layer's `Session`."""
-
-    live = True
 
     def __init__(self, configs: Sequence[RunConfig], log_dir: Path | None) -> None:
         from ..run.session import Session
@@ -82,7 +79,6 @@ class ReplaySource:
 
     runs: list[list[Event]]
     log_paths: list[Path | None] = field(default_factory=list)
-    live = False
 
     @classmethod
     def from_logs(cls, paths: Sequence[Path]) -> ReplaySource:

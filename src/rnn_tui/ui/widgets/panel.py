@@ -1,11 +1,13 @@
 """One model's panel: a status line, an error line, and a switcher of views.
 
-A view is a container of plots that all redraw from the panel's `RunHistory`. Today
-there is one ("plots": loss, gradient profile, state norms); more views (heatmaps,
-gates) are further children of the switcher, selected by `ModelPanel.view`.
+The views are whatever `registry.VIEWS` holds when the panel is composed (the
+`views` package registers the built-in ones); the panel reads them through the
+`View` protocol alone and draws the figures each one says apply.
 """
 
 from __future__ import annotations
+
+from typing import cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,10 +15,10 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Static
 
+from ..figure import Figure
 from ..history import RunHistory
-from ..insight.drawable import TextView
-from ..insight.views import FlowView, InsightView, WhyView
-from .plots import GradientPlot, LossPlot, Palette, RunPlot, StatePlot
+from ..palette import Palette
+from ..registry import VIEWS, View
 
 
 def format_seconds(seconds: float) -> str:
@@ -32,27 +34,43 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
     if config is None:
         return Text("waiting for the run to start…", "dim")
     narrow = width < 64
-    loss = f"{history.smoothed_loss:.3g}" if history.smoothed_loss is not None else "–"
-    metric = f"{history.smoothed_metric:.2f}" if history.smoothed_metric is not None else "–"
     size = "" if narrow else f" H={config.hidden_size}"
     step = f"@{history.step}" if narrow else f"step {history.step}"
     line1 = Text.assemble(
         (config.cell.upper(), "bold"), f"{size} lr={config.lr:g} · {step} · ",
         f"{history.steps_per_second:.0f}/s ", (history.state, "italic"))
-    parts: list[tuple[str, str] | str] = [("loss ", "dim"), loss,
-                                          (" m " if narrow else "  metric ", "dim"), metric]
-    for name, milestone in (("beat baseline", history.beat), ("solved", history.solved)):
-        label = name.split()[0] if narrow else name
-        if milestone is None:
-            parts += ["  ", (f"{label} –", "dim")]
-        else:
-            step, seconds = milestone
-            when = "" if narrow else f" ({format_seconds(seconds)})"
-            parts += ["  ", (f"{label} @{step}{when}", "bold")]
-    lines = [line1, Text.assemble(*parts)]
+    lines = [line1, numbers_line(history, max(8, width))]
     for line in lines:
         line.truncate(max(8, width), overflow="ellipsis")
     return Text("\n").join(lines)
+
+
+def numbers_line(history: RunHistory, width: int) -> Text:
+    """Loss, metric and the milestones, in the longest form that fits `width`: the
+    labels give way first, then the metric, then "beat"; "solved @N" goes last (it is
+    the moment the app exists to show)."""
+    loss = f"{history.smoothed_loss:.3g}" if history.smoothed_loss is not None else "–"
+    metric = f"{history.smoothed_metric:.2f}" if history.smoothed_metric is not None else "–"
+
+    def milestone(label: str, value: tuple[int, float] | None, timed: bool) -> list:
+        if value is None:
+            return ["  ", (f"{label} –", "dim")]
+        when = f" ({format_seconds(value[1])})" if timed else ""
+        return ["  ", (f"{label} @{value[0]}{when}", "bold")]
+
+    solved = milestone("solved", history.solved, False)
+    forms = [
+        [("loss ", "dim"), loss, ("  metric ", "dim"), metric,
+         *milestone("beat baseline", history.beat, True),
+         *milestone("solved", history.solved, True)],
+        [("loss ", "dim"), loss, (" m ", "dim"), metric,
+         *milestone("beat", history.beat, False), *solved],
+        [("loss ", "dim"), loss, *milestone("beat", history.beat, False), *solved],
+        [loss, *milestone("beat", history.beat, False), *solved],
+        [loss, *solved],
+    ]
+    texts = [Text.assemble(*parts) for parts in forms]
+    return next((t for t in texts if t.cell_len <= width), texts[-1])
 
 
 class PanelStatus(Static):
@@ -61,17 +79,6 @@ class PanelStatus(Static):
 
 class PanelMessage(Static):
     """A diverged or failed run's message, in the error colour; hidden otherwise."""
-
-
-class PlotsView(Vertical):
-    """The default view: loss over training, gradient and state over the sequence."""
-
-    def compose(self) -> ComposeResult:
-        for name, plot in (("loss", LossPlot()), ("gradient", GradientPlot()),
-                           ("state", StatePlot())):
-            with Vertical(classes=f"figure {name}"):
-                yield Static(classes="caption")
-                yield plot
 
 
 class ModelPanel(Vertical):
@@ -90,23 +97,22 @@ class ModelPanel(Vertical):
         yield PanelStatus(classes="status")
         yield PanelMessage(classes="message")
         with ContentSwitcher(initial=self.view, classes="views"):
-            yield PlotsView(id="plots")
-            yield FlowView(id="flow")  # the insight views (the `v` key cycles them)
-            yield WhyView(id="why")
+            for entry in VIEWS.values():
+                view = entry.make()
+                view.id = entry.name  # what `view` names and the switcher shows
+                yield view
 
     def watch_view(self, view: str) -> None:
         if self.is_mounted:
             self.query_one(ContentSwitcher).current = view
 
-    def plots(self) -> list[RunPlot | TextView]:
+    def figures(self, compact: bool = False) -> list[Figure]:
+        """The figures the current view shows for this panel's history (on a short
+        screen when `compact`)."""
         views = self.query(f"#{self.view}")
         if not views:  # not composed yet (or already taken down)
             return []
-        view = views.first()
-        if isinstance(view, InsightView):
-            view.fit(self.history)  # law or gates, as the panel's (maybe new) cell has
-            return view.drawables()
-        return list(view.query(RunPlot))
+        return cast(View, views.first()).figures(self.history, compact)
 
     def update_text(self, force: bool = False) -> None:
         """Title, status and message: cheap, so on every tick that changed them."""
@@ -128,19 +134,11 @@ class ModelPanel(Vertical):
             message.display = failed
             message.update(history.message)
 
-    def stale_plots(self, now: float, force: bool = False) -> list[RunPlot | TextView]:
-        """Visible plots whose data moved (and whose own rate limit allows a redraw)."""
-        return [plot for plot in self.plots()
-                if plot.parent is not None and plot.parent.display
-                and (force or plot.is_stale(self.history, now))]
+    def stale_figures(self, now: float, force: bool = False,
+                      compact: bool = False) -> list[Figure]:
+        """Shown figures whose data moved (and whose own rate limit allows a redraw)."""
+        return [figure for figure in self.figures(compact)
+                if force or figure.is_stale(self.history, now)]
 
-    def draw_plot(self, plot: RunPlot | TextView, palette: Palette, now: float) -> None:
-        plot.show(self.history, palette, now)
-        caption = plot.parent.query_one(".caption", Static)  # type: ignore[union-attr]
-        caption.update(plot.caption(self.history, palette), layout=False)
-
-    def redraw(self, palette: Palette, now: float = 0.0) -> None:
-        """Everything at once (first frame, resize, theme change, tests)."""
-        self.update_text(force=True)
-        for plot in self.stale_plots(now, force=True):
-            self.draw_plot(plot, palette, now)
+    def draw_figure(self, figure: Figure, palette: Palette, now: float) -> None:
+        figure.show(self.history, palette, now)

@@ -1,0 +1,185 @@
+"""Teaching text for the help screen, in English and Japanese, filled with the live
+numbers of the running models. Written for this project (the seed note is the source
+of the facts, not of the sentences). `teaching_text(histories, lang)` gives Markdown."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..run.config import SIMPLE_CELLS
+from .history import RunHistory
+from .profiles import cell_kind, horizon_text, scalar, sequence_length
+
+LANGS = ("en", "ja")
+
+INTRO = {
+    "en": """\
+## Why one forgets and the other remembers
+
+The loss of step T reaches the input of step t only through the chain of steps in
+between, and every link multiplies the gradient by a factor. **γ** below is that
+factor per step, fitted to the measured ‖∂L/∂h_t‖ (or ‖∂L/∂c_t‖); the **horizon** is
+how many steps back the gradient has shrunk 100-fold ("> T": it never did).
+Press **v** to switch the selected panel between its plots, the gradient flow over
+training, and the law / gates view.
+""",
+    "ja": """\
+## なぜ一方は忘れ、もう一方は覚えているのか
+
+ステップ T の損失がステップ t の入力に届くには、その間のステップを一つずつ
+さかのぼるしかなく、一段ごとに勾配に係数が掛かります。下の **γ** はその一段あたりの
+係数で、実測した ‖∂L/∂h_t‖（LSTM では ‖∂L/∂c_t‖）に当てはめたものです。
+**到達範囲** は勾配が 100 分の 1 になるまでにさかのぼれるステップ数です
+（「> T」はそこまで小さくならなかったという意味）。
+**v** キーで選択中のパネルを「グラフ」「学習中の勾配の流れ」「法則 / ゲート」に
+切り替えられます。
+""",
+}
+
+SIMPLE = {
+    "en": """\
+### Panel {slot}: {cell} (simple RNN)
+
+Each step back multiplies the gradient by σ'·W. The largest eigenvalue of W in size is
+ρ(W) = **{rho}** (largest singular value {sigma}); along the sequence σ' averages
+**{dsigma}**. Their product predicts a factor of **{predicted}** per step; the
+measurement gives γ = **{gamma}**. {verdict} Over the {back} steps of the sequence,
+γ^k is a power of the distance: that is why a simple RNN {fate}.
+""",
+    "ja": """\
+### パネル {slot}: {cell}（単純な RNN）
+
+一段さかのぼるごとに勾配には σ'·W が掛かります。W の固有値の最大の大きさは ρ(W) = **{rho}**
+（最大特異値 {sigma}）、系列に沿った σ' の平均は **{dsigma}** です。
+その積から予想される一段あたりの係数は **{predicted}**、実測では γ = **{gamma}** です。
+{verdict} 系列の {back} ステップにわたって γ^k は距離のべき乗で効くので、
+単純な RNN は {fate}。
+""",
+}
+
+GATED = {
+    "en": """\
+### Panel {slot}: {cell} (gated)
+
+On the direct path along the {state}, one step back multiplies the gradient by the
+{gate} gate alone, so what carries memory is each unit's *product* of {gate} gates
+from t to the end.
+Right now **{held}** of the units keep that product above 0.1 across the whole
+sequence, while the product of the *average* {gate} gate over it is only {mean_product}:
+averages hide the few units that hold. The factor along this path is γ = **{gamma}**,
+horizon **{horizon}**. {verdict}
+""",
+    "ja": """\
+### パネル {slot}: {cell}（ゲート付き）
+
+{state_ja} に沿って一段さかのぼると、勾配に掛かるのは{gate_ja}ゲートだけです。
+記憶を運ぶのは、t から最後までの{gate_ja}ゲートの *積* をユニットごとに取ったものです。
+いま系列全体にわたってその積が 0.1 を超えているユニットは **{held}** です。
+一方、{gate_ja}ゲートの *平均* を系列全体で掛け合わせると {mean_product} にしかなりません。
+平均では、記憶を保っている少数のユニットが見えなくなるのです。
+この経路の係数は γ = **{gamma}**、到達範囲は **{horizon}** です。{verdict}
+""",
+}
+
+WAITING = {"en": "### Panel {slot}: {cell}\n\nWaiting for the first gradient profile.\n",
+           "ja": "### パネル {slot}: {cell}\n\n最初の勾配プロファイルを待っています。\n"}
+
+VERDICTS = {
+    "en": {"grows": "γ > 1: the gradient grows going back, it explodes.",
+           "rises": "γ > 1: the gradient grows a little going back; W sits at the edge.",
+           "reaches": "The gradient reaches the start of the sequence: it can learn from it.",
+           "fades": "It falls 100-fold within {horizon}: what lies further back is out of "
+                    "reach.",
+           "fate_forgets": "forgets everything older than its horizon",
+           "fate_explodes": "explodes unless W is held near ρ = 1",
+           "fate_reaches": "can reach this far only while γ stays at 1"},
+    "ja": {"grows": "γ > 1 なので、さかのぼるほど勾配は大きくなり、爆発します。",
+           "rises": "γ > 1 なので、さかのぼるほど勾配は少しずつ大きくなります。W は境目にいます。",
+           "reaches": "勾配は系列の最初まで届いています。そこから学習できます。",
+           "fades": "{horizon}さかのぼると 100 分の 1 になり、それより前には届きません。",
+           "fate_forgets": "到達範囲より前のことを忘れてしまいます",
+           "fate_explodes": "W を ρ = 1 付近に保たない限り爆発します",
+           "fate_reaches": "γ が 1 に保たれている間だけ、ここまで届きます"},
+}
+
+GATE_JA = {"forget": "忘却", "update": "更新"}
+STATE = {"en": {"c": "cell state c", "h": "hidden state h"},
+         "ja": {"c": "セル状態 c", "h": "隠れ状態 h"}}
+
+
+def mean_product(means: Sequence[float]) -> float | None:
+    """The product of the per-timestep mean gate over the sequence, in log space (it
+    underflows): what the gradient would keep if every unit had the average gate."""
+    if not means or any(not m > 0 for m in means):
+        return None if not means else 0.0
+    return 10 ** sum(math.log10(m) for m in means)
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}g}"
+
+
+def _verdict(lang: str, gamma: float | None, horizon: float | None,
+             seq_len: int) -> tuple[str, str]:
+    words = VERDICTS[lang]
+    span = horizon_text(horizon, seq_len)
+    if lang == "ja":
+        span = span.replace(" steps", " ステップ")
+    if gamma is not None and gamma > 1.005:
+        # An explosion when the growth over the sequence passes 1000x, else a slow rise.
+        if gamma ** max(1, seq_len - 2) > 1e3:
+            return words["grows"], words["fate_explodes"]
+        return words["rises"], words["fate_explodes"]
+    if horizon is not None and math.isinf(horizon):
+        return words["reaches"], words["fate_reaches"]
+    return words["fades"].format(horizon=span), words["fate_forgets"]
+
+
+def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
+    """One panel's paragraph with its latest numbers."""
+    lang = lang if lang in LANGS else "en"
+    latest = history.last_profile
+    cell = cell_kind(history) or "?"
+    if latest is None:
+        return WAITING[lang].format(slot=slot + 1, cell=cell)
+    seq_len = sequence_length(history)
+    if cell in SIMPLE_CELLS or "rho_W" in latest.scalars:
+        gamma, horizon = scalar(latest, "gamma_h"), scalar(latest, "horizon_h")
+        verdict, fate = _verdict(lang, gamma, horizon, seq_len)
+        return SIMPLE[lang].format(
+            slot=slot + 1, cell=cell, rho=number(scalar(latest, "rho_W")),
+            sigma=number(scalar(latest, "sigma_max_W")),
+            dsigma=number(scalar(latest, "dsigma_mean")),
+            predicted=number(scalar(latest, "gamma_predicted")), gamma=number(gamma),
+            verdict=verdict, back=seq_len - 1, fate=fate)
+    gate = "forget" if "forget_hold_all" in latest.scalars else "update"
+    held = scalar(latest, f"{gate}_hold_all")
+    path = "c" if "gamma_c" in latest.scalars else "h"
+    gamma, horizon = scalar(latest, f"gamma_{path}"), scalar(latest, f"horizon_{path}")
+    verdict, _ = _verdict(lang, gamma, horizon, seq_len)
+    span = horizon_text(horizon, seq_len)
+    product = mean_product(latest.series.get(f"{gate}_mean", []))
+    return GATED[lang].format(
+        slot=slot + 1, cell=cell, gate=gate, gate_ja=GATE_JA[gate],
+        state=STATE["en"][path], state_ja=STATE["ja"][path],
+        mean_product=number(product, 2),
+        held="–" if held is None else f"{held:.0%}", gamma=number(gamma),
+        horizon=span.replace(" steps", " ステップ") if lang == "ja" else span,
+        verdict=verdict)
+
+
+def unwrap_japanese(markdown: str) -> str:
+    """Markdown turns a line break inside a paragraph into a space, which Japanese does
+    not put between words: join each paragraph's lines with nothing instead."""
+    paragraphs = markdown.split("\n\n")
+    return "\n\n".join(p if p.startswith("#") else p.replace("\n", "").replace("。 ", "。")
+                       for p in paragraphs)
+
+
+def teaching_text(histories: Sequence[RunHistory], lang: str = "en") -> str:
+    """The whole teaching section: the idea, then each panel with its live numbers."""
+    lang = lang if lang in LANGS else "en"
+    text = "\n".join([INTRO[lang]] + [panel_text(slot, history, lang)
+                                      for slot, history in enumerate(histories)])
+    return unwrap_japanese(text) if lang == "ja" else text

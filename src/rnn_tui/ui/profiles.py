@@ -1,0 +1,111 @@
+"""What the insight views read from a run's history: its profiles over training and
+the quantity each cell's memory shows best in. Plain data, no widgets: the views,
+the compare screen and the help text all read a history through these."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from ..run.events import Profile
+from .history import RunHistory
+
+
+def profiles_over_training(history: RunHistory) -> list[Profile]:
+    """The kept profiles (evenly spread over the run) plus the latest one, in step order."""
+    rows = [p for p in history.profiles.rows if isinstance(p, Profile)]
+    latest = history.last_profile
+    if latest is not None and (not rows or rows[-1].step != latest.step):
+        rows.append(latest)
+    return rows
+
+
+def memory_series(profile: Profile) -> tuple[str, list[float]]:
+    """The gradient profile that shows the cell's memory: the LSTM's cell path
+    ‖∂L/∂c_t‖ (its forget-gate path, where the change is clearest), else ‖∂L/∂h_t‖."""
+    if "dc_norms" in profile.series:
+        return "‖∂L/∂c_t‖", list(profile.series["dc_norms"])
+    return "‖∂L/∂h_t‖", list(profile.dh_norms)
+
+
+def scalar(profile: Profile | None, name: str) -> float | None:
+    """A profile's scalar, or None when absent or NaN (inf stays: it means "> T")."""
+    if profile is None:
+        return None
+    value = profile.scalars.get(name)
+    if value is None or isinstance(value, str):
+        return None if value is None else float(value)
+    return None if math.isnan(value) else float(value)
+
+
+def horizon_text(horizon: float | None, seq_len: int | None = None) -> str:
+    """A horizon as read aloud: "23 steps", "> T" (or "> 100") when it never fell 100x."""
+    if horizon is None:
+        return "–"
+    if math.isinf(horizon):
+        return f"> {seq_len}" if seq_len else "> T"
+    return f"{horizon:.0f} steps"
+
+
+def sequence_length(history: RunHistory) -> int:
+    """T of the latest profile (0 before the first one)."""
+    latest = history.last_profile
+    return len(latest.dh_norms) if latest is not None else 0
+
+
+def horizon_points(history: RunHistory, name: str, beyond: float
+                   ) -> tuple[list[float], list[float]]:
+    """(steps, horizons) of one fitted series; "> T" becomes `beyond`, missing values go."""
+    steps: list[float] = []
+    values: list[float] = []
+    for profile in profiles_over_training(history):
+        value = scalar(profile, name)
+        if value is None:
+            continue
+        steps.append(float(profile.step))
+        values.append(beyond if math.isinf(value) else value)
+    return steps, values
+
+
+def cell_kind(history: RunHistory) -> str:
+    return history.config.cell if history.config is not None else ""
+
+
+def resample(values: Sequence[float], width: int) -> list[float]:
+    """`width` samples of a series, each the value at its column's centre timestep."""
+    n = len(values)
+    if n == 0 or width <= 0:
+        return []
+    return [values[min(n - 1, int((col + 0.5) * n / width))] for col in range(width)]
+
+
+def envelope(rows: Sequence[tuple[int, float, float]], buckets: int
+             ) -> tuple[list[float], list[float], list[float], list[float]]:
+    """At most `buckets` columns of loss rows: the raw loss as each column's min and
+    max (so the noise band survives), the smoothed loss as the column's mean.
+    Returns (raw x, raw y, smooth x, smooth y)."""
+    if len(rows) <= 2 * buckets:
+        steps = [float(r[0]) for r in rows]
+        return steps, [r[1] for r in rows], steps, [r[2] for r in rows]
+    raw_x: list[float] = []
+    raw_y: list[float] = []
+    smooth_x: list[float] = []
+    smooth_y: list[float] = []
+    size = len(rows) / buckets
+    for b in range(buckets):
+        chunk = rows[int(b * size):int((b + 1) * size)]
+        if not chunk:
+            continue
+        x = (chunk[0][0] + chunk[-1][0]) / 2
+        raw = [r[1] for r in chunk]
+        raw_x += [x, x]
+        raw_y += [min(raw), max(raw)]
+        smooth_x.append(x)
+        smooth_y.append(sum(r[2] for r in chunk) / len(chunk))
+    return raw_x, raw_y, smooth_x, smooth_y
+
+
+def steps_back(values: Sequence[float]) -> tuple[list[int], list[float]]:
+    """A per-timestep series as (k, value) with k = steps back from the loss (T-1-t)."""
+    n = len(values)
+    return list(range(n)), [values[n - 1 - k] for k in range(n)]

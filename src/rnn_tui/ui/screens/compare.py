@@ -1,0 +1,156 @@
+"""`rnn-tui replay A.jsonl B.jsonl C.jsonl ...`: any number of recorded runs overlaid,
+smoothed loss and memory horizon against training step, one colour per run, with a
+legend. A screen of the one app (its stylesheet, its keys); each log is folded into a
+`RunHistory` exactly as a panel would."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..axes import LogAxis, nice_ticks, tick_label
+from ..figure import PlotFigure, figure_box
+from ..history import RunHistory
+from ..palette import RGB, Palette, swatch
+from ..profiles import envelope, horizon_points, horizon_text, scalar, sequence_length
+from ..sources import ReplaySource
+
+# Distinct on dark and light backgrounds (Okabe-Ito, and four more).
+RUN_COLOURS: tuple[RGB, ...] = ((230, 159, 0), (86, 180, 233), (0, 158, 115), (240, 228, 66),
+                                (213, 94, 0), (204, 121, 167), (0, 114, 178), (160, 160, 160),
+                                (255, 99, 71), (144, 238, 144))
+
+
+def run_colour(index: int) -> RGB:
+    return RUN_COLOURS[index % len(RUN_COLOURS)]
+
+
+def run_label(history: RunHistory, path: Path | None = None) -> str:
+    config = history.config
+    if config is None:
+        return path.name if path else "?"
+    name = f"{config.cell} {config.task} T={config.seq_len} H={config.hidden_size}"
+    return f"{name} lr={config.lr:g}"
+
+
+def memory_horizon_name(history: RunHistory) -> str:
+    """The LSTM's cell path where it has one (its memory shows there), else h."""
+    latest = history.last_profile
+    return "horizon_c" if latest is not None and "horizon_c" in latest.scalars else "horizon_h"
+
+
+class ComparePlot(PlotFigure):
+    """A plot of several runs, drawn once (the logs do not move); the ticks come from
+    `PlotFigure.render`, as every plot's."""
+
+    def __init__(self, histories: Sequence[RunHistory], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.histories = list(histories)
+        self.x_label = "training step"
+
+    def on_mount(self) -> None:
+        self.plt.clear_data()
+        self.draw_runs()
+        self.refresh()
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
+        self.draw_runs()  # (not a panel's figure: its data are its own histories)
+
+    def draw_runs(self) -> None:  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:  # pragma: no cover
+        return Text()
+
+
+class CompareLossPlot(ComparePlot):
+    """Smoothed loss of every run (log y), each task's memoryless baseline dotted."""
+
+    def draw_runs(self) -> None:
+        plt = self.plt
+        curves = []
+        for index, history in enumerate(self.histories):
+            rows = history.losses.rows
+            if rows:
+                _, _, steps, smooth = envelope(rows, 256)
+                curves.append((steps, smooth, run_colour(index)))
+        baselines = sorted({h.baseline for h in self.histories if h.baseline})
+        axis = LogAxis.fit([c[1] for c in curves] + [baselines])
+        for steps, smooth, colour in curves:
+            plt.plot(steps, axis.values(smooth), color=colour, marker="hd")
+        for baseline in baselines:
+            plt.hline(math.log10(baseline), color=(128, 128, 128))
+        last = max((c[0][-1] for c in curves if c[0]), default=1.0)
+        self.log_axis, self.x_range = axis, (0.0, max(1.0, last))
+        plt.xlim(*self.x_range)
+        plt.ylim(axis.bottom, axis.high)
+
+
+class CompareHorizonPlot(ComparePlot):
+    """Memory horizon of every run against step; "> T" on its own row at the top."""
+
+    def draw_runs(self) -> None:
+        plt = self.plt
+        top = max((sequence_length(h) for h in self.histories), default=0) or 1
+        beyond = top * 1.2
+        last = 1.0
+        for index, history in enumerate(self.histories):
+            # Each run's "> T" a little higher, so runs that all reach it stay visible.
+            above = beyond + index * top * 0.04
+            steps, values = horizon_points(history, memory_horizon_name(history), above)
+            if steps:
+                plt.plot(steps, values, color=run_colour(index), marker="hd")
+                last = max(last, steps[-1])
+        plt.ylim(0, beyond + len(self.histories) * top * 0.04 + top * 0.02)
+        ticks = nice_ticks(0, top, 4)
+        self.y_ticks = ([float(t) for t in ticks] + [beyond],
+                        [tick_label(t) for t in ticks] + ["> T"])
+        self.x_range = (0.0, last)
+        plt.xlim(*self.x_range)
+
+
+def legend_text(histories: Sequence[RunHistory], paths: Sequence[Path]) -> Text:
+    """One line per run: its colour, what it is, how it ended, and its horizon now."""
+    lines = []
+    for index, (history, path) in enumerate(zip(histories, paths, strict=True)):
+        solved = history.solved
+        latest = history.last_profile
+        horizon = horizon_text(scalar(latest, memory_horizon_name(history)),
+                               sequence_length(history) or None)
+        status = f"solved @{solved[0]}" if solved else f"not solved by step {history.step}"
+        lines.append(Text.assemble(swatch(run_colour(index), run_label(history, path)),
+                                   (f"{status} · horizon {horizon} · {path.name}", "dim")))
+    return Text("\n").join(lines)
+
+
+class CompareScreen(Screen[None]):
+    """Recorded runs overlaid: loss and memory horizon, with a legend."""
+
+    def __init__(self, source: ReplaySource) -> None:
+        super().__init__()
+        self.paths = [p or Path("?") for p in source.log_paths]
+        self.histories = []
+        for run in source.runs:  # each log folded whole, as a panel at the replay's end
+            history = RunHistory()
+            for event in run:
+                history.apply(event)
+            self.histories.append(history)
+
+    def compose(self) -> ComposeResult:
+        yield Static(legend_text(self.histories, self.paths), id="legend")
+        yield figure_box("compare-loss", CompareLossPlot(self.histories, id="compare-loss"),
+                         Text.assemble(("loss ", "bold"), (
+                             "smoothed, log scale; grey: each task's memoryless baseline",
+                             "dim")))
+        yield figure_box("compare-horizon",
+                         CompareHorizonPlot(self.histories, id="compare-horizon"),
+                         Text.assemble(("memory horizon ", "bold"), (
+                             "steps back until the gradient is 100x smaller "
+                             "(LSTM: cell path ‖∂L/∂c_t‖)", "dim")))
+        yield Footer()

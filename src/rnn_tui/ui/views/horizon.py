@@ -1,0 +1,68 @@
+"""The memory horizon against training step: how many steps back the gradient falls
+100x, fitted by the engine on every profile (`horizon_h`, and the LSTM's cell path
+`horizon_c`). "> T" (it never fell 100x) is drawn on its own row above T."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..axes import nice_ticks
+from ..figure import PlotFigure
+from ..history import RunHistory
+from ..palette import Palette, swatch
+from ..profiles import horizon_points, horizon_text, scalar, sequence_length
+
+SERIES = (("horizon_h", "gamma_h", "‖∂L/∂h_t‖"), ("horizon_c", "gamma_c", "‖∂L/∂c_t‖"))
+
+
+class HorizonPlot(PlotFigure):
+    """Horizon (steps back at which the gradient is 100x smaller) against training step."""
+
+    seq_len = 0
+
+    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
+        if self.seq_len:
+            # Ticks thinned to the height (two labels on one row would overwrite).
+            ticks = nice_ticks(0, self.seq_len, max(1, (self.size.height - 4) // 3))
+            self.plt.yticks([float(t) for t in ticks] + [self.seq_len * 1.2],
+                            [str(t) for t in ticks] + ["> T"])
+        return super().render()
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:
+        latest = history.last_profile
+        parts: list[Text | tuple[str, str] | str] = [("memory horizon ", "bold")]
+        colours = (palette.hidden, palette.cell)
+        for (horizon, gamma, label), colour in zip(SERIES, colours, strict=True):
+            if scalar(latest, horizon) is None and (latest is None or horizon != "horizon_h"):
+                continue
+            g = scalar(latest, gamma)
+            now = f"γ={g:.3g} → {horizon_text(scalar(latest, horizon), sequence_length(history))}"
+            parts.append(swatch(colour, f"{label} {now if latest else ''}".rstrip()))
+        return Text.assemble(*parts)
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        self.x_label = "training step"
+        seq_len = sequence_length(history)
+        if not seq_len:
+            plt.xlim(0, 1)
+            return
+        beyond = seq_len * 1.2  # where "> T" sits: above the T line, never clipped
+        first_step, last_step = None, None
+        for (horizon, _, _), colour in zip(SERIES, (palette.hidden, palette.cell), strict=True):
+            steps, values = horizon_points(history, horizon, beyond)
+            if not steps:
+                continue
+            plt.plot(steps, values, color=colour, marker="hd")
+            first_step = steps[0] if first_step is None else min(first_step, steps[0])
+            last_step = steps[-1] if last_step is None else max(last_step, steps[-1])
+        if first_step is None or last_step is None:
+            plt.xlim(0, 1)
+            return
+        plt.hline(seq_len, color=palette.baseline)
+        plt.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=palette.baseline,
+                 background=palette.canvas, alignment="left")
+        plt.ylim(0, beyond * 1.05)
+        self.seq_len = seq_len
+        self.x_range = (first_step, max(last_step, first_step + 1))
+        plt.xlim(*self.x_range)

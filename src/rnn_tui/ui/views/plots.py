@@ -1,0 +1,147 @@
+"""The default view, "plots": loss over training, and the gradient and state norms
+over the sequence of the latest profile (log y axes: see `ui/axes.py`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+
+from ..axes import LogAxis
+from ..figure import PlotFigure, figure_box
+from ..history import RunHistory
+from ..palette import RGB, Palette, swatch
+from ..profiles import envelope, sequence_length, steps_back
+from ..registry import FigureColumn
+
+
+class LossPlot(PlotFigure):
+    """Loss against step (log y): raw loss faint, smoothed bold, the memoryless
+    baseline as a labelled line."""
+
+    def data_key(self, history: RunHistory) -> Hashable:
+        return (id(history), history.version)
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:
+        return Text.assemble(("loss ", "bold"), swatch(palette.loss, "smoothed"),
+                             swatch(palette.faint, "raw", "┄┄"),
+                             swatch(palette.baseline, "baseline (memoryless)"
+                                    if self.size.width >= 60 else "baseline"))
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        self.x_label = "training step"
+        rows = history.losses.rows
+        baseline = history.baseline
+        if not rows:
+            plt.xlim(0, 1)
+            return
+        # Two points per character column is all the plot can show (and all it pays for).
+        raw_x, raw, steps, smooth = envelope(rows, max(16, 2 * self.size.width))
+        axis = LogAxis.fit([raw, smooth, [baseline] if baseline else []])
+        plt.plot(raw_x, axis.values(raw), color=palette.faint, marker="hd")
+        plt.plot(steps, axis.values(smooth), color=palette.loss, marker="hd")
+        if baseline:
+            y = math.log10(baseline)
+            plt.hline(y, color=palette.baseline)
+            plt.text(f"baseline {baseline:.3g}", x=steps[0], y=y, color=palette.baseline,
+                     background=palette.canvas, alignment="left")
+        plt.ylim(axis.bottom, axis.high)
+        self.log_axis, self.x_range = axis, (rows[0][0], max(rows[-1][0], rows[0][0] + 1))
+        plt.xlim(*self.x_range)
+
+
+def underflow_steps(values: Sequence[float]) -> list[int]:
+    """Steps back from the loss at which the value is exactly zero (underflowed)."""
+    n = len(values)
+    return [k for k in range(n) if not values[n - 1 - k] > 0]
+
+
+class GradientPlot(PlotFigure):
+    """‖∂L/∂h_t‖ (and for the LSTM ‖∂L/∂c_t‖) against steps back from the loss, log y:
+    the latest profile bold, the first one faint; exact zeros on their own row."""
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:
+        latest, first = history.last_profile, history.first_profile
+        parts = [("gradient ", "bold"), swatch(palette.hidden, "‖∂L/∂h_t‖")]
+        if latest is not None and "dc_norms" in latest.series:
+            parts.append(swatch(palette.cell, "‖∂L/∂c_t‖"))
+        if latest is not None and first is not None:
+            # The first step's profile is the untrained model's (initial weights).
+            parts.append(Text(f"step {latest.step}, faint: init  ", "dim"))
+        zeros = underflow_steps(latest.dh_norms) if latest is not None else []
+        if zeros:
+            r, g, b = palette.zero
+            parts.append(Text(f"x: = 0 (underflow) from {zeros[0]} back",
+                              f"bold rgb({r},{g},{b})"))
+        return Text.assemble(*parts)
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        latest, first = history.last_profile, history.first_profile
+        cell = "dc_norms" in (latest.series if latest else {})
+        self.x_label = "steps back from the loss"
+        if latest is None or first is None:
+            plt.xlim(0, 1)
+            return
+        lines: list[tuple[list[float], RGB, str]] = [
+            (first.dh_norms, palette.hidden_faint, "hd"),
+            (latest.dh_norms, palette.hidden, "hd")]
+        if cell:
+            lines = ([(first.series["dc_norms"], palette.cell_faint, "hd")]
+                     + lines[:1] + [(latest.series["dc_norms"], palette.cell, "hd")]
+                     + lines[1:])
+        axis = LogAxis.fit([values for values, _, _ in lines])
+        for values, colour, marker in lines:
+            ks, ys = steps_back(values)
+            plt.plot(ks, axis.values(ys), color=colour, marker=marker)
+        zeros = underflow_steps(latest.dh_norms)
+        if zeros and axis.zero_row is not None:
+            # Exactly zero: marked on the "0" row in the error colour.
+            plt.scatter(zeros, [axis.zero_row] * len(zeros), color=palette.zero, marker="x")
+        plt.ylim(axis.bottom, axis.high)
+        self.log_axis, self.x_range = axis, (0, max(1, sequence_length(history) - 1))
+        plt.xlim(*self.x_range)
+
+
+class StatePlot(PlotFigure):
+    """‖h_t‖ (and for the LSTM ‖c_t‖) against timestep t, from the latest profile."""
+
+    def caption(self, history: RunHistory, palette: Palette) -> Text:
+        latest = history.last_profile
+        parts = [("state ", "bold"), swatch(palette.hidden, "‖h_t‖")]
+        if latest is not None and "c_norms" in latest.series:
+            parts.append(swatch(palette.cell, "‖c_t‖"))
+        return Text.assemble(*parts)
+
+    def draw(self, history: RunHistory, palette: Palette) -> None:
+        plt = self.plt
+        latest = history.last_profile
+        cell = latest is not None and "c_norms" in latest.series
+        self.x_label = "timestep t"
+        if latest is None:
+            plt.xlim(0, 1)
+            return
+        ts = list(range(len(latest.h_norms)))
+        plt.plot(ts, list(latest.h_norms), color=palette.hidden, marker="hd")
+        series = [list(latest.h_norms)]
+        if cell:
+            series.append(list(latest.series["c_norms"]))
+            plt.plot(ts, series[-1], color=palette.cell, marker="hd")
+        # Round ticks from zero: a norm's scale reads best against 0 (issue 11 item 5).
+        top = max((v for s in series for v in s if math.isfinite(v)), default=1.0)
+        self.y_range = (0.0, max(top, 1e-12))
+        plt.ylim(*self.y_range)
+        self.x_range = (0, max(1, len(ts) - 1))
+        plt.xlim(*self.x_range)
+
+
+class PlotsView(FigureColumn):
+    """The default view: loss over training, gradient and state over the sequence."""
+
+    def compose(self) -> ComposeResult:
+        yield figure_box("loss", LossPlot())
+        yield figure_box("gradient", GradientPlot())
+        yield figure_box("state", StatePlot())

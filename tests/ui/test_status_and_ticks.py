@@ -1,0 +1,42 @@
+"""The panel's numbers line gives way label by label, never the solved milestone; linear
+axes tick at 1, 2 or 5 times a power of ten (issue 11 item 5)."""
+
+from __future__ import annotations
+
+from ui_support import replay_of
+
+from rnn_tui.run.config import RunConfig
+from rnn_tui.ui.axes import round_ticks, tick_label
+from rnn_tui.ui.history import RunHistory
+from rnn_tui.ui.widgets.panel import numbers_line, status_text
+
+
+def solved_lstm() -> RunHistory:
+    history = RunHistory(config=RunConfig(cell="lstm"))
+    for _, event in replay_of("adding-lstm").until(600):
+        history.apply(event)
+    assert history.solved is not None  # the fixture's LSTM solves
+    return history
+
+
+def test_solved_stays_at_every_width() -> None:
+    history = solved_lstm()
+    solved = f"solved @{history.solved[0]}"  # type: ignore[index]
+    for width in range(24, 100):
+        line = numbers_line(history, width)
+        assert solved in line.plain, f"width {width}: {line.plain!r}"
+        assert line.cell_len <= width or width < len(solved) + 8, f"width {width} overflows"
+    assert "beat baseline @" in numbers_line(history, 100).plain  # wide: the long labels
+    assert status_text(history, 36).plain.splitlines()[1].rstrip().endswith(solved)
+
+
+def test_round_linear_ticks() -> None:
+    assert round_ticks(0, 2.61, 3) == [0, 1, 2]
+    assert round_ticks(0, 5.6, 4) == [0, 2, 4]
+    assert round_ticks(0, 11.3, 6) == [0, 2, 4, 6, 8, 10]
+    assert round_ticks(0, 0.3, 3) == [0, 0.1, 0.2, 0.3]
+    for ticks in (round_ticks(0, 97.0, 5), round_ticks(1.5, 11.3, 4)):
+        step = ticks[1] - ticks[0]
+        mantissa = step / 10 ** int(f"{step:e}".split("e")[1])
+        assert round(mantissa, 9) in (1, 2, 5), ticks
+    assert [tick_label(t) for t in (0.0, 2.0, 0.5)] == ["0", "2", "0.5"]

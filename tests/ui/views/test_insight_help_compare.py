@@ -1,0 +1,63 @@
+"""The teaching text (live numbers in, English and Japanese out) and the compare view
+of several recorded runs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from textual.pilot import Pilot
+from ui_support import fixture_path
+
+from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.help_text import mean_product, teaching_text
+from rnn_tui.ui.history import RunHistory
+from rnn_tui.ui.screens.compare import CompareScreen
+from rnn_tui.ui.sources import ReplaySource
+
+
+def history_of(name: str, until: int | None = None) -> RunHistory:
+    """A fixture run's history as a panel holds it after replaying the log (to `until`)."""
+    source = ReplaySource.from_logs([fixture_path(name)])
+    history = RunHistory()
+    for _, event in source.until(source.last_step if until is None else until):
+        history.apply(event)
+    return history
+
+
+def test_teaching_text_fills_live_numbers() -> None:
+    rnn, lstm = history_of("adding-rnn"), history_of("adding-lstm")
+    text = teaching_text([rnn, lstm])
+    rho = rnn.last_profile.scalars["rho_W"]  # type: ignore[union-attr]
+    assert f"ρ(W) = **{rho:.3g}**" in text
+    assert "Panel 2: lstm" in text and "> 40" in text  # the solved LSTM's cell path
+    assert "{" not in text  # every placeholder filled
+
+
+def test_teaching_text_in_japanese() -> None:
+    text = teaching_text([history_of("relu-exploding100", until=1), history_of("gru-adding30")],
+                         "ja")
+    assert "爆発" in text and "更新ゲート" in text and "{" not in text
+
+
+def test_teaching_text_before_any_profile() -> None:
+    assert "Waiting" in teaching_text([RunHistory()])
+
+
+def test_mean_product_underflows_to_a_number() -> None:
+    assert math.isclose(mean_product([0.5] * 100) or 0, 0.5 ** 100, rel_tol=1e-9)
+    assert mean_product([0.5, 0.0]) == 0.0
+
+
+def test_compare_three_runs(snap_compare) -> None:
+    """A screen of the one app, as `rnn-tui replay A B C` opens it."""
+    source = ReplaySource.from_logs([fixture_path(f"lstm-adding{t}") for t in (20, 40, 60)])
+    source.log_paths = [Path(p.name) for p in source.log_paths]  # (snapshots path-free)
+    compare = CompareScreen(source)
+    app = RnnTuiApp(source, first_screen=compare)
+
+    async def shown(pilot: Pilot) -> None:
+        await pilot.pause()
+        assert app.screen is compare
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=shown)

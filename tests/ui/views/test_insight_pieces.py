@@ -1,0 +1,60 @@
+"""The small functions under the views: the heatmap's fixed scale and row choice, the
+law's line, and the horizon's words."""
+
+from __future__ import annotations
+
+import math
+
+from rnn_tui.run.events import Profile
+from rnn_tui.ui.profiles import horizon_text, memory_series
+from rnn_tui.ui.registry import next_view
+from rnn_tui.ui.views.heatmap import (
+    RAMP,
+    ZERO,
+    heatmap_text,
+    norm_colour,
+    pick_rows,
+    ramp_colour,
+)
+from rnn_tui.ui.views.law import end_to_end, law_line
+
+
+def profile(step: int, dh: list[float], **series: list[float]) -> Profile:
+    return Profile(step=step, dh_norms=dh, h_norms=[1.0] * len(dh), series=series)
+
+
+def test_scale_is_fixed_and_zero_is_off_the_ramp() -> None:
+    assert norm_colour(1e-30) == RAMP[0] and norm_colour(1e30) == RAMP[-1]  # clamped
+    assert norm_colour(0.0) == ZERO and norm_colour(float("nan")) == ZERO
+    assert ZERO not in {ramp_colour(i / 100) for i in range(101)}
+    assert norm_colour(1e-10) != norm_colour(1e-2)
+
+
+def test_rows_fill_the_height_and_keep_first_and_latest() -> None:
+    runs = [profile(s, [1.0]) for s in range(100)]
+    chosen = pick_rows(runs, 10)
+    assert len(chosen) == 10 and chosen[0].step == 0 and chosen[-1].step == 99
+    few = pick_rows(runs[:3], 12)
+    assert len(few) == 12 and [p.step for p in few[::4]] == [0, 1, 2]
+
+
+def test_heatmap_draws_the_lstm_cell_path() -> None:
+    lstm = profile(5, [1e-3] * 8, dc_norms=[0.0] * 4 + [1e-2] * 4)
+    assert memory_series(lstm)[0] == "‖∂L/∂c_t‖"
+    text = heatmap_text([lstm], width=40, height=6)
+    assert "t=7 → loss" in text.plain and "= 0" in text.plain
+
+
+def test_law_line_and_end_to_end() -> None:
+    grows = profile(1, [8.0, 4.0, 2.0, 1.0, 5.0])  # doubles going back, last step apart
+    assert end_to_end(grows.dh_norms) == 8.0
+    line = law_line(grows, 2.0)
+    assert all(math.isclose(a, b) for a, b in zip(line[:4], [8.0, 4.0, 2.0, 1.0],
+                                                  strict=True))
+    assert all(v > 0 and math.isfinite(v) for v in law_line(grows, 1e-9))  # no 0 on a log axis
+
+
+def test_words() -> None:
+    assert horizon_text(math.inf, 100) == "> 100" and horizon_text(23.4) == "23 steps"
+    assert next_view("plots") == "flow" and next_view("why") == "plots"
+    assert next_view("plots", -1) == "why"
