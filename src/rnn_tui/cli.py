@@ -90,6 +90,10 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--workers", type=int, metavar="N",
                        help="worker processes of the local cluster (default: one per core)")
     sweep.add_argument("--json", action="store_true", help="print the runs as JSON")
+    view = sub.add_parser("sweep-view", help="the map of a sweep's folder, following it",
+                          description="Open the map of a sweep (rows: cells, columns: T) "
+                                      "and follow it while it runs.")
+    view.add_argument("out", type=Path, metavar="DIR", help="a sweep's --out folder")
 
 
 def fail(message: str) -> int:
@@ -107,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             return list_presets_command()
         if args.command == "replay":
             return replay_command(args)
+        if args.command == "sweep-view":
+            return sweep_view_command(args)
         if args.command == "sweep":
             from .run.sweep import sweep
 
@@ -136,6 +142,17 @@ def replay_command(args: argparse.Namespace) -> int:
     from .ui.launch import run_replay
 
     return run_replay(args.logs, **_lang(args))
+
+
+def sweep_view_command(args: argparse.Namespace) -> int:
+    from .run.sweep_results import GRID_FILE
+
+    if not (args.out / GRID_FILE).is_file():
+        return fail(f"{args.out} holds no sweep ({GRID_FILE} is missing): give the --out "
+                    "folder of `rnn-tui sweep`")
+    from .ui.launch import run_sweep_view
+
+    return run_sweep_view(args.out, **_lang(args))
 
 
 def list_presets_command() -> int:

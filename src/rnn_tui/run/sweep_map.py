@@ -20,6 +20,7 @@ REPEAT_KEY = "seed"  # the runs one entry of the map summarises
 class MapEntry:
     runs: int = 0  # in the grid
     finished: int = 0  # with a result
+    ids: list[str] = field(default_factory=list)  # of the runs, finished or not
     solved_steps: list[int] = field(default_factory=list)
     failed: int = 0
 
@@ -73,6 +74,7 @@ def sweep_maps(grid_runs: Iterable[dict[str, Any]], results: dict[str, dict[str,
             table.columns.append(col)
         entry = table.entries.setdefault((row, col), MapEntry())
         entry.runs += 1
+        entry.ids.append(run["id"])
         result = results.get(run["id"])
         if result is None:
             continue

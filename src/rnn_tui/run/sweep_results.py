@@ -149,13 +149,23 @@ class SweepFolder:
     out: Path
     grid: dict[str, Any] = field(default_factory=dict)
     follower: ResultsFollower | None = None
+    grid_stamp: tuple[int, int] | None = None
 
     def refresh(self) -> list[dict[str, Any]]:
-        """Re-read the grid (it may have grown) and return the runs finished since."""
-        self.grid = read_grid(self.out)
+        """Re-read the grid when it changed (it may grow) and return the runs finished
+        since the last refresh."""
+        stat = (Path(self.out) / GRID_FILE).stat()
+        if (stat.st_mtime_ns, stat.st_size) != self.grid_stamp:
+            self.grid = read_grid(self.out)
+            self.grid_stamp = (stat.st_mtime_ns, stat.st_size)
         if self.follower is None:
             self.follower = ResultsFollower(self.out)
         return self.follower.poll()
+
+    def started(self) -> set[str]:
+        """Ids of the runs with a log but no result yet: running (or cut short)."""
+        logs = {p.stem for p in (Path(self.out) / LOGS_DIR).glob("*.jsonl")}
+        return logs - set(self.results)
 
     @property
     def results(self) -> dict[str, dict[str, Any]]:

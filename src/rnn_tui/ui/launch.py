@@ -1,4 +1,4 @@
-"""Entry points the CLI calls: a live dashboard, or a replay of run logs."""
+"""Entry points the CLI calls: a live dashboard, a replay of run logs, or a sweep's map."""
 
 from __future__ import annotations
 
@@ -41,5 +41,17 @@ def run_replay(paths: list[Path], lang: str = "en") -> int:
 
         compare = CompareScreen(source)
     app = RnnTuiApp(source, lang=lang, first_screen=compare)
+    app.run()
+    return app.return_code or 0
+
+
+def run_sweep_view(out: Path, lang: str = "en") -> int:
+    """The map of the sweep in `out`, a screen of the one app, following the sweep as
+    it writes (no training here: the sweep runs wherever it was started). Exit status."""
+    from .app import RnnTuiApp
+    from .screens.sweep_map import SweepMapScreen
+    from .sources import ReplaySource
+
+    app = RnnTuiApp(ReplaySource([]), lang=lang, first_screen=SweepMapScreen(out))
     app.run()
     return app.return_code or 0
