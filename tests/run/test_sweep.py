@@ -108,7 +108,7 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
     summary = json.loads(stdout)
     kept = len(summary["runs"])
     assert summary["interrupted"] is True and 1 <= kept < 8
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr
 
     code, resumed = run_sweep(file, out)
     assert code == 0 and resumed["skipped"] == kept and len(resumed["runs"]) == 8

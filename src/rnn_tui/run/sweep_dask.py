@@ -47,11 +47,13 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             yield client
         return
     # dashboard ":0": the scheduler always serves HTTP; a free port, not a warning when
-    # another cluster holds 8787.
+    # another cluster holds 8787. Logs only when critical: closing a cluster whose workers
+    # are mid-run (Ctrl-C) logs errors that are only the shutdown; a run's own failure
+    # reaches the results, not the log.
     with _sigint_ignored():  # the worker processes are spawned (and inherit it) here
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                                processes=True, dashboard_address=":0", env=PINNED_ENV,
-                               silence_logs=logging.ERROR)
+                               silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
         yield client
 
