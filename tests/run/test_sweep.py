@@ -164,3 +164,12 @@ def test_a_task_dask_gave_up_on_is_a_failed_run() -> None:
 
     summary = summary_of(LostTwice())
     assert summary["state"] == "failed" and "KilledWorker" in summary["message"]
+
+
+def test_a_task_cancelled_or_lost_with_its_scheduler_has_no_result() -> None:
+    from rnn_tui.run.sweep_dask import summary_of
+
+    class Lost:
+        status = "lost"
+
+    assert summary_of(Lost()) is None  # not `failed`: a rerun must run it again

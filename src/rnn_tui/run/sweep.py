@@ -30,9 +30,9 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None = None,
           as_json: bool = False, workers: int | None = None,
           stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
-    """Run what is left of the sweep; 0 when every run ended, 1 when one failed, 130 when
-    interrupted (Ctrl-C or SIGTERM: finished results stay, a rerun resumes). Bad input
-    raises PresetError (the cli prints it, exit 2)."""
+    """Run what is left of the sweep; 0 when every run ended, 1 when one failed or was
+    lost (its scheduler gone), 130 when interrupted (Ctrl-C or SIGTERM: finished results
+    stay, a rerun resumes). Bad input raises PresetError (the cli prints it, exit 2)."""
     grid = load_sweep(sweep_file)
     out = Path(out) if out is not None else default_out(sweep_file)
     prepare(out, grid)
@@ -63,7 +63,9 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
         writer.close()
         signal.signal(signal.SIGTERM, previous)
     report(grid, out, skipped, interrupted, as_json, stdout)
-    return 130 if interrupted else 1 if failed else 0
+    # A run with no result that was not interrupted: lost with its scheduler.
+    missing = len({run.id for run in todo} - set(read_results(out)))
+    return 130 if interrupted else 1 if failed or missing else 0
 
 
 def report(grid: Sweep, out: Path, skipped: int, interrupted: bool, as_json: bool,

@@ -102,7 +102,9 @@ def collect(client: Any, futures: dict[Any, SweepRun],
             for future in batch:
                 # Popped: the last reference gone, the cluster lets go of the result (a
                 # log's text each) instead of holding every one to the end.
-                on_result(futures.pop(future), summary_of(future))
+                run, summary = futures.pop(future), summary_of(future)
+                if summary is not None:
+                    on_result(run, summary)
             if not batch:
                 time.sleep(TICK)  # nothing new yet (Ctrl-C still lands at once)
             if time.monotonic() - slots_read > SLOTS_EVERY:  # workers come and go
@@ -113,11 +115,14 @@ def collect(client: Any, futures: dict[Any, SweepRun],
         raise
 
 
-def summary_of(future: Any) -> dict[str, Any]:
+def summary_of(future: Any) -> dict[str, Any] | None:
+    """The run's summary; a `failed` one when Dask gave up on the task; None when the
+    task was cancelled or lost with its scheduler (no result: a rerun runs it)."""
     if future.status == "finished":
         return future.result()
-    error = future.exception() if future.status == "error" else "cancelled"
-    return {"state": "failed", "message": f"dask: {error!r}", "worker": None,
+    if future.status != "error":
+        return None
+    return {"state": "failed", "message": f"dask: {future.exception()!r}", "worker": None,
             "log_zlib": b""}
 
 
