@@ -16,7 +16,7 @@ from ui_support import fixture_path
 from rnn_tui.run.sweep_grid import Sweep, expand
 from rnn_tui.run.sweep_results import ResultsWriter, log_path, prepare, result_record
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.screens.sweep_map import SweepCompareScreen, SweepMapScreen
+from rnn_tui.ui.screens.sweep_map import OpenDashboard, SweepCompareScreen, SweepMapScreen
 from rnn_tui.ui.sources import ReplaySource
 
 
@@ -72,6 +72,30 @@ async def test_the_map_follows_the_folder_and_opens_an_entrys_runs(tmp_path) -> 
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, SweepMapScreen),
                          "back on the map")
+
+
+async def test_d_asks_for_the_run_and_its_other_cell_side_by_side(tmp_path) -> None:
+    sweep = sweep_folder(tmp_path)
+    finish(tmp_path, sweep, "lstm", 20, solved=300)
+    finish(tmp_path, sweep, "rnn", 20, solved=None)
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
+        await wait_until(pilot, lambda: cell_text(pilot, "lstm", 20) == "1/1 · 300",
+                         "lstm T=20 shown")
+        app.screen.query_one("#sweep-map", DataTable).move_cursor(row=1, column=1)
+        await pilot.press("d")
+        await wait_until(pilot, lambda: app.return_value is not None, "the app ending")
+    asked = app.return_value
+    assert isinstance(asked, OpenDashboard) and asked.cursor == (1, 1)
+    assert [p.name.split("-")[0] for p in asked.logs] == ["lstm", "rnn"]
+
+    again = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path, asked))
+    async with again.run_test(size=(120, 30)) as pilot:                # the way back
+        await wait_until(pilot, lambda: isinstance(again.screen, SweepMapScreen), "the map")
+        table = again.screen.query_one("#sweep-map", DataTable)
+        await wait_until(pilot, lambda: table.cursor_coordinate == (1, 1),
+                         "the cursor where it was")
 
 
 def test_sweep_view_of_a_folder_without_a_sweep_is_exit_2(tmp_path) -> None:

@@ -47,11 +47,18 @@ def run_replay(paths: list[Path], lang: str = "en") -> int:
 
 def run_sweep_view(out: Path, lang: str = "en") -> int:
     """The map of the sweep in `out`, a screen of the one app, following the sweep as
-    it writes (no training here: the sweep runs wherever it was started). Exit status."""
+    it writes (no training here: the sweep runs wherever it was started). `d` on an
+    entry replays a run side by side in the dashboard; quitting that reopens the map
+    where it was. Exit status."""
     from .app import RnnTuiApp
-    from .screens.sweep_map import SweepMapScreen
+    from .screens.sweep_map import OpenDashboard, SweepMapScreen
     from .sources import ReplaySource
 
-    app = RnnTuiApp(ReplaySource([]), lang=lang, first_screen=SweepMapScreen(out))
-    app.run()
-    return app.return_code or 0
+    back: OpenDashboard | None = None
+    while True:
+        app = RnnTuiApp(ReplaySource([]), lang=lang, first_screen=SweepMapScreen(out, back))
+        app.run()
+        if not isinstance(app.return_value, OpenDashboard):
+            return app.return_code or 0
+        back = app.return_value
+        run_replay(back.logs, lang)

@@ -3,7 +3,9 @@
 Rows are cells, columns one swept key (T unless another is chosen with `a`), one block
 of rows per value of the other swept keys (task, say). Each entry: the seeds that solved
 out of the runs finished, and their median steps to solve, coloured by the share. Enter
-on an entry overlays its runs (finished or still writing) on the compare screen.
+on an entry overlays its runs (finished or still writing) on the compare screen; `d`
+opens one of them side by side with the other cells' run of the same seed, in the
+dashboard (replayed), and quitting that comes back here.
 
 The screen reads only the sweep's folder (`SweepFolder`), once a second: new results and
 a grown grid appear wherever the runs execute.
@@ -11,11 +13,13 @@ a grown grid appear wherever the runs execute.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -50,6 +54,16 @@ def block_label(sweep_map: SweepMap, row: str) -> str:
     return f"{fixed} · {row}" if fixed else row
 
 
+@dataclass(frozen=True)
+class OpenDashboard:
+    """What the map asks of `run_sweep_view` when it ends: replay these logs side by
+    side, then open the map again where it was."""
+
+    logs: list[Path]
+    column: str
+    cursor: tuple[int, int]
+
+
 class SweepCompareScreen(CompareScreen):
     """The compare screen over one entry's runs; escape goes back to the map."""
 
@@ -65,13 +79,16 @@ class SweepMapScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "open_entry", "runs", tooltip="the entry's runs overlaid (compare)",
                 show=True, priority=True),
+        Binding("d", "open_dashboard", "dashboard", tooltip="one of the entry's runs side "
+                "by side with the other cells' run of the same seed (replayed)"),
         Binding("a", "next_column", "columns", tooltip="columns: the next swept key"),
     ]
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, back: OpenDashboard | None = None) -> None:
         super().__init__()
         self.folder = SweepFolder(Path(out))
-        self.column = ""  # chosen when the grid is first read
+        self.column = back.column if back else ""  # else chosen when the grid is read
+        self.back_to = back.cursor if back else None
         self.entries: dict[tuple[str, str], MapEntry] = {}
 
     def compose(self) -> ComposeResult:
@@ -121,6 +138,8 @@ class SweepMapScreen(Screen[None]):
                         self.entries[(row_key, str(column))] = entry
                     cells.append(entry_text(entry))
                 table.add_row(*cells, key=row_key)
+        if self.back_to is not None:  # back from a dashboard: where the user left it
+            cursor, self.back_to = Coordinate(*self.back_to), None
         if table.row_count:  # the cursor stays where it was as the map fills
             table.move_cursor(row=min(cursor.row, table.row_count - 1),
                               column=max(1, min(cursor.column, len(columns))), animate=False)
@@ -146,19 +165,40 @@ class SweepMapScreen(Screen[None]):
         self.rebuild()
         self.notify(f"columns: {COLUMN_NAMES.get(self.column, self.column)}", timeout=2)
 
-    def action_open_entry(self) -> None:
+    def selected_logs(self) -> list[Path]:
+        """Logs (with something in them) of the entry under the cursor; [] with a
+        notification when there is no entry there or none of its runs has started."""
         table = self.query_one("#sweep-map", DataTable)
         if not table.row_count:
-            return
+            return []
         row_key, column_key = table.coordinate_to_cell_key(table.cursor_coordinate)
         entry = self.entries.get((str(row_key.value), str(column_key.value)))
         if entry is None:
             self.notify("pick an entry of the map (not the cell's name)", timeout=3)
-            return
-        paths = [p for p in (log_path(self.folder.out, i) for i in entry.ids)
-                 if p.is_file() and p.stat().st_size > 0]
+            return []
+        paths = [p for p in (log_path(self.folder.out, i) for i in entry.ids) if _started(p)]
         if not paths:
             self.notify("none of these runs has started yet", timeout=3)
+        return paths
+
+    def action_open_dashboard(self) -> None:
+        paths = self.selected_logs()
+        if not paths:
+            return
+        chosen = paths[0].stem
+        runs = {run["id"]: run["config"] for run in self.folder.grid.get("runs", [])}
+        config = runs[chosen]
+        # The other cells' runs that differ from the chosen one in the cell alone.
+        partners = [i for i, c in runs.items() if c["cell"] != config["cell"]
+                    and {**c, "cell": config["cell"]} == config
+                    and _started(log_path(self.folder.out, i))]
+        logs = [paths[0]] + [log_path(self.folder.out, i) for i in partners[:1]]
+        cursor = self.query_one("#sweep-map", DataTable).cursor_coordinate
+        self.app.exit(OpenDashboard(logs, self.column, (cursor.row, cursor.column)))
+
+    def action_open_entry(self) -> None:
+        paths = self.selected_logs()
+        if not paths:
             return
         try:  # logs still being written: their last line may be cut (the reader skips it)
             source = ReplaySource.from_logs(paths)
@@ -166,6 +206,10 @@ class SweepMapScreen(Screen[None]):
             self.notify(str(err), severity="error")
             return
         self.app.push_screen(SweepCompareScreen(source))
+
+
+def _started(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
 
 
 def _sortable(value: object) -> tuple[int, object]:
