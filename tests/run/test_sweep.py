@@ -138,6 +138,11 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, body, message) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_no_workers_is_bad_input(tmp_path) -> None:
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--workers", "0")
+    assert result.returncode == 2 and "--workers must be an integer >= 1" in result.stderr
+
+
 def test_another_sweep_in_the_same_folder_is_refused(tmp_path) -> None:
     out = tmp_path / "out"
     out.mkdir()

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from .presets import PresetError
 from .sweep_dask import collect, dask_client, keep_log, submit
 from .sweep_grid import Sweep, SweepRun, load_sweep
 from .sweep_map import default_column, sweep_maps
@@ -33,6 +34,9 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
     """Run what is left of the sweep; 0 when every run ended, 1 when one failed or was
     lost (its scheduler gone), 130 when interrupted (Ctrl-C or SIGTERM: finished results
     stay, a rerun resumes). Bad input raises PresetError (the cli prints it, exit 2)."""
+    if workers is not None and workers < 1:
+        raise PresetError(f"--workers {workers} is not allowed; --workers must be an "
+                          "integer >= 1")
     grid = load_sweep(sweep_file)
     out = Path(out) if out is not None else default_out(sweep_file)
     prepare(out, grid)
