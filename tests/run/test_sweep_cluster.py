@@ -50,11 +50,13 @@ def scheduler_address(path: Path) -> str | None:
         return None
 
 
-def workers_of(address: str) -> int:
+def workers_of(address: str) -> dict[str, str]:
+    """The scheduler's workers: name -> address."""
     from distributed import Client
 
     with Client(address, timeout="10s") as client:
-        return len(client.scheduler_info(n_workers=-1)["workers"])
+        workers = client.scheduler_info(n_workers=-1)["workers"]
+    return {str(info["name"]): worker for worker, info in workers.items()}
 
 
 def sessions_alive(sids: set[int]) -> list[int]:
@@ -108,7 +110,8 @@ def test_a_worker_killed_mid_sweep_costs_only_its_runs(tmp_path) -> None:
                          "--no-dashboard", "--name", f"w{n}", log=tmp_path / f"w{n}.err")
                    for n in (1, 2)]
         procs += workers
-        wait_for(lambda: workers_of(address) == 2, 60, "two workers registered")
+        wait_for(lambda: len(workers_of(address)) == 2, 60, "two workers registered")
+        survivor = workers_of(address)["w2"]
         sweep = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
                                   str(out), "--scheduler", address, "--json"],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -125,9 +128,10 @@ def test_a_worker_killed_mid_sweep_costs_only_its_runs(tmp_path) -> None:
     runs = json.loads(stdout)["runs"]
     ids = result_ids(out)
     assert len(ids) == len(set(ids)) == len(runs) == 6           # every run present, once
-    # The killed worker's run and all that followed ran on the one worker left.
-    after = {r["worker"] for r in runs if r["id"] not in done_before}
-    assert len(after) == 1 and len(done_before) <= 4
+    # The killed worker's run and all that followed ran on the one worker left (but for
+    # at most one result the killed worker had sent just before, still on its way).
+    after = [r["worker"] for r in runs if r["id"] not in done_before]
+    assert len(after) >= 2 and after.count(survivor) >= len(after) - 1
     for run in runs:
         assert run["state"] == "finished"
         events = read_run_log(run["log"])                        # every log, whole, once
