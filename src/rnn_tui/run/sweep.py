@@ -56,7 +56,8 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        with SweepProgress(stderr if as_json else stdout, len(todo), skipped) as progress:
+        with SweepProgress(stderr if as_json else stdout, len(todo), skipped,
+                           str(out)) as progress:
             if todo:
                 with dask_client(scheduler, workers) as client:
                     futures = submit(client, todo, [log_path(out, r.id) for r in todo])

@@ -18,9 +18,9 @@ from .sweep_map import MapEntry, SweepMap
 class SweepProgress:
     """Progress of the runs this invocation submits (the skipped ones are already done)."""
 
-    def __init__(self, out: TextIO, total: int, skipped: int) -> None:
+    def __init__(self, out: TextIO, total: int, skipped: int, folder: str = "") -> None:
         self.console = Console(file=out)
-        self.total, self.skipped = total, skipped
+        self.total, self.skipped, self.folder = total, skipped, folder
         self.done = self.failed = self.running = 0
         self.started = time.monotonic()
         self.bar: Progress | None = None
@@ -34,6 +34,9 @@ class SweepProgress:
         if self.skipped:
             self.console.print(f"{self.skipped} runs already in the results: skipped",
                                highlight=False)
+        if self.total and self.folder and self.console.is_terminal:
+            self.console.print(f"the map as it fills: rnn-tui sweep-view {self.folder}",
+                               style="dim", highlight=False)
         if self.bar is not None:
             self.bar.start()
         return self
