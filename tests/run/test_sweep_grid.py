@@ -151,3 +151,19 @@ def test_a_viewer_follows_a_folder_while_the_sweep_writes(tmp_path) -> None:
     assert [r["id"] for r in folder.refresh()] == [sweep.runs[1].id]
     assert len(folder.grid["runs"]) == 6 and len(folder.results) == 2
     assert folder.log(folder.results[sweep.runs[0].id]) == tmp_path / "logs" / "x.jsonl"
+
+
+def test_one_sweep_at_a_time_writes_into_a_folder(tmp_path) -> None:
+    import os
+
+    from rnn_tui.run.sweep_results import LOCK_FILE, writing
+
+    with writing(tmp_path):
+        with pytest.raises(PresetError, match=f"another sweep \\(process {os.getpid()}"):
+            with writing(tmp_path):
+                pass
+    assert not (tmp_path / LOCK_FILE).exists()
+    # A lock whose process is gone (killed) is taken over.
+    (tmp_path / LOCK_FILE).write_text(f"{os.uname().nodename} 999999999")
+    with writing(tmp_path):
+        assert (tmp_path / LOCK_FILE).read_text().endswith(str(os.getpid()))

@@ -15,7 +15,14 @@ from .sweep_dask import collect, dask_client, keep_log, submit
 from .sweep_grid import Sweep, SweepRun, load_sweep
 from .sweep_map import default_column, sweep_maps
 from .sweep_report import SweepProgress, print_maps
-from .sweep_results import ResultsWriter, log_path, prepare, read_results, result_record
+from .sweep_results import (
+    ResultsWriter,
+    log_path,
+    prepare,
+    read_results,
+    result_record,
+    writing,
+)
 
 DEFAULT_ROOT = Path("sweeps")
 
@@ -39,7 +46,14 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
                           "integer >= 1")
     grid = load_sweep(sweep_file)
     out = Path(out) if out is not None else default_out(sweep_file)
-    prepare(out, grid)
+    out.mkdir(parents=True, exist_ok=True)
+    with writing(out):  # first: a sweep running there keeps its grid as it is
+        prepare(out, grid)
+        return run_sweep(grid, out, scheduler, as_json, workers, stdout, stderr)
+
+
+def run_sweep(grid: Sweep, out: Path, scheduler: str | None, as_json: bool,
+              workers: int | None, stdout: TextIO, stderr: TextIO) -> int:
     finished = read_results(out)
     todo = [run for run in grid.runs if run.id not in finished]
     skipped = len(grid.runs) - len(todo)

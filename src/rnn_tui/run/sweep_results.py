@@ -4,6 +4,7 @@
       sweep.json      the grid: the sweep file's text and every run's id and config
       results.jsonl   one line per finished run, appended and flushed as each one ends
       logs/<id>.jsonl one run log per run (the usual format)
+      sweep.lock      while a sweep writes here: its host and process id
 
 The results file only grows. A reader follows it from where it stopped and takes only
 complete lines, so a sweep still writing (or killed mid-line) never confuses it.
@@ -13,6 +14,9 @@ from __future__ import annotations
 
 import json
 import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,6 +28,7 @@ from .sweep_grid import Sweep
 GRID_FILE = "sweep.json"
 RESULTS_FILE = "results.jsonl"
 LOGS_DIR = "logs"
+LOCK_FILE = "sweep.lock"  # held by the process writing into the folder
 
 # The fields of a run in results.jsonl and in `sweep --json` (plus `id`, `message`,
 # `solved_seconds` and the whole `config`).
@@ -57,7 +62,7 @@ def prepare(out: Path, sweep: Sweep) -> None:
                 f"{out} holds a different sweep: {len(dropped)} of its {len(old['runs'])} "
                 f"runs are not in {sweep.source} (for one, {dropped[0]['id']}); a sweep "
                 "may only add runs to its folder: give another --out or remove this one")
-    elif out.exists() and any(out.iterdir()):
+    elif out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
         raise PresetError(f"{out} is not empty and holds no sweep ({GRID_FILE} is missing); "
                           "give another --out")
     (out / LOGS_DIR).mkdir(parents=True, exist_ok=True)
@@ -79,6 +84,44 @@ def _write_atomically(path: Path, text: str) -> None:
     partial = path.with_suffix(".partial")
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
+
+
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """This process alone writes into `out` while inside: a second sweep started on the
+    same folder is refused (it would run the same runs again). A lock left by a process
+    that is gone (killed) is taken over."""
+    lock = Path(out) / LOCK_FILE
+    me = f"{socket.gethostname()} {os.getpid()}"
+    while True:
+        try:
+            with lock.open("x", encoding="utf-8") as file:
+                file.write(me)
+            break
+        except FileExistsError:
+            holder = lock.read_text(encoding="utf-8").split()
+            if len(holder) == 2 and _alive(*holder):
+                raise PresetError(
+                    f"another sweep (process {holder[1]} on {holder[0]}) is writing into "
+                    f"{out}; watch it with: rnn-tui sweep-view {out}") from None
+            lock.unlink(missing_ok=True)  # its process is gone
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(host: str, pid: str) -> bool:
+    """Whether the lock's holder still runs (another host's: assume it does)."""
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return True
 
 
 class ResultsWriter:
