@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from rnn_tui.run.config import RunConfig
 from rnn_tui.run.runlog import read_run_log
 from rnn_tui.run.sweep_dask import keep_log
@@ -138,6 +140,11 @@ def test_a_worker_killed_mid_sweep_costs_only_its_runs(tmp_path) -> None:
         assert [e.kind for e in events].count("run_started") == 1
         assert events[-1].kind == "run_ended" and events[-1].step == run["steps"]
     assert sessions_alive({p.pid for p in procs[:3]}) == [], "a dask process was left behind"
+    # Same config and seed, same numbers: the hand-started cluster against this process.
+    lstm = next(r for r in runs if r["cell"] == "lstm")
+    here = run_config(RunConfig.from_dict(lstm["config"]), tmp_path / "here.jsonl")
+    assert (here["steps"], here["solved_step"]) == (lstm["steps"], lstm["solved_step"])
+    assert here["final_loss"] == pytest.approx(lstm["final_loss"], rel=1e-5)
 
 
 def test_a_log_the_worker_cannot_write_here_comes_back_with_the_result(tmp_path) -> None:
