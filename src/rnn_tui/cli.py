@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .run.config import CELL_KINDS, TASK_NAMES, RunConfig
+from .run.config import CELL_KINDS, DTYPES, OPTIMIZERS, TASK_NAMES, RunConfig
 
 DEFAULT_LOG_DIR = Path("runs")
 
@@ -19,16 +19,16 @@ def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--preset", metavar="NAME|FILE",
                    help="a shipped preset's name (default: adding-100) or a .toml file")
     g.add_argument("--cells", metavar="A,B", help=f"cells to compare, from {','.join(CELL_KINDS)}")
-    g.add_argument("--task", help=f"one of {', '.join(TASK_NAMES)}")
+    g.add_argument("--task", help=f"one of {', '.join(TASK_NAMES)}")  # the preset checks it
     g.add_argument("--seq-len", type=int, metavar="N", help="the task's T")
     g.add_argument("--hidden", type=int, metavar="N", dest="hidden_size", help="hidden size")
     g.add_argument("--batch", type=int, metavar="N", dest="batch_size", help="batch size")
     g.add_argument("--lr", type=float, metavar="X", help="learning rate")
     g.add_argument("--clip", type=float, metavar="X", help="global-norm clip (0: none)")
-    g.add_argument("--optimizer", choices=["adam", "sgd"])
+    g.add_argument("--optimizer", choices=OPTIMIZERS)
     g.add_argument("--steps", type=int, metavar="N", help="steps per model (0: until stopped)")
     g.add_argument("--seed", type=int, metavar="N")
-    g.add_argument("--dtype", choices=["float32", "float64"])
+    g.add_argument("--dtype", choices=DTYPES)
     logs = g.add_mutually_exclusive_group()
     logs.add_argument("--log-dir", type=Path, metavar="DIR",
                       help=f"where run logs go (default: ./{DEFAULT_LOG_DIR})")

@@ -105,5 +105,5 @@ def test_bad_batch_size_and_unknown_task() -> None:
     task = build_task("adding", 10)
     with pytest.raises(ValueError, match="batch size must be an integer >= 1"):
         task.sample(0, np.random.default_rng())
-    with pytest.raises(ValueError, match="choose one of: adding, copy"):
+    with pytest.raises(ValueError, match="task must be one of adding, copy"):
         build_task("parity", 10)

@@ -24,8 +24,16 @@ def test_hold_share_counts_units_whose_product_stays_above_a_tenth() -> None:
     assert share[-5] == 0.25                 # four: 0.5^4 = 0.0625 < 0.1
 
 
-def test_gate_quantiles_match_numpy_nearest_rank() -> None:
+def test_gate_quantiles_match_numpy_nearest_rank_exactly() -> None:
     gates = np.random.default_rng(1).uniform(size=(7, 5, 9)).astype(np.float32)
     ours = gate_quantiles(gates)
     ref = np.quantile(gates.reshape(7, -1), (0.1, 0.5, 0.9), axis=1, method="nearest")
-    np.testing.assert_allclose(ours, ref, atol=np.ptp(gates) / 40)
+    np.testing.assert_array_equal(ours, ref)
+
+
+def test_gate_quantiles_are_the_values_at_the_nearest_rank() -> None:
+    # 11 values per timestep, 0..10 shuffled (shifted by t): the q-quantile is rank 10 q.
+    rng = np.random.default_rng(2)
+    gates = np.stack([rng.permutation(11).reshape(1, 11) + t for t in range(4)]) / 16
+    expected = (np.array([[1, 5, 9]]).T + np.arange(4)) / 16   # sixteenths: exact in binary
+    np.testing.assert_array_equal(gate_quantiles(gates), expected)

@@ -24,14 +24,32 @@ def make(kind: str, seed: int = 0, dtype=np.float64, **kw) -> Trainer:
     return Trainer(model, task, **{"batch_size": 4, "seed": seed, **kw})
 
 
+def recorded_batches(trainer: Trainer) -> list:
+    """Every batch `trainer.step` draws from now on, kept as the task hands it out."""
+    seen = []
+    sample = trainer.task.sample
+
+    def recording(*args, **kwargs):
+        seen.append(sample(*args, **kwargs))
+        return seen[-1]
+
+    trainer.task.sample = recording
+    return seen
+
+
 def test_same_seed_same_batches_whatever_the_cell() -> None:
     batches = {}
     for kind in CELL_KINDS:
         trainer = make(kind)
-        batches[kind] = trainer.task.sample(4, trainer.data_rng).x
+        batches[kind] = recorded_batches(trainer)
+        for _ in range(3):
+            trainer.step()
     first = batches.pop("rnn")
-    for x in batches.values():
-        np.testing.assert_array_equal(x, first)
+    assert len(first) == 3 and not np.array_equal(first[0].x, first[1].x)
+    for kind, seen in batches.items():
+        for a, b in zip(seen, first, strict=True):
+            np.testing.assert_array_equal(a.x, b.x, err_msg=kind)
+            np.testing.assert_array_equal(a.y, b.y, err_msg=kind)
 
 
 @pytest.mark.parametrize("optimizer", ["adam", "sgd"])
@@ -71,21 +89,26 @@ def test_a_diverged_step_is_reported_and_not_applied() -> None:
         np.testing.assert_array_equal(v, before[k])
 
 
-@pytest.mark.parametrize("kw, match", [({"lr": 0}, "lr must be a positive"),
-                                       ({"clip": -1}, "clip must be >= 0"),
-                                       ({"batch_size": 0}, "batch_size must be"),
-                                       ({"optimizer": "rmsprop"}, "choose one of: adam, sgd")])
+@pytest.mark.parametrize("kw, match", [
+    ({"lr": 0}, r"lr = 0 is not allowed; lr must be a number in \(0, 10\]"),
+    ({"lr": 20.0}, r"lr = 20.0 is not allowed; lr must be a number in \(0, 10\]"),
+    ({"clip": -1}, "clip = -1 is not allowed; clip must be a number >= 0"),
+    ({"batch_size": 0}, "batch_size = 0 is not allowed; batch_size must be"),
+    ({"momentum": 1.0}, "momentum = 1.0 is not allowed"),
+    ({"optimizer": "rmsprop"}, "optimizer must be one of adam, sgd")])
 def test_bad_settings_say_what_is_allowed(kw, match) -> None:
     with pytest.raises(ValueError, match=match):
         make("rnn", **kw)
 
 
 def test_bad_model_arguments_say_what_is_allowed() -> None:
-    with pytest.raises(ValueError, match="choose one of: rnn, relu, irnn, lstm, gru"):
+    with pytest.raises(ValueError, match="choose from rnn, relu, irnn, lstm, gru"):
         build_model("transformer", 2, 8, 1)
-    with pytest.raises(ValueError, match="hidden_size must be a positive integer"):
+    with pytest.raises(ValueError, match="hidden_size = 0 is not allowed; hidden_size must be"):
         build_model("rnn", 2, 0, 1)
-    with pytest.raises(ValueError, match="dtype must be float32 or float64"):
+    with pytest.raises(ValueError, match="hidden_size = 5000 is not allowed"):
+        build_model("rnn", 2, 5000, 1)
+    with pytest.raises(ValueError, match="dtype must be one of float32, float64"):
         build_model("rnn", 2, 8, 1, dtype=np.float16)
 
 

@@ -20,7 +20,13 @@ from rnn_tui.run.events import (
     from_dict,
     to_dict,
 )
-from rnn_tui.run.runlog import RunLogError, RunLogWriter, default_log_path, read_run_log
+from rnn_tui.run.runlog import (
+    RunLogError,
+    RunLogWriter,
+    default_log_path,
+    iter_run_log,
+    read_run_log,
+)
 
 EVENTS = [
     RunStarted(config=RunConfig().to_dict(), seed=3, baseline_loss=1 / 6,
@@ -75,6 +81,27 @@ def test_log_cut_mid_line_reads_back_every_whole_event(tmp_path, cut) -> None:
     with pytest.warns(UserWarning, match="truncated last line"):
         events = read_run_log(path)
     assert events == EVENTS[:-1]
+
+
+def test_a_log_is_read_as_a_stream(tmp_path) -> None:
+    """Events before a broken middle line arrive before the error does: the reader
+    goes line by line instead of reading the whole file first."""
+    path = tmp_path / "run.jsonl"
+    write_log(path)
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[:3]) + "{broken\n" + "".join(lines[3:]))
+    events = iter_run_log(path)
+    assert [next(events) for _ in range(3)] == EVENTS[:3]
+    with pytest.raises(RunLogError, match="line 4: not a run-log event"):
+        next(events)
+
+
+def test_a_blank_line_after_a_cut_line_still_counts_as_the_end(tmp_path) -> None:
+    path = tmp_path / "run.jsonl"
+    write_log(path)
+    path.write_bytes(path.read_bytes()[:-5] + b"\n\n")
+    with pytest.warns(UserWarning, match="truncated last line"):
+        assert read_run_log(path) == EVENTS[:-1]
 
 
 def test_not_a_run_log(tmp_path) -> None:

@@ -58,7 +58,7 @@ BAD = [
     (GOOD + "hidden_size = 2.5\n", "hidden_size = 2.5 is not allowed; hidden_size must be an"),
     (GOOD + "batch_size = 0\n", "batch_size = 0 is not allowed"),
     (GOOD + "steps = true\n", "steps = True is not allowed"),
-    (GOOD + 'dtype = "float16"\n', "dtype must be float32 or float64"),
+    (GOOD + 'dtype = "float16"\n', "dtype must be one of float32, float64"),
     (GOOD.replace('"adding"', '"parity"'), "task = 'parity' is not allowed; task must be one of"),
     (GOOD.replace('"lstm"', '"transformer"'), "unknown cell 'transformer'; choose from rnn"),
     (GOOD.replace('["rnn", "lstm"]', '"rnn"'), "cells must be a list of 1 to 4 names"),

@@ -1,4 +1,7 @@
-"""Process-wide settings that make the training loop fast. Results do not depend on them.
+"""Process-wide settings that make the training loop fast.
+
+They change results only below float32's smallest normal number: with FTZ a gradient
+that would have been a denormal is a zero instead (horizon.py counts both as underflowed).
 
 Denormals: as a tanh RNN learns to forget, its backward pass carries gradients that
 shrink past float32's smallest normal number (1.2e-38). Arithmetic on such denormals
@@ -24,13 +27,13 @@ _KEEP_BYTES = 1 << 30
 
 def flush_denormals() -> bool:
     """Set FTZ and DAZ for the calling thread. True when set, False where unavailable
-    (non-x86 CPUs or `daz` not importable): results are then the same, only slower."""
+    (non-x86 CPUs or `daz` not importable): denormals are then kept, and slow."""
     try:
         import daz
 
         daz.set_ftz()
         daz.set_daz()
-    except Exception:  # noqa: BLE001 - a CPU or platform without the flags: slower, not wrong
+    except Exception:  # a CPU or platform without the flags: slower, not wrong
         return False
     return True
 
@@ -42,7 +45,7 @@ def keep_denormals() -> None:
 
         daz.unset_ftz()
         daz.unset_daz()
-    except Exception:  # noqa: BLE001
+    except Exception:  # as above: nothing to undo
         pass
 
 

@@ -1,4 +1,4 @@
-"""The two squashing functions gates are made of."""
+"""The squashing function gates are made of (the tanh they also use is numpy's)."""
 
 from __future__ import annotations
 

@@ -24,9 +24,6 @@ from .trace import Trace
 
 
 class GRU(RecurrentModel):
-    kind = "gru"
-    gates = 3
-
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size
         return {"W": stacked_orthogonal(rng, 3, H), "U": xavier_uniform(rng, 3 * H, I),

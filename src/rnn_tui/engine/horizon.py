@@ -1,9 +1,10 @@
 """The memory horizon: how fast a gradient profile falls, steps back from the loss.
 
 Fit log ‖∂L/∂h_t‖ against k = steps back from the last step by least squares:
-‖∂L/∂h‖ ≈ A γ^k. γ is the per-step factor of the note (point 3: the product of σ'·W
-factors), and the horizon is the number of steps back over which the gradient falls
-100x: ln(100) / -ln γ, or infinite when it does not fall within the sequence.
+‖∂L/∂h‖ ≈ A γ^k (docs/theory.md §7). γ is the per-step factor the gradient actually
+had, the rate of the product of the per-step Jacobians σ'·W (§3, §5), and the horizon
+is the number of steps back over which the gradient falls 100x: ln(100) / -ln γ, or
+infinite when it does not fall within the sequence.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ SMALLEST = float(np.finfo(np.float32).tiny)  # below: underflowed (or flushed) i
 class Horizon:
     gamma: float  # per-step factor (< 1 decays going back, > 1 grows)
     horizon: float  # steps back to fall 100x; math.inf when it does not within the data
-    points: int  # how many timesteps the fit used
 
     @property
     def beyond(self) -> bool:
@@ -40,7 +40,7 @@ def fit_horizon(profile: np.ndarray) -> Horizon:
     k = np.arange(1, T, dtype=np.float64)
     valid = np.isfinite(values) & (values > SMALLEST)
     if valid.sum() < 2:
-        return Horizon(gamma=0.0, horizon=float(valid.sum()), points=int(valid.sum()))
+        return Horizon(gamma=0.0, horizon=float(valid.sum()))
     slope, _ = np.polyfit(k[valid], np.log(values[valid]), 1)
     gamma = math.exp(slope)
     horizon = math.log(DROP) / -slope if slope < 0 else math.inf
@@ -49,7 +49,7 @@ def fit_horizon(profile: np.ndarray) -> Horizon:
         horizon = min(horizon, float(k[first_zero[0]]))
     if horizon > T:
         horizon = math.inf
-    return Horizon(gamma=gamma, horizon=horizon, points=int(valid.sum()))
+    return Horizon(gamma=gamma, horizon=horizon)
 
 
 def spectral_radius(W: np.ndarray) -> float:

@@ -1,4 +1,4 @@
-"""The LSTM of the note (point 5), gates stacked as PyTorch stacks them: i, f, g, o.
+"""The LSTM (docs/theory.md §6), gates stacked as PyTorch stacks them: i, f, g, o.
 
     [i, f, g, o] = [σ, σ, tanh, σ](W h_{t-1} + U x_t + b)
     c_t = f * c_{t-1} + i * g        (long-term memory)
@@ -23,9 +23,6 @@ class LSTM(RecurrentModel):
     weight_ih_l0, b onto bias_ih_l0 + bias_hh_l0. W orthogonal per gate, U Xavier,
     forget-gate bias 1 (Gers et al. 2000; Jozefowicz et al. 2015): f starts at σ(1) ≈ 0.73."""
 
-    kind = "lstm"
-    gates = 4
-
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size
         b = np.zeros(4 * H)
@@ -43,11 +40,11 @@ class LSTM(RecurrentModel):
         cs = np.zeros((T + 1, B, H), self.dtype)          # cs[t+1] = c_t
         tanh_c = np.empty((T, B, H), self.dtype)
         for t in range(T):
-            z = np.matmul(hs[t], WT)                       # W h_{t-1} + U x_t + b
-            z += ax[t]
+            a = np.matmul(hs[t], WT)                       # a_t = W h_{t-1} + U x_t + b
+            a += ax[t]
             g_t = gates[t]
-            sigmoid(z, out=g_t)                            # i, f, o (g's block redone below)
-            np.tanh(z[:, 2 * H:3 * H], out=g_t[:, 2 * H:3 * H])
+            sigmoid(a, out=g_t)                            # i, f, o (g's block redone below)
+            np.tanh(a[:, 2 * H:3 * H], out=g_t[:, 2 * H:3 * H])
             i, f, g, o = g_t[:, :H], g_t[:, H:2 * H], g_t[:, 2 * H:3 * H], g_t[:, 3 * H:]
             c = np.multiply(f, cs[t], out=cs[t + 1])       # c_t = f * c_{t-1} + i * g
             c += i * g
@@ -69,7 +66,7 @@ class LSTM(RecurrentModel):
         dgate = np.empty((B, 4 * H), self.dtype)        # the gates' slopes at step t
         dh = np.empty((T, B, H), self.dtype)            # total dL/dh_t
         dc = np.empty((T, B, H), self.dtype)            # total dL/dc_t
-        dz = np.empty((T, B, 4 * H), self.dtype)        # dL/d(pre-activations)
+        da = np.empty((T, B, 4 * H), self.dtype)        # dL/da_t, the pre-activations
         dh_next = np.zeros((B, H), self.dtype)
         dc_next = np.zeros((B, H), self.dtype)          # dL/dc_t via c_{t+1}: dc_{t+1} * f_{t+1}
         for t in reversed(range(T)):
@@ -78,7 +75,7 @@ class LSTM(RecurrentModel):
             np.multiply(dh[t], o[t], out=dc[t])
             dc[t] *= dtanh_c[t]
             dc[t] += dc_next
-            d = dz[t]
+            d = da[t]
             np.multiply(dc[t], g[t], out=d[:, :H])              # dL/di = dc * g
             np.multiply(dc[t], cs[t], out=d[:, H:2 * H])        # dL/df = dc * c_{t-1}
             np.multiply(dc[t], i[t], out=d[:, 2 * H:3 * H])     # dL/dg = dc * i
@@ -90,5 +87,5 @@ class LSTM(RecurrentModel):
             d *= dgate                                          # through σ' / tanh'
             dc_next = dc[t] * f[t]
             dh_next = np.matmul(d, W)
-        grads |= self.weight_grads(dz, dz, hs, x)
+        grads |= self.weight_grads(da, da, hs, x)
         return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f)

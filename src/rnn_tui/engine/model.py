@@ -19,8 +19,9 @@ def flat_matmul(a: np.ndarray, m: np.ndarray) -> np.ndarray:
 
 
 class RecurrentModel:
-    """Base of every cell. Subclasses add their recurrent parameters (W, U, b, ...) and
-    implement `forward(x) -> (ys, cache)` and `backward(dys, cache) -> (grads, trace)`.
+    """Base of every cell (registered by name in engine/vocabulary.py). Subclasses add
+    their recurrent parameters (W, U, b, ...) and implement `forward(x) -> (ys, cache)`
+    and `backward(dys, cache) -> (grads, trace)`.
 
     Arrays are time-major: `x` is (T, B, input_size), `ys` (T, B, output_size).
     `forward` takes optional `h_shift` (and for the LSTM `c_shift`), (T, B, H) arrays
@@ -28,8 +29,6 @@ class RecurrentModel:
     to them is the total dL/dh_t (dL/dc_t), which is how tests check `trace.dh_norms`.
     """
 
-    kind: str = ""
-    gates: int = 1  # blocks stacked in W, U, b
 
     def __init__(self, input_size: int, hidden_size: int, output_size: int,
                  rng: np.random.Generator, dtype: Any = np.float32) -> None:
@@ -88,7 +87,3 @@ class RecurrentModel:
     def check_input(self, x: np.ndarray) -> None:
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise ValueError(f"x must be (T, B, {self.input_size}), got shape {x.shape}")
-
-    @property
-    def num_params(self) -> int:
-        return sum(p.size for p in self.params.values())

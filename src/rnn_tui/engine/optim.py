@@ -58,13 +58,3 @@ class Adam:
             p = params[k]
             params[k] = p - (p.dtype.type(step) * m / (np.sqrt(v) + p.dtype.type(self.eps)))
 
-
-OPTIMIZERS = ("adam", "sgd")
-
-
-def build_optimizer(name: str, lr: float, momentum: float = 0.9) -> Adam | SGD:
-    if name == "adam":
-        return Adam(lr)
-    if name == "sgd":
-        return SGD(lr, momentum)
-    raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}")

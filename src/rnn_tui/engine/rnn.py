@@ -1,7 +1,8 @@
-"""The simple RNN of the note: a_t = W h_{t-1} + U x_t + b,  h_t = σ(a_t).
+"""The simple RNN (docs/theory.md §1): a_t = W h_{t-1} + U x_t + b,  h_t = σ(a_t).
 
-Backward, each step multiplies the gradient by σ'(a_t) and then by W: the product of
-those factors over many steps is what vanishes (tanh) or explodes (ReLU, ‖W‖ > 1).
+Backward, each step multiplies the gradient by σ'(a_t) and then by W (§3): the product
+of those factors over many steps is what vanishes (tanh) or may explode (ReLU with
+‖W‖ > 1), §4.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from .trace import Trace
 class SimpleRNN(RecurrentModel):
     """tanh RNN. W orthogonal (gradient neither shrinks nor grows through W at init),
     U and V Xavier-uniform, b = 0."""
-
-    kind = "rnn"
 
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size
@@ -63,9 +62,8 @@ class SimpleRNN(RecurrentModel):
 
 
 class ReLURNN(SimpleRNN):
-    """ReLU RNN: σ' is 1 where active, so the gradient scales like W^t (the note, point 3)."""
-
-    kind = "relu"
+    """ReLU RNN: σ' is 1 where active, so the bound on the gradient grows like ‖W‖^t
+    (docs/theory.md §4)."""
 
     def sigma(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
         return np.maximum(a, 0, out=out)
@@ -77,8 +75,6 @@ class ReLURNN(SimpleRNN):
 class IRNN(ReLURNN):
     """Le, Jaitly & Hinton 2015: ReLU with W = I, U ~ N(0, 0.001²), b = 0, so at init the
     state is carried unchanged and the gradient flows back undamped."""
-
-    kind = "irnn"
 
     def init_recurrent(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
         H, I = self.hidden_size, self.input_size

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from .vocabulary import check_task_length
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -22,7 +24,7 @@ def check_batch_size(batch_size: int) -> None:
 
 
 class Task:
-    name: str = ""
+    name: str = ""  # its name in the registry (engine/vocabulary.py)
     input_size: int
     output_size: int
     seq_len: int  # the task's T
@@ -60,10 +62,7 @@ class AddingTask(Task):
     solved_loss = 0.01
 
     def __init__(self, seq_len: int) -> None:
-        if not isinstance(seq_len, int | np.integer) or seq_len < 2:
-            raise ValueError(f"adding: seq_len must be an integer >= 2 (one marker in each "
-                             f"half), got {seq_len!r}")
-        self.seq_len = self.steps = int(seq_len)
+        self.seq_len = self.steps = check_task_length(self.name, seq_len)
 
     def sample(self, batch_size, rng, dtype=np.float64):
         check_batch_size(batch_size)
@@ -107,10 +106,7 @@ class CopyTask(Task):
     solved_accuracy = 0.99
 
     def __init__(self, seq_len: int) -> None:
-        if not isinstance(seq_len, int | np.integer) or seq_len < 1:
-            raise ValueError(f"copy: seq_len must be an integer >= 1 (the delay), "
-                             f"got {seq_len!r}")
-        self.seq_len = int(seq_len)
+        self.seq_len = check_task_length(self.name, seq_len)
         self.steps = self.seq_len + 2 * self.symbols
         # Remembering nothing: blanks are certain, each recalled symbol is 1 of 8.
         self.baseline_loss = self.symbols * math.log(self.data_symbols) / self.steps
@@ -150,12 +146,3 @@ class CopyTask(Task):
     def solved(self, loss, metric):
         return metric >= self.solved_accuracy
 
-
-TASKS: dict[str, type[Task]] = {"adding": AddingTask, "copy": CopyTask}
-
-
-def build_task(name: str, seq_len: int) -> Task:
-    """A task by name: "adding" or "copy"."""
-    if name not in TASKS:
-        raise ValueError(f"unknown task {name!r}; choose one of: {', '.join(TASKS)}")
-    return TASKS[name](seq_len)

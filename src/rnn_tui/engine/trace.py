@@ -23,8 +23,8 @@ def batch_mean_norm(v: np.ndarray) -> np.ndarray:
 
 
 def gate_product_from(gates: np.ndarray) -> np.ndarray:
-    """(T, B, H) -> (T, B, H): prod_{s > t} gate_s, the factor the note's upper path carries
-    from c_t to the last step (1 at the last step)."""
+    """(T, B, H) -> (T, B, H): prod_{s > t} gate_s, the factor the forget-gate path carries
+    (docs/theory.md §6) from c_t to the last step (1 at the last step)."""
     after = np.ones_like(gates)
     np.cumprod(gates[:0:-1], axis=0, out=after[-2::-1])
     return after
@@ -118,8 +118,8 @@ class Trace:
     @cached_property
     def scalars(self) -> dict[str, float]:
         """Per-step numbers: the memory horizon of each gradient profile (see horizon.py)
-        and, for simple RNNs, the note's law: ρ(W), ‖W‖₂, mean σ', and the per-step
-        factor they predict, mean σ' · ρ(W). Costs an eigendecomposition: ask at the
+        and, for simple RNNs, the law's quantities (docs/theory.md §4-5): ρ(W), ‖W‖₂,
+        mean σ', and the mean-field factor mean σ' · ρ(W). Costs an eigendecomposition: ask at the
         rate you plot, not every step."""
         h = fit_horizon(self.dh_norms)
         out = {"gamma_h": h.gamma, "horizon_h": h.horizon}

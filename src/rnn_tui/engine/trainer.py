@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .factory import build_optimizer
 from .model import RecurrentModel
-from .optim import build_optimizer, clip_global_norm, global_norm
+from .optim import clip_global_norm, global_norm
 from .tasks import Task
 from .trace import Trace
+from .vocabulary import check_setting
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,16 +36,11 @@ class Trainer:
     def __init__(self, model: RecurrentModel, task: Task, optimizer: str = "adam",
                  lr: float = 1e-2, clip: float = 1.0, batch_size: int = 64, seed: int = 0,
                  momentum: float = 0.9) -> None:
-        if not (lr > 0 and math.isfinite(lr)):
-            raise ValueError(f"lr must be a positive number, got {lr!r}")
-        if not (clip >= 0 and math.isfinite(clip)):
-            raise ValueError(f"clip must be >= 0 (0 disables clipping), got {clip!r}")
-        if not isinstance(batch_size, int | np.integer) or batch_size < 1:
-            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
         self.model, self.task = model, task
-        self.optimizer = build_optimizer(optimizer, lr, momentum)
-        self.clip, self.batch_size = clip, batch_size
-        self.data_rng = np.random.default_rng(seed)
+        self.optimizer = build_optimizer(optimizer, lr, momentum)  # checks lr, momentum
+        self.clip = check_setting("clip", clip)
+        self.batch_size = check_setting("batch_size", batch_size)
+        self.data_rng = np.random.default_rng(check_setting("seed", seed))
         self.steps_done = 0
 
     def step(self) -> StepResult:

@@ -1,30 +1,45 @@
-"""The configuration of one model's run: everything a worker needs to build a Trainer."""
+"""The configuration of one model's run: everything a worker needs to build a Trainer.
+
+The vocabulary is the engine's (engine/vocabulary.py); it is re-exported here for the
+layers that may not import the engine (the dashboard). The names are live views of the
+registries: a cell kind registered later shows up in them too.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
-CELL_KINDS = ("rnn", "relu", "irnn", "lstm", "gru")
-# The cells without gates: going back one step multiplies the gradient by σ'·W alone.
-SIMPLE_CELLS = ("rnn", "relu", "irnn")
-TASK_NAMES = ("adding", "copy")
+from ..engine.vocabulary import (
+    CELL_KINDS,
+    DTYPES,
+    OPTIMIZERS,
+    SETTINGS,
+    SIMPLE_CELLS,
+    TASK_NAMES,
+    check_cell,
+    check_setting,
+    check_task_length,
+)
+
+__all__ = ["CELL_KINDS", "DTYPES", "OPTIMIZERS", "SETTINGS", "SIMPLE_CELLS", "TASK_NAMES",
+           "RunConfig", "check_cell", "check_setting", "check_task_length"]
 
 
 @dataclass(frozen=True)
 class RunConfig:
     """One model on one task. Two panels = two RunConfigs that differ in `cell` (or lr)."""
 
-    cell: str = "lstm"
-    task: str = "adding"
+    cell: str = "lstm"  # one of CELL_KINDS
+    task: str = "adding"  # one of TASK_NAMES
     seq_len: int = 100
     hidden_size: int = 128
     batch_size: int = 64
-    optimizer: Literal["adam", "sgd"] = "adam"
+    optimizer: str = "adam"  # one of OPTIMIZERS
     lr: float = 1e-2
     momentum: float = 0.9  # SGD only
     clip: float = 1.0  # global-norm clip; 0 disables
-    dtype: Literal["float32", "float64"] = "float32"
+    dtype: str = "float32"  # one of DTYPES
     seed: int = 0
     steps: int = 0  # 0 = until stopped
     recurrent_scale: float = 1.0  # multiplies W after init (>1: the ReLU RNN's explosion)

@@ -12,14 +12,21 @@ table named after a cell overrides settings for that cell alone:
 
 from __future__ import annotations
 
-import math
 import sys
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .config import CELL_KINDS, TASK_NAMES, RunConfig
+from ..engine.names import SettingError
+from .config import (
+    CELL_KINDS,
+    SETTINGS,
+    RunConfig,
+    check_cell,
+    check_setting,
+    check_task_length,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,34 +40,8 @@ class PresetError(ValueError):
     """A preset (or a flag overriding one) that cannot be used; the message says why."""
 
 
-# key -> (type, check, what is allowed)
-def _positive_int(v: Any) -> bool:
-    return v >= 1
-
-
-def _non_negative_int(v: Any) -> bool:
-    return v >= 0
-
-
-def _positive_float(v: Any) -> bool:
-    return math.isfinite(v) and v > 0
-
-
-RULES: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
-    "task": (str, lambda v: v in TASK_NAMES, f"one of {', '.join(TASK_NAMES)}"),
-    "seq_len": (int, _positive_int, "an integer >= 1 (adding needs >= 2)"),
-    "hidden_size": (int, lambda v: 1 <= v <= 4096, "an integer from 1 to 4096"),
-    "batch_size": (int, lambda v: 1 <= v <= 65536, "an integer from 1 to 65536"),
-    "optimizer": (str, lambda v: v in ("adam", "sgd"), "adam or sgd"),
-    "lr": ((int, float), lambda v: math.isfinite(v) and 0 < v <= 10, "a number in (0, 10]"),
-    "momentum": ((int, float), lambda v: 0 <= v < 1, "a number in [0, 1)"),
-    "clip": ((int, float), lambda v: math.isfinite(v) and v >= 0, "a number >= 0 (0: no clipping)"),
-    "dtype": (str, lambda v: v in ("float32", "float64"), "float32 or float64"),
-    "seed": (int, _non_negative_int, "an integer >= 0"),
-    "steps": (int, _non_negative_int, "an integer >= 0 (0: until stopped)"),
-    "recurrent_scale": ((int, float), _positive_float, "a number > 0"),
-}
-assert set(RULES) | {"cell"} == {f.name for f in fields(RunConfig)}
+# Every setting a preset may give is a RunConfig field; its allowed range is the engine's.
+assert set(SETTINGS) | {"cell"} == {f.name for f in fields(RunConfig)}
 TOP_ONLY = {"cells"}
 
 
@@ -100,14 +81,14 @@ def read_preset(path: Path) -> dict[str, Any]:
 
 def check_value(source: str, key: str, value: Any) -> Any:
     """The value if it is allowed for `key`, else a PresetError naming source and key."""
-    if key not in RULES:
+    if key not in SETTINGS:
         raise PresetError(f"{source}: unknown key {key!r}; allowed keys: "
-                          f"{', '.join(sorted(RULES | dict.fromkeys(TOP_ONLY)))}, "
+                          f"{', '.join(sorted(SETTINGS | dict.fromkeys(TOP_ONLY)))}, "
                           "or a table named after one of the cells")
-    kind, check, allowed = RULES[key]
-    if isinstance(value, bool) or not isinstance(value, kind) or not check(value):
-        raise PresetError(f"{source}: {key} = {value!r} is not allowed; {key} must be {allowed}")
-    return float(value) if kind == (int, float) else value
+    try:
+        return check_setting(key, value)
+    except SettingError as err:
+        raise PresetError(f"{source}: {err}") from None
 
 
 def check_cells(source: str, cells: Any) -> list[str]:
@@ -116,9 +97,10 @@ def check_cells(source: str, cells: Any) -> list[str]:
         raise PresetError(f"{source}: cells = {cells!r} is not allowed; cells must be a list "
                           f"of 1 to 4 names from {', '.join(CELL_KINDS)}")
     for cell in cells:
-        if cell not in CELL_KINDS:
-            raise PresetError(f"{source}: cells: unknown cell {cell!r}; "
-                              f"choose from {', '.join(CELL_KINDS)}")
+        try:
+            check_cell(cell)
+        except SettingError as err:
+            raise PresetError(f"{source}: cells: {err}") from None
     return cells
 
 
@@ -141,14 +123,16 @@ def configs_from(data: dict[str, Any], source: str,
             raise PresetError(f"{source}: {cell} must be a table of settings for that cell")
         own = {k: check_value(f"{source} [{cell}]", k, v) for k, v in table.items()}
         configs.append(RunConfig(cell=cell, **(shared | own)))
-    check_task_length(source, configs[0])
+    check_length(source, configs[0])
     return configs
 
 
-def check_task_length(source: str, config: RunConfig) -> None:
-    if config.task == "adding" and config.seq_len < 2:
-        raise PresetError(f"{source}: seq_len = {config.seq_len} is too short for adding; "
-                          "seq_len must be an integer >= 2 (one marker in each half)")
+def check_length(source: str, config: RunConfig) -> None:
+    """The task's own lower bound on seq_len (adding needs a marker in each half)."""
+    try:
+        check_task_length(config.task, config.seq_len)
+    except SettingError as err:
+        raise PresetError(f"{source}: {err}") from None
 
 
 def load_preset(name_or_path: str | Path = DEFAULT_PRESET,

@@ -48,29 +48,38 @@ class RunLogError(ValueError):
 
 
 def iter_run_log(path: Path) -> Iterator[Event]:
-    """The events of a run log, in order. A broken last line (the writer was killed
-    mid-line) is skipped with a warning; a broken line elsewhere is an error."""
+    """The events of a run log, in order, read line by line (a long log is never held
+    whole). A broken last line (the writer was killed mid-line) is skipped with a
+    warning; a broken line elsewhere is an error, raised when the reading reaches it."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        file = path.open(encoding="utf-8")
     except OSError as err:
         raise RunLogError(f"{path}: cannot read: {err.strerror}") from None
-    except UnicodeDecodeError:
-        raise RunLogError(f"{path}: not a run log (not UTF-8 text)") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    broken: tuple[int, Exception] | None = None  # a line that did not parse: fine if last
+    with file:
         try:
-            event = from_dict(json.loads(line))
-        except (json.JSONDecodeError, TypeError, ValueError) as err:
-            if number == len(lines):
-                warnings.warn(f"{path}: skipped a truncated last line ({number})", stacklevel=2)
-                return
-            raise RunLogError(f"{path}, line {number}: not a run-log event ({err})") from None
-        if number == 1 and not isinstance(event, RunStarted):
-            raise RunLogError(f"{path}: not a run log (first line is {event.kind!r}, "
-                              "expected run_started)")
-        yield event
+            for number, line in enumerate(file, start=1):
+                if not line.strip():
+                    continue
+                if broken is not None:
+                    raise RunLogError(f"{path}, line {broken[0]}: not a run-log event "
+                                      f"({broken[1]})")
+                try:
+                    event = from_dict(json.loads(line))
+                except (json.JSONDecodeError, TypeError, ValueError) as err:
+                    broken = (number, err)
+                    continue
+                if number == 1 and not isinstance(event, RunStarted):
+                    raise RunLogError(f"{path}: not a run log (first line is {event.kind!r}, "
+                                      "expected run_started)")
+                yield event
+        except UnicodeDecodeError:
+            raise RunLogError(f"{path}: not a run log (not UTF-8 text)") from None
+        except OSError as err:
+            raise RunLogError(f"{path}: cannot read: {err.strerror}") from None
+    if broken is not None:
+        warnings.warn(f"{path}: skipped a truncated last line ({broken[0]})", stacklevel=2)
 
 
 def read_run_log(path: Path) -> list[Event]:
