@@ -54,6 +54,8 @@ SCRUB = Binding.Group("scrub", compact=True)
 # Actions that change training: hidden (and refused) in a replay.
 TRAINING_ACTIONS = {"cell", "toggle_pause", "step", "task", "seq_len", "lr", "reseed", "preset"}
 REPLAY_ACTIONS = {"scrub", "scrub_to"}
+# What an app without runs (`rnn-tui sweep-view`: its screens only) still offers.
+APP_ACTIONS = {"help", "quit", "screenshot"}
 
 
 class RunEvents(Message):
@@ -257,7 +259,8 @@ class RnnTuiApp(App[int]):
             return
         replay = self.replay
         headers.first().update(header_text(
-            self.histories, self.run_state, max(h.seconds for h in self.histories),
+            self.histories, self.run_state, max((h.seconds for h in self.histories),
+                                                default=0.0),
             self.source.log_paths, self.replay_step if replay else None,
             replay.last_step if replay else 0), layout=False)
 
@@ -285,6 +288,8 @@ class RnnTuiApp(App[int]):
 
     # --- keys --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.histories and action not in APP_ACTIONS:  # a screen alone (sweep map)
+            return False
         if action in TRAINING_ACTIONS and self.replay is not None:
             return False
         if action in REPLAY_ACTIONS and self.replay is None:
