@@ -72,9 +72,7 @@ def test_log_cut_mid_line_reads_back_every_whole_event(tmp_path, cut) -> None:
     write_log(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - cut])  # killed while writing the last line
-    with pytest.warns(UserWarning, match="truncated last line"):
-        events = read_run_log(path)
-    assert events == EVENTS[:-1]
+    assert read_run_log(path) == EVENTS[:-1]   # quietly: no warning text for the user
 
 
 def test_not_a_run_log(tmp_path) -> None:
@@ -84,9 +82,9 @@ def test_not_a_run_log(tmp_path) -> None:
     with pytest.raises(RunLogError, match="first line is 'step', expected run_started"):
         read_run_log(bad)
     bad.write_text("hello\nworld\n")
-    with pytest.raises(RunLogError, match="line 1: not a run-log event"):
+    with pytest.raises(RunLogError, match="line 1: not a run log \\(not JSON\\)"):
         read_run_log(bad)
-    with pytest.raises(RunLogError, match="cannot read"):
+    with pytest.raises(RunLogError, match="does not exist"):
         read_run_log(tmp_path / "missing.jsonl")
 
 
