@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .config import RunConfig
+from .events import LogStopped
 from .progress import ModelProgress
 from .session import Session
 
@@ -38,6 +39,14 @@ class LiveLines:
         self.tty = out.isatty()
         self.drawn = False
         self.last = 0.0 if self.tty else time.monotonic()  # plain lines: first after a while
+
+    def note(self, line: str, err: TextIO) -> None:
+        """A line of its own (a warning) on `err`; the live lines start again below it."""
+        if self.tty and self.drawn and err.isatty():
+            self.out.write(f"\x1b[{self.count}F\x1b[J")  # over the live lines, not under
+        err.write(line + "\n")
+        err.flush()
+        self.drawn = False
 
     def update(self, progress: list[ModelProgress], force: bool = False) -> None:
         now = time.monotonic()
@@ -106,6 +115,9 @@ def train(configs: list[RunConfig], log_dir: Path | None, as_json: bool = False,
         while not all(p.ended for p in progress):
             for slot, event in session.poll(timeout=0.1):
                 progress[slot].update(event)
+                if isinstance(event, LogStopped):
+                    live.note(f"rnn-tui: warning: {progress[slot].config.get('cell', '?')}: "
+                              f"{event.message}", err)
             live.update(progress)
     except KeyboardInterrupt:
         interrupted = True

@@ -63,13 +63,14 @@ def human(n: float) -> str:
     raise AssertionError("unreachable")
 
 
-def does_not_fit(configs: list[RunConfig], available: int | None = None) -> str | None:
-    """None when `configs` fit in what is available now (runs already going are counted
-    in it); else one line, e.g. `needs about 477 GiB; 21.6 GiB available`."""
+def does_not_fit(configs: list[RunConfig], replacing: list[RunConfig] = (),
+                 available: int | None = None) -> str | None:
+    """None when `configs` fit in what is available now plus what the runs they replace
+    (`replacing`) give back; else one line, e.g. `needs about 477 GiB; 21.6 GiB available`."""
     free = available_bytes() if available is None else available
     if free is None:
         return None  # cannot tell: let it try, a failure is reported as one
     need = sum(run_bytes(c) for c in configs)
-    if need <= HEADROOM * free:
+    if need <= HEADROOM * (free + sum(run_bytes(c) for c in replacing)):
         return None
     return f"needs about {human(need)}; {human(free)} available"

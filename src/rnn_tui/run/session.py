@@ -22,6 +22,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
@@ -61,6 +62,10 @@ class Session:
         self.niceness = niceness  # workers this much nicer than us (also after a respawn)
         self.log_paths: list[Path | None] = [None] * len(configs)
         self._ctx = mp.get_context("spawn")
+        # Every spawn needs multiprocessing's resource tracker; start it now, while
+        # sys.stderr is still a real file: started later under a Textual app (whose stderr
+        # has no fileno) it fails with "bad value(s) in fds_to_keep".
+        resource_tracker.ensure_running()
         self._workers: list[WorkerHandle] = []
         self._last_liveness = 0.0
         self._events_of_dead: list[tuple[int, Event]] = []  # found outside poll(), told by it
