@@ -15,7 +15,7 @@ import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import child_pids
+from .conftest import child_pids, wait_gone
 
 SMALL = ["--seq-len", "10", "--hidden", "8", "--batch", "4"]
 
@@ -97,22 +97,6 @@ def test_interrupt_ends_runs_prints_summary_and_leaves_no_process(tmp_path, sig,
     for log in tmp_path.glob("*.jsonl"):
         assert read_run_log(log)[-1].reason == "interrupted"
     wait_gone(workers)
-
-
-def running(pid: int) -> bool:
-    """Alive and not a zombie (PID 1 reaps orphans when it gets round to it)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def wait_gone(pids: list[int], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while [pid for pid in pids if running(pid)]:
-        assert time.monotonic() < deadline, (
-            f"processes {[p for p in pids if running(p)]} still running after {timeout} s")
-        time.sleep(0.05)
 
 
 def test_a_worker_killed_in_a_headless_run_exits_1(tmp_path) -> None:
