@@ -33,6 +33,7 @@ from .worker import worker_main
 
 JOIN_SECONDS = 3.0
 LIVENESS_SECONDS = 0.25  # how often poll() checks that every worker is still alive
+EXIT_AFTER_EOF_SECONDS = 0.2  # a worker whose pipe closed is exiting: wait this for it
 
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 
@@ -200,7 +201,9 @@ class Session:
         except (EOFError, OSError, ValueError, TypeError, AttributeError, ImportError,
                 pickle.UnpicklingError):
             worker.events_open = False
-            self._last_liveness = 0.0  # look at the process on this very poll
+            # EOF comes as the process exits: reap it so this very poll reports it.
+            worker.process.join(timeout=EXIT_AFTER_EOF_SECONDS)
+            self._last_liveness = 0.0
         for _, event in out:
             self._track(slot, event)
         return out
