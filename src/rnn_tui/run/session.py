@@ -33,6 +33,7 @@ from .worker import worker_main
 
 JOIN_SECONDS = 3.0
 LIVENESS_SECONDS = 0.25  # how often poll() checks that every worker is still alive
+MAX_BATCHES_PER_READ = 256  # per worker per poll
 EXIT_AFTER_EOF_SECONDS = 0.2  # a worker whose pipe closed is exiting: wait this for it
 
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
@@ -195,7 +196,10 @@ class Session:
         worker = self._workers[slot]
         out: list[tuple[int, Event]] = []
         try:
-            while worker.events_open and worker.events.poll(0):
+            # Bounded: a worker that sends as fast as we read must not starve the others.
+            for _ in range(MAX_BATCHES_PER_READ):
+                if not (worker.events_open and worker.events.poll(0)):
+                    break
                 batch = worker.events.recv()
                 out += [(slot, event) for event in batch]
         except (EOFError, OSError, ValueError, TypeError, AttributeError, ImportError,
@@ -230,7 +234,12 @@ class Session:
         said everything already."""
         worker = self._workers[slot]
         worker.reported_dead = True
-        said = self._read_all(slot) if worker.events_open else []  # its last words first
+        said: list[tuple[int, Event]] = []  # its last words first: read to the EOF
+        while worker.events_open:
+            more = self._read_all(slot)
+            if not more and worker.events_open:
+                break
+            said += more
         worker.events_open = False
         if not worker.open_run:
             return said
