@@ -116,6 +116,10 @@ async def test_plus_that_would_not_fit_leaves_the_runs_alone(scripted: ScriptedS
         assert scripted.restarts() == [] and scripted.configs[0].seq_len == 100
         assert any("not started: needs about" in n.message and "30 MiB available" in n.message
                    for n in app._notifications)
+        app.load_preset("copy-200")                      # what the preset picker calls
+        await pilot.pause()
+        assert scripted.restarts() == [] and scripted.configs[0].task == "adding"
+        assert sum("not started" in n.message for n in app._notifications) == 2
 
 
 async def test_brackets_change_the_selected_panels_learning_rate(
