@@ -103,6 +103,7 @@ def fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .run.memory import does_not_fit
     from .run.presets import PresetError
     from .run.runlog import RunLogError
 
@@ -118,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return sweep(args.file, args.out, args.scheduler, args.json, args.workers)
         configs = configs_from_args(args)
+        too_big = does_not_fit(configs)
+        if too_big:
+            return fail(f"too big for this machine: {too_big} "
+                        "(lower --seq-len, --batch or --hidden)")
         if args.command == "train":
             from .run.headless import train
 
@@ -136,12 +141,18 @@ def _lang(args: argparse.Namespace) -> dict[str, str]:
 
 
 def replay_command(args: argparse.Namespace) -> int:
-    for path in args.logs:
-        if not path.is_file():
-            return fail(f"run log {path} does not exist")
+    """Open the logs that read; one line for each that does not (then exit status 2)."""
+    from .run.runlog import read_run_logs
+
+    logs, errors = read_run_logs(args.logs)
+    for error in errors:
+        fail(error)
+    if not logs:
+        return 2
     from .ui.launch import run_replay
 
-    return run_replay(args.logs, **_lang(args))
+    status = run_replay(list(logs), **_lang(args))
+    return 2 if errors else status
 
 
 def sweep_view_command(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
-from ..run.events import Event, RunFailed, RunStarted
+from ..run.events import Event, LogStopped, RunFailed, RunStarted
 from . import views as _views  # noqa: F401 - registers the built-in views
 from .help_text import teaching_text
 from .history import RunHistory
@@ -212,6 +212,9 @@ class RnnTuiApp(App[int]):
         for slot, event in events:
             if slot >= len(self.histories):
                 continue
+            if isinstance(event, LogStopped):  # the run goes on; the user must know
+                self.notify(f"panel {slot + 1}: {event.message}", severity="warning",
+                            timeout=15)
             if self._pending_starts[slot]:
                 if isinstance(event, RunFailed):  # a restart that could not start
                     self.histories[slot].apply(event)
@@ -318,6 +321,17 @@ class RnnTuiApp(App[int]):
         panel.update_text()
         self.update_header()
 
+    def fits(self, configs: list[RunConfig], slots: list[int]) -> bool:
+        """Whether `configs` can replace the runs in `slots`; if not, a notification says
+        what they need, and nothing is restarted."""
+        from ..run.memory import does_not_fit
+
+        too_big = does_not_fit(configs, [self.source.configs[s] for s in slots])
+        if too_big:
+            self.notify(f"not started: {too_big}; the runs carry on", severity="error",
+                        timeout=8)
+        return too_big is None
+
     def restart_all(self, change: dict[str, object], what: str) -> None:
         for slot, config in enumerate(self.source.configs):
             self.restart(slot, config.with_(**change))
@@ -356,7 +370,9 @@ class RnnTuiApp(App[int]):
             self.notify(f"T = {old} is the {'longest' if direction > 0 else 'shortest'}",
                         severity="warning")
             return
-        self.restart_all({"seq_len": new}, f"T: {old} → {new}; both restart")
+        slots = range(len(self.histories))
+        if self.fits([self.source.configs[s].with_(seq_len=new) for s in slots], list(slots)):
+            self.restart_all({"seq_len": new}, f"T: {old} → {new}; both restart")
 
     def action_lr(self, direction: int) -> None:
         slot = self.selected
@@ -384,7 +400,10 @@ class RnnTuiApp(App[int]):
         except PresetError as err:
             self.notify(str(err), severity="error")
             return
-        for slot in range(min(len(configs), len(self.histories))):
+        slots = list(range(min(len(configs), len(self.histories))))
+        if not self.fits(configs[:len(slots)], slots):
+            return
+        for slot in slots:
             self.restart(slot, configs[slot])
         note = "" if len(configs) == len(self.histories) else (
             f" ({len(configs)} models in the preset, {len(self.histories)} panels here)")
