@@ -1,4 +1,5 @@
-"""Command line: `rnn-tui` (the dashboard), `rnn-tui train` (headless), `rnn-tui replay`."""
+"""Command line: `rnn-tui` (the dashboard), `rnn-tui train` (headless), `rnn-tui replay`,
+`rnn-tui sweep` (a grid of runs on Dask)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,28 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("logs", nargs="+", type=Path, metavar="LOG")
     replay.add_argument("--lang", choices=["en", "ja"], default="en")
     sub.add_parser("presets", help="list the shipped presets")
+    add_sweep_parser(sub)
     return parser
+
+
+def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
+    sweep = sub.add_parser("sweep", help="run a grid of runs on Dask, resumable; print the map",
+                           description="Run every run of a sweep file (a preset whose keys "
+                                       "may be lists) on Dask; rerun to resume.")
+    sweep.add_argument("file", metavar="FILE",
+                       help="a sweep .toml file, or a shipped sweep's name (map, horizon, ...)")
+    sweep.add_argument("--out", type=Path, metavar="DIR",
+                       help="results and logs (default: sweeps/<FILE's stem>)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS",
+                       help="a running Dask scheduler, tcp://HOST:PORT (default: a local "
+                            "cluster, one worker process per core)")
+    sweep.add_argument("--workers", type=int, metavar="N",
+                       help="worker processes of the local cluster (default: one per core)")
+    sweep.add_argument("--json", action="store_true", help="print the runs as JSON")
+    view = sub.add_parser("sweep-view", help="the map of a sweep's folder, following it",
+                          description="Open the map of a sweep (rows: cells, columns: T) "
+                                      "and follow it while it runs.")
+    view.add_argument("out", type=Path, metavar="DIR", help="a sweep's --out folder")
 
 
 def fail(message: str) -> int:
@@ -81,6 +103,7 @@ def fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from .run.memory import does_not_fit
     from .run.presets import PresetError
     from .run.runlog import RunLogError
 
@@ -89,7 +112,17 @@ def main(argv: list[str] | None = None) -> int:
             return list_presets_command()
         if args.command == "replay":
             return replay_command(args)
+        if args.command == "sweep-view":
+            return sweep_view_command(args)
+        if args.command == "sweep":
+            from .run.sweep import sweep
+
+            return sweep(args.file, args.out, args.scheduler, args.json, args.workers)
         configs = configs_from_args(args)
+        too_big = does_not_fit(configs)
+        if too_big:
+            return fail(f"too big for this machine: {too_big} "
+                        "(lower --seq-len, --batch or --hidden)")
         if args.command == "train":
             from .run.headless import train
 
@@ -108,12 +141,29 @@ def _lang(args: argparse.Namespace) -> dict[str, str]:
 
 
 def replay_command(args: argparse.Namespace) -> int:
-    for path in args.logs:
-        if not path.is_file():
-            return fail(f"run log {path} does not exist")
+    """Open the logs that read; one line for each that does not (then exit status 2)."""
+    from .run.runlog import read_run_logs
+
+    logs, errors = read_run_logs(args.logs)
+    for error in errors:
+        fail(error)
+    if not logs:
+        return 2
     from .ui.launch import run_replay
 
-    return run_replay(args.logs, **_lang(args))
+    status = run_replay(list(logs), **_lang(args))
+    return 2 if errors else status
+
+
+def sweep_view_command(args: argparse.Namespace) -> int:
+    from .run.sweep_results import GRID_FILE
+
+    if not (args.out / GRID_FILE).is_file():
+        return fail(f"{args.out} holds no sweep ({GRID_FILE} is missing): give the --out "
+                    "folder of `rnn-tui sweep`")
+    from .ui.launch import run_sweep_view
+
+    return run_sweep_view(args.out, **_lang(args))
 
 
 def list_presets_command() -> int:

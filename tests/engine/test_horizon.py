@@ -60,7 +60,8 @@ def test_spectral_radius() -> None:
 
 def test_trace_scalars_carry_the_law_and_the_horizons() -> None:
     task = build_task("adding", 20)
-    for kind, keys in {"rnn": {"rho_W", "sigma_max_W", "dsigma_mean", "gamma_predicted"},
+    for kind, keys in {"rnn": {"rho_W", "sigma_max_W", "dsigma_mean", "dsigma_rms",
+                               "dsigma_max", "gamma_product", "gamma_bound", "gamma_meanfield"},
                        "lstm": {"gamma_c", "horizon_c", "forget_hold_all"},
                        "gru": {"update_hold_all"}}.items():
         model = build_model(kind, 2, 8, 1, rng=np.random.default_rng(0))

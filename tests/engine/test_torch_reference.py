@@ -56,3 +56,19 @@ def test_forward_and_gradients_match_pytorch(kind: str) -> None:
         np.testing.assert_allclose(grads["b_hn"], layer.bias_hh_l0.grad.numpy()[2 * H:],
                                    rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(grads["V"], V.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_lstm_cell_state_matches_pytorch_at_every_step() -> None:
+    """h alone could hide a wrong c that tanh and o happen to squash alike: compare c_t."""
+    rng = np.random.default_rng(1)
+    I, H, O, T, B = 3, 5, 2, 7, 4
+    model = build_model("lstm", I, H, O, rng=rng, dtype=np.float64)
+    for name, value in model.params.items():
+        model.params[name] = value + 0.2 * rng.standard_normal(value.shape)
+    x = rng.standard_normal((T, B, I))
+    _, (_, _, cs, _, _) = model.forward(x)
+    layer = torch_layer("lstm", model, I, H)
+    with torch.no_grad():
+        for t in range(1, T + 1):
+            _, (_, c_t) = layer(torch.from_numpy(x[:t]))
+            np.testing.assert_allclose(cs[t], c_t[0].numpy(), rtol=1e-10, atol=1e-12)

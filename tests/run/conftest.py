@@ -35,3 +35,20 @@ def no_child_left_behind():
     while child_pids() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert child_pids() == [], "a test left a child process running"
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (PID 1 reaps orphans when it gets round to it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def wait_gone(pids: list[int], timeout: float = 20.0) -> None:
+    """Wait until none of `pids` runs; fail naming the ones that still do."""
+    deadline = time.monotonic() + timeout
+    while [pid for pid in pids if running(pid)]:
+        assert time.monotonic() < deadline, (
+            f"processes {[p for p in pids if running(p)]} still running after {timeout} s")
+        time.sleep(0.05)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import child_pids
+from .conftest import child_pids, wait_gone
 
 SMALL = ["--seq-len", "10", "--hidden", "8", "--batch", "4"]
 
@@ -94,8 +96,72 @@ def test_interrupt_ends_runs_prints_summary_and_leaves_no_process(tmp_path, sig,
     assert {m["state"] for m in summary["models"]} == {"interrupted"}
     for log in tmp_path.glob("*.jsonl"):
         assert read_run_log(log)[-1].reason == "interrupted"
-    time.sleep(0.2)
-    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
+    wait_gone(workers)
+
+
+def test_a_worker_killed_in_a_headless_run_exits_1(tmp_path) -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "train", *SMALL, "--steps",
+                             "1500", "--json", "--log-dir", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(child_pids(proc.pid)) < 2 or len(list(tmp_path.glob("*-0-rnn-*.jsonl"))) < 1 \
+            or list(tmp_path.glob("*-0-rnn-*.jsonl"))[0].stat().st_size < 2000:
+        assert time.monotonic() < deadline and proc.poll() is None, "the rnn did not start"
+        time.sleep(0.05)
+    # The first spawned worker is slot 0: the smallest pid of the two trainers.
+    trainers = sorted(pid for pid in child_pids(proc.pid)
+                      if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes())
+    rnn_pid = trainers[0]
+    os.kill(rnn_pid, signal.SIGKILL)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    summary = json.loads(out)
+    assert [m["state"] for m in summary["models"]] == ["failed", "finished"]
+    assert "worker process died" in summary["models"][0]["message"]
+    assert summary["exit_status"] == 1
+
+
+def test_the_summary_table_keeps_the_state_column_narrow(tmp_path) -> None:
+    from rnn_tui.run.events import RunFailed, RunStarted
+    from rnn_tui.run.headless import summary_table
+    from rnn_tui.run.progress import ModelProgress
+
+    p = ModelProgress()
+    p.update(RunStarted(config={"cell": "lstm"}, seed=0, baseline_loss=0.17))
+    p.update(RunFailed(step=0, message="ArrayMemoryError: Unable to allocate " + "x" * 200))
+    lines = summary_table([p]).splitlines()
+    assert max(len(line) for line in lines[:3]) < 120
+    assert lines[2].split()[-2] == "failed"
+    assert lines[3].startswith("lstm: failed at step 0: ArrayMemoryError")
+
+
+@pytest.mark.parametrize("how", ["flags", "preset"])
+def test_what_cannot_fit_is_refused_before_spawning(tmp_path, how) -> None:
+    if how == "flags":
+        args = ["--seq-len", "1000000000", "--steps", "1"]
+    else:
+        preset = tmp_path / "huge.toml"
+        preset.write_text('task = "adding"\nseq_len = 1000000000\ncells = ["rnn", "lstm"]\n')
+        args = ["--preset", str(preset)]
+    result = rnn_tui("train", *args, "--log-dir", str(tmp_path / "runs"))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and re.search(r"needs about [\d.]+ TiB; [\d.]+ \w+ available",
+                                         lines[0]), result.stderr
+    assert not (tmp_path / "runs").exists()                 # nothing was spawned or logged
+
+
+def test_an_unwritable_log_dir_trains_unlogged_with_a_warning(tmp_path) -> None:
+    (tmp_path / "file").write_text("")
+    result = rnn_tui("train", *SMALL, "--steps", "20", "--json",
+                     "--log-dir", str(tmp_path / "file" / "runs"))
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 2 and all("is a file, not a directory" in w and
+                                      "carries on unlogged" in w for w in warnings)
+    models = json.loads(result.stdout)["models"]
+    assert all(m["state"] == "finished" and m["steps"] == 20 and m["log"] is None
+               and m["warnings"] for m in models)
 
 
 def test_flags_before_or_after_train_both_count() -> None:

@@ -78,9 +78,7 @@ def test_log_cut_mid_line_reads_back_every_whole_event(tmp_path, cut) -> None:
     write_log(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - cut])  # killed while writing the last line
-    with pytest.warns(UserWarning, match="truncated last line"):
-        events = read_run_log(path)
-    assert events == EVENTS[:-1]
+    assert read_run_log(path) == EVENTS[:-1]   # quietly: no warning text for the user
 
 
 def test_a_log_is_read_as_a_stream(tmp_path) -> None:
@@ -92,7 +90,7 @@ def test_a_log_is_read_as_a_stream(tmp_path) -> None:
     path.write_text("".join(lines[:3]) + "{broken\n" + "".join(lines[3:]))
     events = iter_run_log(path)
     assert [next(events) for _ in range(3)] == EVENTS[:3]
-    with pytest.raises(RunLogError, match="line 4: not a run-log event"):
+    with pytest.raises(RunLogError, match="line 4: not a run log"):
         next(events)
 
 
@@ -100,8 +98,7 @@ def test_a_blank_line_after_a_cut_line_still_counts_as_the_end(tmp_path) -> None
     path = tmp_path / "run.jsonl"
     write_log(path)
     path.write_bytes(path.read_bytes()[:-5] + b"\n\n")
-    with pytest.warns(UserWarning, match="truncated last line"):
-        assert read_run_log(path) == EVENTS[:-1]
+    assert read_run_log(path) == EVENTS[:-1]
 
 
 def test_not_a_run_log(tmp_path) -> None:
@@ -111,9 +108,9 @@ def test_not_a_run_log(tmp_path) -> None:
     with pytest.raises(RunLogError, match="first line is 'step', expected run_started"):
         read_run_log(bad)
     bad.write_text("hello\nworld\n")
-    with pytest.raises(RunLogError, match="line 1: not a run-log event"):
+    with pytest.raises(RunLogError, match="line 1: not a run log \\(not JSON\\)"):
         read_run_log(bad)
-    with pytest.raises(RunLogError, match="cannot read"):
+    with pytest.raises(RunLogError, match="does not exist"):
         read_run_log(tmp_path / "missing.jsonl")
 
 

@@ -30,12 +30,14 @@ def wheel(tmp_path_factory) -> Path:
     return next(out.glob("rnn_tui-*.whl"))
 
 
-def test_the_wheel_holds_every_preset_byte_for_byte(wheel: Path) -> None:
+@pytest.mark.parametrize("folder", ["", "sweeps/"])
+def test_the_wheel_holds_every_preset_and_sweep_byte_for_byte(wheel: Path, folder: str) -> None:
     with zipfile.ZipFile(wheel) as archive:
         shipped = {Path(n).name: archive.read(n) for n in archive.namelist()
-                   if n.startswith("rnn_tui/presets/") and n.endswith(".toml")}
-    sources = {p.name: p.read_bytes() for p in (ROOT / "tasks").glob("*.toml")}
-    assert shipped == sources
+                   if Path(n).parent == Path(f"rnn_tui/presets/{folder}")
+                   and n.endswith(".toml")}
+    sources = {p.name: p.read_bytes() for p in (ROOT / "tasks" / folder).glob("*.toml")}
+    assert shipped == sources and sources
 
 
 def test_an_installed_wheel_finds_its_presets_from_elsewhere(wheel: Path, tmp_path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import signal
 import time
 
@@ -26,14 +27,24 @@ from rnn_tui.run.session import Session
 SMALL = RunConfig(task="adding", seq_len=10, hidden_size=8, batch_size=4)
 
 
-def collect(session: Session, until, timeout: float = 20.0) -> list[tuple[int, object]]:
-    """Events until `until(events)` holds (or fail after `timeout`)."""
+def collect(session: Session, until, timeout: float = 30.0,
+            what: str = "the awaited events") -> list[tuple[int, object]]:
+    """Events until `until(events)` holds (or fail after a generous `timeout`)."""
     events: list[tuple[int, object]] = []
     deadline = time.monotonic() + timeout
     while not until(events):
-        assert time.monotonic() < deadline, f"timed out; got {[e.kind for _, e in events][-8:]}"
+        assert time.monotonic() < deadline, (
+            f"{what} did not come within {timeout} s; last events: "
+            f"{[(s, e.kind) for s, e in events][-8:]}")
         events += session.poll(timeout=0.05)
     return events
+
+
+def wait_until(condition, what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
+        time.sleep(0.02)
 
 
 def of(events, slot: int, kind: type) -> list:
@@ -66,17 +77,20 @@ def test_pause_single_step_resume(two: Session) -> None:
     collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
     two.pause()
     events = collect(two, lambda ev: all(of(ev, s, Paused) for s in (0, 1)))
-    paused_at = [of(events, s, Paused)[0].step for s in (0, 1)]
-    time.sleep(0.3)                                        # nothing trains while paused
-    assert not [e for _, e in two.poll(0.1) if isinstance(e, Step)]
+    paused_at = [of(events, s, Paused)[-1].step for s in (0, 1)]
+    # Each worker's events arrive in the order it sent them, so whatever it trained while
+    # paused would show up between its Paused and the Resumed that follows: exactly one
+    # step (the one asked for) may, nothing else.
     two.step_once()
-    events = collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
-    assert [of(events, s, Step)[0].step for s in (0, 1)] == [p + 1 for p in paused_at]
-    time.sleep(0.2)
-    assert not [e for _, e in two.poll(0.1) if isinstance(e, Step)]   # exactly one step
+    events += collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
     two.resume()
+    events += collect(two, lambda ev: all(of(ev, s, Resumed) for s in (0, 1)))
+    for slot in (0, 1):
+        kinds = [(e.kind, getattr(e, "step", None)) for s, e in events if s == slot]
+        between = kinds[kinds.index(("paused", paused_at[slot])) + 1:
+                        kinds.index(("resumed", paused_at[slot] + 1))]
+        assert [k for k in between if k[0] == "step"] == [("step", paused_at[slot] + 1)]
     events = collect(two, lambda ev: all(len(of(ev, s, Step)) >= 3 for s in (0, 1)))
-    assert all(of(events, s, Resumed) for s in (0, 1))
 
 
 def test_restart_one_slot_with_a_new_cell(two: Session, tmp_path) -> None:
@@ -103,12 +117,11 @@ def test_stop_ends_every_run_and_close_joins(two: Session) -> None:
         assert isinstance(log[0], RunStarted) and log[-1] == RunEnded(log[-1].step, "stopped")
 
 
-def test_a_killed_worker_is_reported_within_a_second(two: Session) -> None:
+def test_a_killed_worker_is_reported_failed(two: Session) -> None:
+    # How fast: benchmarks/bench_kills.py measures it (the design says within a second).
     collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
     os.kill(two.pids[0], signal.SIGKILL)
-    killed = time.monotonic()
-    events = collect(two, lambda ev: of(ev, 0, RunFailed), timeout=5)
-    assert time.monotonic() - killed < 1.0
+    events = collect(two, lambda ev: of(ev, 0, RunFailed), what="slot 0's run_failed")
     assert "worker process died" in of(events, 0, RunFailed)[0].message
     events = collect(two, lambda ev: len(of(ev, 1, Step)) > 5)   # the other keeps going
     assert not of(events, 1, RunFailed)
@@ -169,10 +182,7 @@ def test_a_terminated_worker_ends_its_run_and_a_restart_brings_it_back(two: Sess
     os.kill(old_pid, signal.SIGTERM)
     events = collect(two, lambda ev: of(ev, 0, RunEnded))
     assert of(events, 0, RunEnded)[0].reason == "interrupted"
-    deadline = time.monotonic() + 5
-    while two.alive(0):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until(lambda: not two.alive(0), "the SIGTERMed worker's exit")
     events += collect(two, lambda ev: len(of(ev, 1, Step)) > 3)   # past a liveness check
     assert not of(events, 0, RunFailed)                  # it said goodbye: not a failure
     assert read_run_log(two.log_paths[0])[-1].reason == "interrupted"
@@ -182,18 +192,12 @@ def test_a_terminated_worker_ends_its_run_and_a_restart_brings_it_back(two: Sess
     assert two.pids[0] != old_pid and two.alive(0)
 
 
-def test_a_killed_worker_can_be_restarted(two: Session) -> None:
+def test_a_killed_worker_can_be_restarted_into_the_pause(two: Session) -> None:
     collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
-    # Killed while idle: one killed mid-write can wedge the queue the workers share
-    # (a known limit, see the closing note of the runs issue).
     two.pause()
     collect(two, lambda ev: all(of(ev, s, Paused) for s in (0, 1)))
-    time.sleep(0.2)
     os.kill(two.pids[1], signal.SIGKILL)
-    deadline = time.monotonic() + 5
-    while two.alive(1):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_until(lambda: not two.alive(1), "the killed worker's death")
     two.restart(1, SMALL.with_(cell="lstm", seed=1))     # before poll() noticed the death
     events = collect(two, lambda ev: of(ev, 1, Paused))
     kinds = [e.kind for s, e in events if s == 1]
@@ -215,3 +219,33 @@ def test_workers_run_nicer_when_asked(tmp_path) -> None:
         collect(session, lambda ev: of(ev, 0, Step))
         assert os.getpriority(os.PRIO_PROCESS, session.pids[0]) == os.getpriority(
             os.PRIO_PROCESS, 0) + 5
+
+
+def test_dozens_of_kills_of_a_busy_worker_never_stop_the_other(tmp_path) -> None:
+    """SIGKILL the LSTM's worker at random moments while both stream: the RNN's steps keep
+    coming, every one of them, in order; each killed run is reported failed; each restart
+    trains. The LSTM sends a profile of a long sequence at every step (~100 kB, more than a
+    pipe holds) while we read slowly, so most kills land in the middle of a write: with one
+    queue shared by the workers, that wedged the RNN's events within a few kills."""
+    rnn = RunConfig(cell="rnn", task="adding", seq_len=5, hidden_size=4, batch_size=2)
+    lstm = RunConfig(cell="lstm", task="adding", seq_len=1500, hidden_size=4, batch_size=1)
+    rng = random.Random(8)
+    kills = 24
+    with Session([rnn, lstm], log_dir=tmp_path, profile_hz=1000) as s:
+        events = collect(s, lambda ev: all(of(ev, k, Step) for k in (0, 1)))
+        for kill in range(kills):
+            time.sleep(rng.uniform(0, 0.05))     # not reading: the LSTM's pipe fills
+            os.kill(s.pids[1], signal.SIGKILL)
+            seen = len(of(events, 0, Step))
+            events += collect(s, lambda ev: of(ev, 1, RunFailed),
+                              what=f"kill {kill}: slot 1's run_failed")
+            s.restart(1, lstm.with_(seed=kill))
+            events += collect(s, lambda ev: of(ev, 1, Step) and len(of(ev, 0, Step)) > 0,
+                              what=f"kill {kill}: a step of the restarted LSTM and of the RNN")
+            assert len(of(events, 0, Step)) > seen
+        steps = [e.step for e in of(events, 0, Step)]
+        assert steps == list(range(1, len(steps) + 1)), "the RNN lost or reordered steps"
+        assert not of(events, 0, RunFailed) and not of(events, 0, RunEnded)
+        failed = of(events, 1, RunFailed)
+        assert len(failed) == kills and all("worker process died" in f.message for f in failed)
+    assert read_run_log(s.log_paths[0])[-1].reason == "stopped"

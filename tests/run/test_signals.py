@@ -13,7 +13,7 @@ import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import child_pids
+from .conftest import child_pids, wait_gone
 
 HOLDER = """
 import sys, time
@@ -56,5 +56,4 @@ def test_the_holder_goes_and_every_log_ends(tmp_path, sig, whole_group) -> None:
     assert proc.returncode == -sig, proc.stderr.read()  # it still dies of the signal
     for log in tmp_path.glob("*.jsonl"):
         assert read_run_log(log)[-1].reason == "interrupted"
-    time.sleep(0.2)
-    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
+    wait_gone(workers)

@@ -3,6 +3,7 @@ the screen then shows. The source is scripted (no processes), so each test is qu
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from ui_support import ScriptedSource, replay_of
@@ -15,6 +16,14 @@ from rnn_tui.ui.widgets.header import RunHeader
 from rnn_tui.ui.widgets.panel import ModelPanel, PanelStatus
 
 SIZE = (160, 48)
+
+
+async def wait_for(pilot, condition, what: str, timeout: float = 30.0) -> None:
+    """Let the app run until `condition()` holds; fail saying `what` did not happen."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
+        await pilot.pause(0.02)
 
 
 def header(app: RnnTuiApp) -> str:
@@ -94,6 +103,23 @@ async def test_plus_minus_change_the_sequence_length(scripted: ScriptedSource) -
         await pilot.press("minus", "minus")
         assert [c.seq_len for c in scripted.configs] == [50, 50]
         assert len(scripted.restarts()) == 6
+
+
+async def test_plus_that_would_not_fit_leaves_the_runs_alone(scripted: ScriptedSource,
+                                                             monkeypatch) -> None:
+    from rnn_tui.run import memory
+
+    monkeypatch.setattr(memory, "available_bytes", lambda: 30 * 2**20)  # 30 MiB free
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("plus")
+        assert scripted.restarts() == [] and scripted.configs[0].seq_len == 100
+        assert any("not started: needs about" in n.message and "30 MiB available" in n.message
+                   for n in app._notifications)
+        app.load_preset("copy-200")                      # what the preset picker calls
+        await pilot.pause()
+        assert scripted.restarts() == [] and scripted.configs[0].task == "adding"
+        assert sum("not started" in n.message for n in app._notifications) == 2
 
 
 async def test_brackets_change_the_selected_panels_learning_rate(
@@ -188,10 +214,9 @@ async def test_events_reach_the_panels(scripted: ScriptedSource) -> None:
             scripted.push(*source_event)
         scripted.push(0, Diverged(step=101, what="loss", value="nan"))
         scripted.push(1, Step(step=101, loss=0.1, metric=0.2, grad_norm=1.0, seconds=1.01))
-        for _ in range(50):  # the pump is a thread: wait for its message, not a clock
-            await pilot.pause(0.02)
-            if app.histories[1].step == 101 and app.histories[0].state == "diverged":
-                break
+        # The pump is a thread: wait for its message, not a clock.
+        await wait_for(pilot, lambda: app.histories[1].step == 101
+                       and app.histories[0].state == "diverged", "the pumped step 101")
         app.redraw()
         assert app.histories[1].last_profile is not None
         message = app.query_one("#panel-0 .message")

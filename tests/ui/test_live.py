@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
@@ -24,10 +25,11 @@ async def test_live_training_draws_and_quits_cleanly(tmp_path) -> None:
     source = LiveSource([small.with_(cell="rnn"), small.with_(cell="lstm")], tmp_path)
     app = RnnTuiApp(source)
     async with app.run_test(size=(160, 48)) as pilot:
-        for _ in range(300):  # up to ~15 s for two processes to spawn, import and train
+        deadline = time.monotonic() + 60   # two processes spawn, import and train
+        while not all(h.step >= 20 and h.last_profile is not None for h in app.histories):
+            assert time.monotonic() < deadline, (
+                f"20 steps with a profile did not come in 60 s: {[h.step for h in app.histories]}")
             await pilot.pause(0.05)
-            if all(h.step >= 20 and h.last_profile is not None for h in app.histories):
-                break
         app.redraw(force=True)
         pids = source.session.pids
         assert len(pids) == 2

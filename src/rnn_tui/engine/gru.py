@@ -19,6 +19,7 @@ import numpy as np
 
 from .gates import sigmoid
 from .init import stacked_orthogonal, xavier_uniform
+from .jacobian import GRUStep
 from .model import RecurrentModel
 from .trace import Trace
 
@@ -82,4 +83,4 @@ class GRU(RecurrentModel):
             dh_next += dh[t] * z[t]                                          # the z * h_{t-1} path
         grads |= self.weight_grads(dw_gates, dx_gates, hs, x)
         grads["b_hn"] = dw_gates[..., 2 * H:].sum(axis=(0, 1))
-        return grads, Trace(dh=dh, h=hs[1:], z=z)
+        return grads, Trace(dh=dh, h=hs[1:], z=z, step_back=GRUStep(W, hs[1:], rz, n, wn))

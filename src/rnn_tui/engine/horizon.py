@@ -29,6 +29,13 @@ class Horizon:
         return math.isinf(self.horizon)
 
 
+def fit_window(profile: np.ndarray) -> np.ndarray:
+    """(T-1,) bool over k = 1, 2, ... steps back: the points `fit_horizon` fits (finite,
+    not underflowed; the last step, k = 0, is never one of them)."""
+    values = np.asarray(profile, dtype=np.float64)[::-1][1:]
+    return np.isfinite(values) & (values > SMALLEST)
+
+
 def fit_horizon(profile: np.ndarray) -> Horizon:
     """Fit a per-timestep gradient-norm profile (T,), newest step last.
 
@@ -38,7 +45,7 @@ def fit_horizon(profile: np.ndarray) -> Horizon:
     values = np.asarray(profile, dtype=np.float64)[::-1][1:]   # k = 1, 2, ... steps back
     T = values.size + 1
     k = np.arange(1, T, dtype=np.float64)
-    valid = np.isfinite(values) & (values > SMALLEST)
+    valid = fit_window(profile)
     if valid.sum() < 2:
         return Horizon(gamma=0.0, horizon=float(valid.sum()))
     slope, _ = np.polyfit(k[valid], np.log(values[valid]), 1)

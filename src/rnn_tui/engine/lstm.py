@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .init import stacked_orthogonal, xavier_uniform
+from .jacobian import LSTMStep
 from .model import Grads, RecurrentModel, with_ones
 from .trace import Trace
 
@@ -116,7 +117,8 @@ class LSTM(RecurrentModel):
             np.copyto(da_stacked.transpose(1, 0, 2), d)
             dh_next = np.matmul(da_stacked.reshape(B, 4 * H), W, out=dh_next)
         grads |= self.gate_weight_grads(da, hs, x)
-        return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f)
+        return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f,
+                            step_back=LSTMStep(W, gates, cs[1:]))
 
     # dL/dW_k = Σ_t da_k,t ⊗ h_{t-1},  dL/dU_k = Σ_t da_k,t ⊗ x_t,  dL/db_k = Σ_t da_k,t:
     # one batched GEMM each over all timesteps, restacked (4H, ...) as the parameters are.

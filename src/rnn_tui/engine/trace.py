@@ -12,7 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
-from .horizon import fit_horizon, spectral_radius
+from .horizon import fit_horizon
+from .jacobian import StepBack, law_scalars, state_gamma
 
 HOLD_THRESHOLD = 0.1  # a cell "holds" memory from t while the product of its gates stays above
 
@@ -65,6 +66,7 @@ class Trace:
     f: np.ndarray | None = None
     z: np.ndarray | None = None
     W: np.ndarray | None = None  # the recurrent matrix this pass used (simple RNNs)
+    step_back: StepBack | None = None  # gated cells: one step of BPTT through the state
 
     @cached_property
     def dh_norms(self) -> np.ndarray:
@@ -123,9 +125,10 @@ class Trace:
     @cached_property
     def scalars(self) -> dict[str, float]:
         """Per-step numbers: the memory horizon of each gradient profile (see horizon.py)
-        and, for simple RNNs, the law's quantities (docs/theory.md §4-5): ρ(W), ‖W‖₂,
-        mean σ', and the mean-field factor mean σ' · ρ(W). Costs an eigendecomposition: ask at the
-        rate you plot, not every step."""
+        and, for simple RNNs, the law (jacobian.py, docs/theory.md): ρ(W), σ_max(W), σ', and the
+        per-step factor of the exact product, of the bound and of the mean-field shortcut.
+        Costs an eigendecomposition, an SVD and one more pass of the product over the
+        batch: ask at the rate you plot, not every step."""
         h = fit_horizon(self.dh_norms)
         out = {"gamma_h": h.gamma, "horizon_h": h.horizon}
         if self.dc is not None:
@@ -136,7 +139,8 @@ class Trace:
         if self.z is not None:
             out["update_hold_all"] = float(self.update_hold[0])
         if self.W is not None and self.dsigma is not None:
-            rho, dsigma = spectral_radius(self.W), float(self.dsigma.mean(dtype=np.float64))
-            out |= {"rho_W": rho, "sigma_max_W": float(np.linalg.norm(self.W.astype(float), 2)),
-                    "dsigma_mean": dsigma, "gamma_predicted": dsigma * rho}
+            out |= law_scalars(self.W, self.dsigma, self.dh_norms)
+        if self.step_back is not None:   # compared with the memory's profile: c, else h
+            out["gamma_product"] = state_gamma(
+                self.step_back, self.dc_norms if self.dc is not None else self.dh_norms)
         return out

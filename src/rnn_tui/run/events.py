@@ -98,11 +98,23 @@ class RunEnded:
     reason: EndReason
 
 
-Event = RunStarted | Step | Profile | Paused | Resumed | Diverged | RunFailed | RunEnded
+@dataclass(frozen=True)
+class LogStopped:
+    """The run's log could not be created or written (a full disk, a read-only or missing
+    directory): the run carries on unlogged. Sent to the screen only, never logged."""
+
+    kind: ClassVar[str] = "log_stopped"
+    step: int
+    message: str
+
+
+Event = (RunStarted | Step | Profile | Paused | Resumed | Diverged | RunFailed | RunEnded
+         | LogStopped)
 
 EVENT_TYPES: dict[str, type] = {
     cls.kind: cls
-    for cls in (RunStarted, Step, Profile, Paused, Resumed, Diverged, RunFailed, RunEnded)
+    for cls in (RunStarted, Step, Profile, Paused, Resumed, Diverged, RunFailed, RunEnded,
+                LogStopped)
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .config import RunConfig
+from .events import LogStopped
 from .progress import ModelProgress
 from .session import Session
 
@@ -38,6 +39,14 @@ class LiveLines:
         self.tty = out.isatty()
         self.drawn = False
         self.last = 0.0 if self.tty else time.monotonic()  # plain lines: first after a while
+
+    def note(self, line: str, err: TextIO) -> None:
+        """A line of its own (a warning) on `err`; the live lines start again below it."""
+        if self.tty and self.drawn and err.isatty():
+            self.out.write(f"\x1b[{self.count}F\x1b[J")  # over the live lines, not under
+        err.write(line + "\n")
+        err.flush()
+        self.drawn = False
 
     def update(self, progress: list[ModelProgress], force: bool = False) -> None:
         now = time.monotonic()
@@ -67,13 +76,25 @@ def summary_table(progress: list[ModelProgress]) -> str:
                      _fmt(s["metric"], ".3f"),
                      when(s["beat_baseline_step"], s["beat_baseline_seconds"]),
                      when(s["solved_step"], s["solved_seconds"]), str(s["steps"]),
-                     _fmt(s["steps_per_sec"], ".1f"),
-                     s["state"] + (f": {s['message']}" if s["message"] else ""),
-                     s["log"] or "-"))
+                     _fmt(s["steps_per_sec"], ".1f"), s["state"], s["log"] or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    # Messages (a failure's reason can be long) go below, one line each, never in a column.
+    lines += [f"{p.config.get('cell', '?')}: {p.message}" for p in progress if p.message]
+    lines += [f"{p.config.get('cell', '?')}: warning: {w}" for p in progress for w in p.warnings]
     return "\n".join(lines)
+
+
+FAILED_STATES = ("failed", "starting", "running", "paused")  # never ended properly
+
+
+def exit_status(progress: list[ModelProgress], interrupted: bool) -> int:
+    """130 interrupted; 1 when any run failed (an exception, a dead worker); else 0:
+    finished, stopped and diverged are all results of the experiment."""
+    if interrupted:
+        return 130
+    return 1 if any(p.state in FAILED_STATES for p in progress) else 0
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:
@@ -82,8 +103,8 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 def train(configs: list[RunConfig], log_dir: Path | None, as_json: bool = False,
           out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Train side by side until every run ends (or Ctrl-C / SIGTERM). Exit status:
-    0 done, 130 interrupted."""
+    """Train side by side until every run ends (or Ctrl-C / SIGTERM). Exit status: see
+    `exit_status` (0 every run ended as a result, 1 one failed, 130 interrupted)."""
     progress = [ModelProgress() for _ in configs]
     live = LiveLines(err if as_json else out, len(configs))
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -94,6 +115,9 @@ def train(configs: list[RunConfig], log_dir: Path | None, as_json: bool = False,
         while not all(p.ended for p in progress):
             for slot, event in session.poll(timeout=0.1):
                 progress[slot].update(event)
+                if isinstance(event, LogStopped):
+                    live.note(f"rnn-tui: warning: {progress[slot].config.get('cell', '?')}: "
+                              f"{event.message}", err)
             live.update(progress)
     except KeyboardInterrupt:
         interrupted = True
@@ -104,13 +128,13 @@ def train(configs: list[RunConfig], log_dir: Path | None, as_json: bool = False,
         signal.signal(signal.SIGTERM, previous)
     live.update(progress, force=True)
     if as_json:
-        json.dump({"models": [p.summary() for p in progress],
-                   "interrupted": interrupted}, out, indent=2)
+        json.dump({"models": [p.summary() for p in progress], "interrupted": interrupted,
+                   "exit_status": exit_status(progress, interrupted)}, out, indent=2)
         out.write("\n")
     else:
         out.write("\n" + summary_table(progress) + "\n")
     out.flush()
-    return 130 if interrupted else 0
+    return exit_status(progress, interrupted)
 
 
 def wait_for_end(session: Session, progress: list[ModelProgress], seconds: float = 3.0) -> None:

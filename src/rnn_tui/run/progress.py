@@ -11,7 +11,18 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from .events import Diverged, Event, Paused, Profile, Resumed, RunEnded, RunFailed, RunStarted, Step
+from .events import (
+    Diverged,
+    Event,
+    LogStopped,
+    Paused,
+    Profile,
+    Resumed,
+    RunEnded,
+    RunFailed,
+    RunStarted,
+    Step,
+)
 
 WINDOW = 50  # steps in the running mean: one batch's loss is too noisy to call a result
 BEAT_FACTOR = 0.9  # "beat the baseline" = smoothed loss below 90 % of it
@@ -34,6 +45,7 @@ class ModelProgress:
     solved_seconds: float | None = None
     state: str = "starting"  # running, paused, finished, stopped, interrupted, diverged, failed
     message: str = ""
+    warnings: list[str] = field(default_factory=list)  # e.g. the log stopped being written
     last_profile: Profile | None = None
     _losses: deque = field(default_factory=lambda: deque(maxlen=WINDOW))
     _metrics: deque = field(default_factory=lambda: deque(maxlen=WINDOW))
@@ -109,6 +121,11 @@ class ModelProgress:
         self.state = "failed"
         self.message = f"failed at step {e.step}: {e.message}"
 
+    def _on_log_stopped(self, e: LogStopped) -> None:
+        self.warnings.append(e.message)
+        if e.step == 0:
+            self.log_path = ""  # nothing was written
+
     def _on_run_ended(self, e: RunEnded) -> None:
         if self.state not in ("diverged", "failed"):
             self.state = e.reason
@@ -124,7 +141,7 @@ class ModelProgress:
             "cell": c.get("cell"), "task": c.get("task"), "seq_len": c.get("seq_len"),
             "hidden_size": c.get("hidden_size"), "lr": c.get("lr"), "seed": c.get("seed"),
             "steps": self.step, "seconds": self.seconds, "state": self.state,
-            "message": self.message or None,
+            "message": self.message or None, "warnings": list(self.warnings),
             "final_loss": num(self.smoothed_loss), "last_loss": num(self.loss),
             "baseline_loss": num(self.baseline_loss), "metric": num(self.smoothed_metric),
             "beat_baseline_step": self.beat_step, "beat_baseline_seconds": self.beat_seconds,

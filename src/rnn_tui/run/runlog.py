@@ -1,40 +1,71 @@
 """Run logs: one JSONL file per model run, header (RunStarted) first, flushed as written.
 
-A crash loses at most the line being written; the reader skips a truncated last line
-with a warning instead of failing.
+A crash or a full disk loses at most the line being written; the reader drops a cut last
+line, skips events a newer version added, and says in one line what is wrong with a file
+that is no run log.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import json
-import warnings
+import os
+import typing
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
 from .config import RunConfig
-from .events import Event, RunStarted, from_dict, to_dict
+from .events import EVENT_TYPES, Event, RunStarted, from_dict, to_dict
 
 
 class RunLogWriter:
-    """Appends events to a run log, one JSON object per line, flushed after each."""
+    """Appends events to a run log, one JSON object per line, flushed after each.
+
+    A write that fails (ENOSPC, EIO...) raises OSError after cutting the file back to its
+    last whole line, so what was written stays valid JSONL; the writer is closed then."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _make_dir(self.path.parent)
+        if self.path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a directory", str(self.path))
         self._file: TextIO | None = self.path.open("a", encoding="utf-8")
+        self._whole = self._file.tell()  # bytes up to the end of the last whole line
 
     def write(self, event: Event) -> None:
         if self._file is None:
             raise ValueError(f"run log {self.path} is closed")
-        self._file.write(json.dumps(to_dict(event), separators=(",", ":")) + "\n")
-        self._file.flush()
+        line = json.dumps(to_dict(event), separators=(",", ":")) + "\n"
+        try:
+            self._file.write(line)
+            self._file.flush()
+        except OSError:
+            self._abandon()
+            raise
+        self._whole += len(line.encode("utf-8"))
+
+    def _abandon(self) -> None:
+        """Drop what a failed write left half-done and close (cutting a file needs no
+        space, so this works on a full disk too)."""
+        file, self._file = self._file, None
+        try:
+            file.close()
+        except OSError:
+            pass  # the buffer still holds the failed line: closing retries it and fails
+        try:
+            os.truncate(self.path, self._whole)  # after close: its retry may have written
+        except OSError:
+            pass
 
     def close(self) -> None:
         if self._file is not None:
-            self._file.close()
-            self._file = None
+            try:
+                self._file.close()
+            finally:
+                self._file = None
 
     def __enter__(self) -> RunLogWriter:
         return self
@@ -43,43 +74,114 @@ class RunLogWriter:
         self.close()
 
 
+def _make_dir(directory: Path) -> None:
+    """mkdir -p, but a file in the way is called one (mkdir says only "File exists")."""
+    existing = next((p for p in (directory, *directory.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{existing} is a file, not a directory",
+                                 str(directory))
+    directory.mkdir(parents=True, exist_ok=True)
+
+
 class RunLogError(ValueError):
-    """A file that is not a run log (bad header, or a broken line before the last)."""
+    """A file that is not a run log: its message is one plain line naming the file."""
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(number, line) pairs of a text file, streamed; one plain RunLogError for a file that
+    cannot be read as UTF-8 text."""
+    if path.is_dir():
+        raise RunLogError(f"{path}: is a directory, not a run log")
+    if not path.exists():
+        raise RunLogError(f"{path}: does not exist")
+    try:
+        with path.open(encoding="utf-8") as file:
+            yield from enumerate(file, start=1)
+    except OSError as err:
+        raise RunLogError(f"{path}: cannot read: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise RunLogError(f"{path}: not a run log (not UTF-8 text)") from None
+
+
+def parse_line(line: str) -> Event | None:
+    """One log line as an event; None for an event this version does not know (a newer
+    rnn-tui wrote it). ValueError, with a short reason, when it is no event at all."""
+    try:
+        data = json.loads(line)
+    except (json.JSONDecodeError, RecursionError):
+        raise ValueError("not JSON") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"a JSON {type(data).__name__}, not an object")
+    if not isinstance(data.get("event"), str):
+        raise ValueError("no \"event\" name")
+    if data["event"] not in EVENT_TYPES:
+        return None
+    try:
+        event = from_dict(data)
+    except (TypeError, ValueError):
+        raise ValueError(f"a {data['event']} event without its fields") from None
+    problem = _mistyped(event)
+    if problem:
+        raise ValueError(f"a {data['event']} event with {problem}")
+    return event
+
+
+def _mistyped(event: Event) -> str:
+    """The first field whose value has the wrong type, as 'step = "x"'; '' if none."""
+    hints = typing.get_type_hints(type(event))
+    for f in dataclasses.fields(event):
+        value = getattr(event, f.name)
+        if not _has_type(value, hints[f.name]):
+            return f"{f.name} = {json.dumps(value)[:40]}"
+    return ""
+
+
+def _has_type(value: object, hint: object) -> bool:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if hint is str:
+        return isinstance(value, str)
+    if origin is typing.Literal:
+        return value in args
+    if origin is list:
+        return isinstance(value, list) and (not args or all(_has_type(v, args[0])
+                                                             for v in value))
+    if origin is dict:
+        return isinstance(value, dict) and (len(args) < 2 or all(
+            isinstance(k, str) and _has_type(v, args[1]) for k, v in value.items()))
+    return True  # Any
 
 
 def iter_run_log(path: Path) -> Iterator[Event]:
     """The events of a run log, in order, read line by line (a long log is never held
-    whole). A broken last line (the writer was killed mid-line) is skipped with a
-    warning; a broken line elsewhere is an error, raised when the reading reaches it."""
+    whole). A broken last line (the writer was killed mid-line) is dropped; events of a
+    newer version are skipped; anything else wrong is a RunLogError with one line that
+    says what, raised when the reading reaches it."""
     path = Path(path)
-    try:
-        file = path.open(encoding="utf-8")
-    except OSError as err:
-        raise RunLogError(f"{path}: cannot read: {err.strerror}") from None
-    broken: tuple[int, Exception] | None = None  # a line that did not parse: fine if last
-    with file:
+    broken: tuple[int, str] | None = None  # a line that did not parse: fine if it is last
+    first = True
+    for number, line in _lines(path):
+        if not line.strip():
+            continue
+        if broken is not None:
+            raise RunLogError(f"{path}, line {broken[0]}: not a run log ({broken[1]})")
         try:
-            for number, line in enumerate(file, start=1):
-                if not line.strip():
-                    continue
-                if broken is not None:
-                    raise RunLogError(f"{path}, line {broken[0]}: not a run-log event "
-                                      f"({broken[1]})")
-                try:
-                    event = from_dict(json.loads(line))
-                except (json.JSONDecodeError, TypeError, ValueError) as err:
-                    broken = (number, err)
-                    continue
-                if number == 1 and not isinstance(event, RunStarted):
-                    raise RunLogError(f"{path}: not a run log (first line is {event.kind!r}, "
-                                      "expected run_started)")
-                yield event
-        except UnicodeDecodeError:
-            raise RunLogError(f"{path}: not a run log (not UTF-8 text)") from None
-        except OSError as err:
-            raise RunLogError(f"{path}: cannot read: {err.strerror}") from None
-    if broken is not None:
-        warnings.warn(f"{path}: skipped a truncated last line ({broken[0]})", stacklevel=2)
+            event = parse_line(line)
+        except ValueError as err:
+            if first:
+                raise RunLogError(f"{path}, line {number}: not a run log ({err})") from None
+            broken = (number, str(err))  # cut mid-line by a crash or a full disk?
+            continue
+        if first and not isinstance(event, RunStarted):
+            what = f"{event.kind!r}" if event is not None else "an unknown event"
+            raise RunLogError(f"{path}: not a run log (first line is {what}, "
+                              "expected run_started)")
+        first = False
+        if event is not None:
+            yield event
 
 
 def read_run_log(path: Path) -> list[Event]:
@@ -90,12 +192,24 @@ def read_run_log(path: Path) -> list[Event]:
     return events
 
 
+def read_run_logs(paths: list[Path]) -> tuple[dict[Path, list[Event]], list[str]]:
+    """The logs that read, by path, and one line for each that did not."""
+    logs: dict[Path, list[Event]] = {}
+    errors: list[str] = []
+    for path in paths:
+        try:
+            logs[Path(path)] = read_run_log(path)
+        except RunLogError as err:
+            errors.append(str(err))
+    return logs, errors
+
+
 def default_log_path(log_dir: Path, config: RunConfig, slot: int = 0) -> Path:
     """runs/20261128-164501-0-lstm-adding100.jsonl, created empty here so that two runs
     started in the same second never share a file."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     stem = f"{stamp}-{slot}-{config.cell}-{config.task}{config.seq_len}"
-    Path(log_dir).mkdir(parents=True, exist_ok=True)
+    _make_dir(Path(log_dir))
     for n in range(1, 10_000):
         path = Path(log_dir) / (f"{stem}.jsonl" if n == 1 else f"{stem}-{n}.jsonl")
         try:

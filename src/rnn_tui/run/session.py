@@ -1,5 +1,10 @@
 """The parent's side of training: one worker process per model, commands out, events in.
 
+Each worker has two pipes of its own, commands in and events out, and the parent waits on
+all the event pipes together. No lock is shared between workers: one killed in the middle
+of writing an event can only cut its own pipe (the parent reads EOF there, reports that run
+failed, and every other worker's events keep coming).
+
     session = Session([RunConfig(cell="rnn"), RunConfig(cell="lstm")], log_dir=Path("runs"))
     session.start()
     for slot, event in session.poll(timeout=0.1): ...
@@ -11,13 +16,14 @@ from __future__ import annotations
 import atexit
 import multiprocessing as mp
 import os
-import queue
+import pickle
 import signal
 import threading
 import time
 import weakref
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing import resource_tracker
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .config import RunConfig
@@ -27,6 +33,8 @@ from .worker import worker_main
 
 JOIN_SECONDS = 3.0
 LIVENESS_SECONDS = 0.25  # how often poll() checks that every worker is still alive
+MAX_BATCHES_PER_READ = 256  # per worker per poll
+EXIT_AFTER_EOF_SECONDS = 0.2  # a worker whose pipe closed is exiting: wait this for it
 
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 
@@ -35,6 +43,8 @@ _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 class WorkerHandle:
     process: mp.process.BaseProcess
     commands: Connection
+    events: Connection  # this worker's own pipe of [event, ...] batches
+    events_open: bool = True  # False once the pipe said EOF (the worker is gone or going)
     open_run: bool = True  # a run started and has not ended (as far as the parent saw)
     last_step: int = 0
     reported_dead: bool = False
@@ -54,7 +64,10 @@ class Session:
         self.niceness = niceness  # workers this much nicer than us (also after a respawn)
         self.log_paths: list[Path | None] = [None] * len(configs)
         self._ctx = mp.get_context("spawn")
-        self._events = self._ctx.Queue()
+        # Every spawn needs multiprocessing's resource tracker; start it now, while
+        # sys.stderr is still a real file: started later under a Textual app (whose stderr
+        # has no fileno) it fails with "bad value(s) in fds_to_keep".
+        resource_tracker.ensure_running()
         self._workers: list[WorkerHandle] = []
         self._last_liveness = 0.0
         self._events_of_dead: list[tuple[int, Event]] = []  # found outside poll(), told by it
@@ -71,13 +84,16 @@ class Session:
 
     def _spawn(self, slot: int, config: RunConfig) -> WorkerHandle:
         receive, send = self._ctx.Pipe(duplex=False)
+        events_in, events_out = self._ctx.Pipe(duplex=False)
         process = self._ctx.Process(
             target=worker_main, name=f"rnn-tui-worker-{slot}", daemon=True,
-            args=(slot, config.to_dict(), self._log_arg(slot), receive, self._events,
+            args=(slot, config.to_dict(), self._log_arg(slot), receive, events_out,
                   self.profile_hz, self.blas_threads, self.niceness))
         process.start()
+        # Our copies of the child's ends go: its death must read as EOF on its pipe.
         receive.close()
-        return WorkerHandle(process, send)
+        events_out.close()
+        return WorkerHandle(process, send, events_in)
 
     def close(self, reason: str = "stopped") -> None:
         """Stop every run (its log ends with RunEnded) and join every worker. Idempotent."""
@@ -88,7 +104,7 @@ class Session:
             self._send(worker, ("quit", reason))
         deadline = time.monotonic() + JOIN_SECONDS
         for worker in self._workers:
-            # Drain while waiting: a worker blocks on exit until its queued events are read.
+            # Drain while waiting: a worker blocks on a full pipe until we read it.
             while worker.process.is_alive() and time.monotonic() < deadline:
                 self._drain(0.05)
             if worker.process.is_alive():
@@ -96,8 +112,8 @@ class Session:
             worker.process.join(timeout=JOIN_SECONDS)
             worker.commands.close()
         self._drain(0)
-        self._events.close()
-        self._events.join_thread()
+        for worker in self._workers:
+            worker.events.close()
         _open_sessions.discard(self)
 
     def __enter__(self) -> Session:
@@ -135,6 +151,7 @@ class Session:
                 self._events_of_dead.extend(self._report_dead(slot))
             worker.process.join()
             worker.commands.close()
+            worker.events.close()
             self._workers[slot] = self._spawn(slot, config)
             if self.paused:  # the new process joins the others' state
                 self._send(self._workers[slot], ("pause",))
@@ -163,16 +180,35 @@ class Session:
 
     # --- internals -----------------------------------------------------------------
     def _drain(self, timeout: float) -> list[tuple[int, Event]]:
-        batches: list[tuple[int, list[Event]]] = []
+        """Read every event pipe that has something, waiting up to `timeout` for one."""
+        pipes = {w.events: slot for slot, w in enumerate(self._workers) if w.events_open}
+        if not pipes:
+            time.sleep(timeout)  # nobody left to hear from: still wait as asked
+            return []
+        out: list[tuple[int, Event]] = []
+        for pipe in wait(list(pipes), timeout):
+            out += self._read_all(pipes[pipe])
+        return out
+
+    def _read_all(self, slot: int) -> list[tuple[int, Event]]:
+        """Every whole batch waiting on `slot`'s pipe; EOF or a batch cut by a kill closes
+        the pipe (the liveness check then reports the run)."""
+        worker = self._workers[slot]
+        out: list[tuple[int, Event]] = []
         try:
-            batches.append(self._events.get(timeout=timeout) if timeout > 0
-                           else self._events.get_nowait())
-            while True:
-                batches.append(self._events.get_nowait())
-        except (queue.Empty, OSError, ValueError):
-            pass
-        out = [(slot, event) for slot, batch in batches for event in batch]
-        for slot, event in out:
+            # Bounded: a worker that sends as fast as we read must not starve the others.
+            for _ in range(MAX_BATCHES_PER_READ):
+                if not (worker.events_open and worker.events.poll(0)):
+                    break
+                batch = worker.events.recv()
+                out += [(slot, event) for event in batch]
+        except (EOFError, OSError, ValueError, TypeError, AttributeError, ImportError,
+                pickle.UnpicklingError):
+            worker.events_open = False
+            # EOF comes as the process exits: reap it so this very poll reports it.
+            worker.process.join(timeout=EXIT_AFTER_EOF_SECONDS)
+            self._last_liveness = 0.0
+        for _, event in out:
             self._track(slot, event)
         return out
 
@@ -198,18 +234,29 @@ class Session:
         said everything already."""
         worker = self._workers[slot]
         worker.reported_dead = True
+        said: list[tuple[int, Event]] = []  # its last words first: read to the EOF
+        while worker.events_open:
+            more = self._read_all(slot)
+            if not more and worker.events_open:
+                break
+            said += more
+        worker.events_open = False
         if not worker.open_run:
-            return []
+            return said
         worker.open_run = False
         code = worker.process.exitcode
         failed = RunFailed(step=worker.last_step,
                            message=f"worker process died (exit code {code})")
         ended = RunEnded(step=worker.last_step, reason="failed")
         if self.log_paths[slot] is not None:
-            with RunLogWriter(self.log_paths[slot]) as log:
-                log.write(failed)
-                log.write(ended)
-        return [(slot, failed), (slot, ended)]
+            try:
+                with RunLogWriter(self.log_paths[slot]) as log:
+                    log.write(failed)
+                    log.write(ended)
+            except OSError:
+                pass  # the log was already lost (and said so); the screen still hears
+
+        return [*said, (slot, failed), (slot, ended)]
 
     def _send(self, worker: WorkerHandle, command: tuple) -> None:
         try:
@@ -222,7 +269,14 @@ class Session:
             self._send(worker, command)
 
     def _new_log_path(self, slot: int, config: RunConfig) -> Path | None:
-        return None if self.log_dir is None else default_log_path(self.log_dir, config, slot)
+        if self.log_dir is None:
+            return None
+        try:
+            return default_log_path(self.log_dir, config, slot)
+        except OSError:
+            # Cannot make the directory or the file: the worker will try this path, fail
+            # the same way and report it (LogStopped), and its run trains unlogged.
+            return self.log_dir / f"{slot}-{config.cell}-{config.task}{config.seq_len}.jsonl"
 
     def _log_arg(self, slot: int) -> str | None:
         path = self.log_paths[slot]

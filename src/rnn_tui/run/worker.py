@@ -2,10 +2,11 @@
 
 Commands arrive on a pipe from the parent: ("pause",), ("resume",), ("step",),
 ("stop", reason), ("restart", config_dict, log_path), ("quit",). Events go back on a
-queue shared by all workers as (slot, [event, ...]): Step events wait up to 50 ms to
-travel together (one put per step costs the RNN ~5 % of its speed), anything else goes
-at once. Each run is logged by the worker itself,
-so the log is complete even if the parent dies first.
+pipe of this worker's own as batches [event, ...]: Step events wait up to 50 ms to
+travel together (one send per step costs the RNN ~5 % of its speed), anything else goes
+at once. A full pipe blocks the worker until the parent reads (back-pressure, never a
+growing backlog); a pipe the parent has closed ends the run as interrupted. Each run is
+logged by the worker itself, so the log is complete even if the parent dies first.
 
 Profiles reach the screen a few times a second, but the log keeps fewer of them, on a
 schedule in steps rather than seconds: one when at least step/LOG_PROFILE_SPACING steps
@@ -23,12 +24,11 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
 from .config import RunConfig
-from .events import Diverged, Event, Paused, Resumed, RunEnded, RunFailed
+from .events import Diverged, Event, LogStopped, Paused, Resumed, RunEnded, RunFailed
 from .runlog import RunLogWriter
 
 PARENT_CHECK_SECONDS = 0.5
@@ -41,7 +41,7 @@ class RunState:
     """The run a worker is driving (None-able pieces: between runs there is none)."""
 
     slot: int
-    events: Queue
+    events: Connection | None
     trainer: Any = None
     log: RunLogWriter | None = None
     steps_limit: int = 0
@@ -54,6 +54,8 @@ class RunState:
     paused: bool = False
     pending_steps: int = 0  # single steps asked for while paused
     terminated: bool = False  # SIGTERM arrived: end the run as interrupted, then exit
+    parent_gone: bool = False  # the event pipe broke: nobody is listening any more
+    pending_log_fault: str = ""  # the log could not be opened: told after RunStarted
     outbox: list[Event] = field(default_factory=list)
     last_send: float = 0.0
 
@@ -63,13 +65,22 @@ class RunState:
 
     def emit(self, event: Event, log: bool = True, screen: bool = True) -> None:
         if self.log is not None and log:
-            self.log.write(event)
+            try:
+                self.log.write(event)
+            except OSError as err:
+                self.log_fault(err)
         if not screen:
             return
         self.outbox.append(event)
         now = time.monotonic()
         if event.kind != "step" or now - self.last_send >= SEND_EVERY:
             self.send()
+
+    def log_fault(self, err: OSError) -> None:
+        """The log cannot be written: say so once, and carry on training unlogged."""
+        path = self.log.path if self.log is not None else err.filename
+        self.log = None
+        self.emit(LogStopped(step=self.step, message=log_fault_message(path, err)))
 
     def log_keeps_profile(self, step: int, last: bool = False) -> bool:
         """Whether the log keeps this step's profile (the screen gets every one)."""
@@ -79,10 +90,28 @@ class RunState:
         return True
 
     def send(self) -> None:
-        if self.outbox:
-            self.events.put((self.slot, self.outbox))
-            self.outbox = []
+        if self.outbox and self.events is not None and not self.parent_gone:
+            try:
+                self.events.send(self.outbox)
+            except OSError:  # BrokenPipeError and kin: the parent is gone
+                self.parent_gone = True
+        self.outbox = []
         self.last_send = time.monotonic()
+
+
+def log_fault_message(path: Any, err: OSError) -> str:
+    why = err.strerror or str(err)
+    return f"run log {path} not written ({why}): this run carries on unlogged"
+
+
+def open_log(state: RunState, log_path: str | None) -> None:
+    state.log = None
+    if not log_path:
+        return
+    try:
+        state.log = RunLogWriter(Path(log_path))
+    except OSError as err:
+        state.pending_log_fault = log_fault_message(log_path, err)
 
 
 def start_run(state: RunState, config_dict: dict[str, Any], log_path: str | None,
@@ -91,13 +120,16 @@ def start_run(state: RunState, config_dict: dict[str, Any], log_path: str | None
 
     config = RunConfig.from_dict(config_dict)
     state.trainer = build_trainer(config)
-    state.log = RunLogWriter(Path(log_path)) if log_path else None
+    open_log(state, log_path)
     state.steps_limit = config.steps
     state.clock = ProfileClock(profile_hz)
     state.started = time.monotonic()
     state.last_result, state.last_profiled, state.last_logged_profile = None, 0, 0
     state.active, state.pending_steps = True, 0
     state.emit(run_started(config, state.trainer, log_path or ""))
+    if state.pending_log_fault:  # after RunStarted: the screen starts a run afresh at it
+        state.emit(LogStopped(step=0, message=state.pending_log_fault))
+        state.pending_log_fault = ""
 
 
 def end_run(state: RunState, reason: str) -> None:
@@ -115,7 +147,10 @@ def end_run(state: RunState, reason: str) -> None:
     state.emit(RunEnded(step=state.step, reason=reason))
     state.active = False
     if state.log is not None:
-        state.log.close()
+        try:
+            state.log.close()
+        except OSError as err:
+            state.log_fault(err)
         state.log = None
 
 
@@ -168,7 +203,7 @@ def handle(state: RunState, command: tuple, profile_hz: float) -> bool:
 
 
 def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
-                commands: Connection, events: Queue, profile_hz: float = 2.0,
+                commands: Connection, events: Connection, profile_hz: float = 2.0,
                 blas_threads: int = 1, niceness: int = 0) -> None:
     """Entry point of a worker process (spawned)."""
     if niceness > 0:
@@ -201,9 +236,11 @@ def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
     finally:
         state.send()
         if state.log is not None:
-            state.log.close()
-        events.close()
-        events.join_thread()  # every event reaches the parent before the process exits
+            try:
+                state.log.close()
+            except OSError:
+                pass  # too late to tell anyone: the lines written are whole
+        events.close()  # send() wrote every batch through: nothing is left behind
 
 
 def guarded(state: RunState, action: Any, *args: Any) -> Any:
@@ -234,7 +271,7 @@ def loop(state: RunState, commands: Connection, parent: int, profile_hz: float) 
             if not guarded(state, handle, state, command, profile_hz):
                 return
             continue
-        if state.terminated:
+        if state.terminated or state.parent_gone:
             end_run(state, "interrupted")
             return
         now = time.monotonic()

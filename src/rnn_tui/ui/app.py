@@ -26,7 +26,7 @@ from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
 from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
-from ..run.events import Event, RunFailed, RunStarted
+from ..run.events import Event, LogStopped, RunFailed, RunStarted
 from . import views as _views  # noqa: F401 - registers the built-in views
 from .help_text import teaching_text
 from .history import RunHistory
@@ -54,6 +54,8 @@ SCRUB = Binding.Group("scrub", compact=True)
 # Actions that change training: hidden (and refused) in a replay.
 TRAINING_ACTIONS = {"cell", "toggle_pause", "step", "task", "seq_len", "lr", "reseed", "preset"}
 REPLAY_ACTIONS = {"scrub", "scrub_to"}
+# What an app without runs (`rnn-tui sweep-view`: its screens only) still offers.
+APP_ACTIONS = {"help", "quit", "screenshot"}
 
 
 class RunEvents(Message):
@@ -210,6 +212,9 @@ class RnnTuiApp(App[int]):
         for slot, event in events:
             if slot >= len(self.histories):
                 continue
+            if isinstance(event, LogStopped):  # the run goes on; the user must know
+                self.notify(f"panel {slot + 1}: {event.message}", severity="warning",
+                            timeout=15)
             if self._pending_starts[slot]:
                 if isinstance(event, RunFailed):  # a restart that could not start
                     self.histories[slot].apply(event)
@@ -257,7 +262,8 @@ class RnnTuiApp(App[int]):
             return
         replay = self.replay
         headers.first().update(header_text(
-            self.histories, self.run_state, max(h.seconds for h in self.histories),
+            self.histories, self.run_state, max((h.seconds for h in self.histories),
+                                                default=0.0),
             self.source.log_paths, self.replay_step if replay else None,
             replay.last_step if replay else 0), layout=False)
 
@@ -285,6 +291,8 @@ class RnnTuiApp(App[int]):
 
     # --- keys --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.histories and action not in APP_ACTIONS:  # a screen alone (sweep map)
+            return False
         if action in TRAINING_ACTIONS and self.replay is not None:
             return False
         if action in REPLAY_ACTIONS and self.replay is None:
@@ -312,6 +320,17 @@ class RnnTuiApp(App[int]):
         panel.history = fresh
         panel.update_text()
         self.update_header()
+
+    def fits(self, configs: list[RunConfig], slots: list[int]) -> bool:
+        """Whether `configs` can replace the runs in `slots`; if not, a notification says
+        what they need, and nothing is restarted."""
+        from ..run.memory import does_not_fit
+
+        too_big = does_not_fit(configs, [self.source.configs[s] for s in slots])
+        if too_big:
+            self.notify(f"not started: {too_big}; the runs carry on", severity="error",
+                        timeout=8)
+        return too_big is None
 
     def restart_all(self, change: dict[str, object], what: str) -> None:
         for slot, config in enumerate(self.source.configs):
@@ -351,7 +370,9 @@ class RnnTuiApp(App[int]):
             self.notify(f"T = {old} is the {'longest' if direction > 0 else 'shortest'}",
                         severity="warning")
             return
-        self.restart_all({"seq_len": new}, f"T: {old} → {new}; both restart")
+        slots = range(len(self.histories))
+        if self.fits([self.source.configs[s].with_(seq_len=new) for s in slots], list(slots)):
+            self.restart_all({"seq_len": new}, f"T: {old} → {new}; both restart")
 
     def action_lr(self, direction: int) -> None:
         slot = self.selected
@@ -379,7 +400,10 @@ class RnnTuiApp(App[int]):
         except PresetError as err:
             self.notify(str(err), severity="error")
             return
-        for slot in range(min(len(configs), len(self.histories))):
+        slots = list(range(min(len(configs), len(self.histories))))
+        if not self.fits(configs[:len(slots)], slots):
+            return
+        for slot in slots:
             self.restart(slot, configs[slot])
         note = "" if len(configs) == len(self.histories) else (
             f" ({len(configs)} models in the preset, {len(self.histories)} panels here)")

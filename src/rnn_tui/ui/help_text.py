@@ -9,7 +9,15 @@ from collections.abc import Sequence
 
 from ..run.config import SIMPLE_CELLS
 from .history import RunHistory
-from .profiles import cell_kind, horizon_text, scalar, sequence_length
+from .profiles import (
+    cell_kind,
+    horizon_text,
+    law_rate,
+    rate_horizon,
+    scalar,
+    sequence_length,
+    underflow_back,
+)
 
 LANGS = ("en", "ja")
 
@@ -19,8 +27,11 @@ INTRO = {
 
 The loss of step T reaches the input of step t only through the chain of steps in
 between, and every link multiplies the gradient by a factor. **γ** below is that
-factor per step, fitted to the measured ‖∂L/∂h_t‖ (or ‖∂L/∂c_t‖); the **horizon** is
-how many steps back the gradient has shrunk 100-fold ("> T": it never did).
+factor per step. For a simple RNN the app takes it from the product of the factors
+themselves, followed along the sequence (it needs no measured gradient, so it still
+gives the rate where float32 has flushed the gradient to 0); for a gated cell it is
+fitted to the measured ‖∂L/∂c_t‖ (or ‖∂L/∂h_t‖). The **horizon** is how many steps
+back the gradient has shrunk 100-fold ("> T": it never did).
 Press **v** to switch the selected panel between its plots, the gradient flow over
 training, and the law / gates view.
 """,
@@ -29,7 +40,9 @@ training, and the law / gates view.
 
 ステップ T の損失がステップ t の入力に届くには、その間のステップを一つずつ
 さかのぼるしかなく、一段ごとに勾配に係数が掛かります。下の **γ** はその一段あたりの
-係数で、実測した ‖∂L/∂h_t‖（LSTM では ‖∂L/∂c_t‖）に当てはめたものです。
+係数です。単純な RNN では、各段の係数そのものを系列に沿って掛け合わせた積から求めます
+（実測の勾配を使わないので、float32 で勾配が 0 に落ちたところでも率が分かります）。
+ゲート付きのセルでは、実測した ‖∂L/∂c_t‖（または ‖∂L/∂h_t‖）に当てはめた値です。
 **到達範囲** は勾配が 100 分の 1 になるまでにさかのぼれるステップ数です
 （「> T」はそこまで小さくならなかったという意味）。
 **v** キーで選択中のパネルを「グラフ」「学習中の勾配の流れ」「法則 / ゲート」に
@@ -41,20 +54,31 @@ SIMPLE = {
     "en": """\
 ### Panel {slot}: {cell} (simple RNN)
 
-Each step back multiplies the gradient by σ'·W. The largest eigenvalue of W in size is
-ρ(W) = **{rho}** (largest singular value {sigma}); along the sequence σ' averages
-**{dsigma}**. Their product predicts a factor of **{predicted}** per step; the
-measurement gives γ = **{gamma}**. {verdict} Over the {back} steps of the sequence,
-γ^k is a power of the distance: that is why a simple RNN {fate}.
+Each step back multiplies the gradient by Wᵀ·diag(σ'_t). The note's argument is an
+inequality: no step can stretch the gradient by more than σ_max(W) · max σ' =
+{sigma} × {dsigma_max} = **{bound}**, the bound. Below 1 the bound guarantees that the
+gradient vanishes; above 1 it only permits an explosion, it does not promise one. The
+rate the model actually has is the product's: those very factors, multiplied along the
+sequence, give **{product}** per step, and that is the number the app shows (the fit of
+the measured gradient gives {gamma}{zero}). {verdict} Over the {back} steps of the
+sequence, γ^k is a power of the distance: that is why a simple RNN {fate}. Mean σ'
+({dsigma}) times the spectral radius ρ(W) ({rho}) gives {meanfield}: neither the rate
+nor a bound, a shortcut that can point the wrong way.
 """,
     "ja": """\
 ### パネル {slot}: {cell}（単純な RNN）
 
-一段さかのぼるごとに勾配には σ'·W が掛かります。W の固有値の最大の大きさは ρ(W) = **{rho}**
-（最大特異値 {sigma}）、系列に沿った σ' の平均は **{dsigma}** です。
-その積から予想される一段あたりの係数は **{predicted}**、実測では γ = **{gamma}** です。
-{verdict} 系列の {back} ステップにわたって γ^k は距離のべき乗で効くので、
-単純な RNN は {fate}。
+一段さかのぼるごとに勾配には Wᵀ·diag(σ'_t) が掛かります。ノートの議論は不等式です。
+一段で勾配が伸びるのは、最大でも
+σ_max(W) · max σ' = {sigma} × {dsigma_max} = **{bound}**（上界）までです。
+上界が 1 より小さければ勾配は必ず消えますが、
+1 より大きくても爆発が許されるだけで、爆発するとは限りません。
+モデルが実際に持つ率は積の率です。その係数そのものを系列に沿って掛け合わせると
+一段あたり **{product}** になり、アプリが示すのはこの値です
+（実測した勾配に当てはめると {gamma}{zero_ja}）。{verdict}
+系列の {back} ステップにわたって γ^k は距離のべき乗で効くので、単純な RNN は {fate}。
+σ' の平均（{dsigma}）とスペクトル半径 ρ(W)（{rho}）の積 {meanfield} は、
+率でも上界でもなく、向きを誤ることもある近道です。
 """,
 }
 
@@ -145,13 +169,23 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
         return WAITING[lang].format(slot=slot + 1, cell=cell)
     seq_len = sequence_length(history)
     if cell in SIMPLE_CELLS or "rho_W" in latest.scalars:
-        gamma, horizon = scalar(latest, "gamma_h"), scalar(latest, "horizon_h")
+        gamma, _ = law_rate(latest)
+        horizon = None if gamma is None else rate_horizon(gamma, seq_len)
         verdict, fate = _verdict(lang, gamma, horizon, seq_len)
+        zero = underflow_back(latest.dh_norms)
+        meanfield = scalar(latest, "gamma_meanfield")
         return SIMPLE[lang].format(
             slot=slot + 1, cell=cell, rho=number(scalar(latest, "rho_W")),
             sigma=number(scalar(latest, "sigma_max_W")),
             dsigma=number(scalar(latest, "dsigma_mean")),
-            predicted=number(scalar(latest, "gamma_predicted")), gamma=number(gamma),
+            dsigma_max=number(scalar(latest, "dsigma_max")),
+            bound=number(scalar(latest, "gamma_bound")),
+            product=number(scalar(latest, "gamma_product")),
+            meanfield=number(meanfield if meanfield is not None
+                             else scalar(latest, "gamma_predicted")),
+            gamma=number(scalar(latest, "gamma_h")),
+            zero="" if zero is None else f"; it is 0 from {zero} steps back",
+            zero_ja="" if zero is None else f"。実測は {zero} ステップ前から 0 です",
             verdict=verdict, back=seq_len - 1, fate=fate)
     gate = "forget" if "forget_hold_all" in latest.scalars else "update"
     held = scalar(latest, f"{gate}_hold_all")

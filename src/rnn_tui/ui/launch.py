@@ -1,4 +1,4 @@
-"""Entry points the CLI calls: a live dashboard, or a replay of run logs."""
+"""Entry points the CLI calls: a live dashboard, a replay of run logs, or a sweep's map."""
 
 from __future__ import annotations
 
@@ -43,3 +43,22 @@ def run_replay(paths: list[Path], lang: str = "en") -> int:
     app = RnnTuiApp(source, lang=lang, first_screen=compare)
     app.run()
     return app.return_code or 0
+
+
+def run_sweep_view(out: Path, lang: str = "en") -> int:
+    """The map of the sweep in `out`, a screen of the one app, following the sweep as
+    it writes (no training here: the sweep runs wherever it was started). `d` on an
+    entry replays a run side by side in the dashboard; quitting that reopens the map
+    where it was. Exit status."""
+    from .app import RnnTuiApp
+    from .screens.sweep_map import OpenDashboard, SweepMapScreen
+    from .sources import ReplaySource
+
+    back: OpenDashboard | None = None
+    while True:
+        app = RnnTuiApp(ReplaySource([]), lang=lang, first_screen=SweepMapScreen(out, back))
+        app.run()
+        if not isinstance(app.return_value, OpenDashboard):
+            return app.return_code or 0
+        back = app.return_value
+        run_replay(back.logs, lang)

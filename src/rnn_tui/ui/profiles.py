@@ -47,6 +47,34 @@ def horizon_text(horizon: float | None, seq_len: int | None = None) -> str:
     return f"{horizon:.0f} steps"
 
 
+def law_rate(profile: Profile | None) -> tuple[float | None, str]:
+    """A simple RNN's per-step factor as the app states it, and where it comes from: the
+    product of the step factors (engine/jacobian.py), or in a log written before the
+    product existed, the fit of the measured profile."""
+    product = scalar(profile, "gamma_product")
+    if product is not None:
+        return product, "product"
+    return scalar(profile, "gamma_h"), "fit"
+
+
+def rate_horizon(gamma: float, seq_len: int) -> float:
+    """Steps back for a per-step factor gamma to shrink the gradient 100x (inf: not within
+    the sequence)."""
+    if gamma <= 0:
+        return 0.0
+    if gamma >= 1:
+        return math.inf
+    steps = math.log(100.0) / -math.log(gamma)
+    return steps if steps <= seq_len else math.inf
+
+
+def underflow_back(values: Sequence[float]) -> int | None:
+    """Steps back from the loss from which a measured gradient profile is exactly 0 (None
+    when it never is): float32 has flushed it, the rate itself is still there."""
+    n = len(values)
+    return next((k for k in range(n) if values[n - 1 - k] == 0.0), None)
+
+
 def sequence_length(history: RunHistory) -> int:
     """T of the latest profile (0 before the first one)."""
     latest = history.last_profile

@@ -26,12 +26,21 @@ def history_of(name: str, until: int | None = None) -> RunHistory:
 
 
 def test_teaching_text_fills_live_numbers() -> None:
-    rnn, lstm = history_of("adding-rnn"), history_of("adding-lstm")
+    rnn, lstm = history_of("rnn-underflow300"), history_of("adding-lstm")
     text = teaching_text([rnn, lstm])
-    rho = rnn.last_profile.scalars["rho_W"]  # type: ignore[union-attr]
-    assert f"ρ(W) = **{rho:.3g}**" in text
+    law = rnn.last_profile.scalars  # type: ignore[union-attr]
+    assert f"= **{law['gamma_bound']:.3g}**, the bound" in text
+    assert f"give **{law['gamma_product']:.3g}** per step" in text
+    assert "it only permits an explosion" in text and "it is 0 from" in text
     assert "Panel 2: lstm" in text and "> 40" in text  # the solved LSTM's cell path
     assert "{" not in text  # every placeholder filled
+
+
+def test_teaching_text_of_a_log_from_before_the_product() -> None:
+    old = history_of("adding-rnn")            # carries gamma_predicted, no product
+    predicted = old.last_profile.scalars["gamma_predicted"]  # type: ignore[union-attr]
+    text = teaching_text([old])
+    assert f"gives {predicted:.3g}: neither the rate" in text and "{" not in text
 
 
 def test_teaching_text_in_japanese() -> None:

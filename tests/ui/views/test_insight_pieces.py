@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from rnn_tui.run.events import Profile
-from rnn_tui.ui.profiles import horizon_text, memory_series
+from rnn_tui.ui.profiles import (
+    horizon_text,
+    law_rate,
+    memory_series,
+    rate_horizon,
+    underflow_back,
+)
 from rnn_tui.ui.registry import next_view
 from rnn_tui.ui.views.heatmap import (
     RAMP,
@@ -16,7 +24,7 @@ from rnn_tui.ui.views.heatmap import (
     pick_rows,
     ramp_colour,
 )
-from rnn_tui.ui.views.law import end_to_end, law_line
+from rnn_tui.ui.views.law import end_to_end, normalised, power_line
 
 
 def profile(step: int, dh: list[float], **series: list[float]) -> Profile:
@@ -45,13 +53,23 @@ def test_heatmap_draws_the_lstm_cell_path() -> None:
     assert "t=7 → loss" in text.plain and "= 0" in text.plain
 
 
-def test_law_line_and_end_to_end() -> None:
-    grows = profile(1, [8.0, 4.0, 2.0, 1.0, 5.0])  # doubles going back, last step apart
+def test_law_lines_start_at_the_loss() -> None:
+    grows = profile(1, [8.0, 4.0, 2.0, 1.0])  # doubles going back
     assert end_to_end(grows.dh_norms) == 8.0
-    line = law_line(grows, 2.0)
-    assert all(math.isclose(a, b) for a, b in zip(line[:4], [8.0, 4.0, 2.0, 1.0],
+    assert normalised([0.0, 3.0, 6.0]) == [0.0, 0.5, 1.0]
+    assert all(math.isclose(a, b) for a, b in zip(power_line(2.0, 4), grows.dh_norms,
                                                   strict=True))
-    assert all(v > 0 and math.isfinite(v) for v in law_line(grows, 1e-9))  # no 0 on a log axis
+    assert all(v > 0 and math.isfinite(v) for v in power_line(1e-9, 400))  # no 0 on a log axis
+    assert underflow_back([0.0, 0.0, 1e-30, 1.0]) == 2 and underflow_back([1.0, 2.0]) is None
+
+
+def test_the_rate_is_the_products_and_old_logs_fall_back_to_the_fit() -> None:
+    new = Profile(step=1, dh_norms=[1.0], h_norms=[1.0],
+                  scalars={"gamma_h": 0.5, "gamma_product": 0.4, "gamma_meanfield": 0.9})
+    old = Profile(step=1, dh_norms=[1.0], h_norms=[1.0],
+                  scalars={"gamma_h": 0.5, "gamma_predicted": 0.9})
+    assert law_rate(new) == (0.4, "product") and law_rate(old) == (0.5, "fit")
+    assert rate_horizon(0.1, 100) == pytest.approx(2.0) and math.isinf(rate_horizon(0.999, 100))
 
 
 def test_words() -> None:

@@ -31,6 +31,16 @@ def test_flow_rnn_vs_lstm(snap_compare) -> None:
 
 
 def test_law_relu_exploding(snap_compare) -> None:
+    """The law view on the ReLU RNN at ρ(W) = 1.5 (the bound permits growth, the product
+    says it barely happens) beside the tanh RNN whose gradient has underflowed to 0 (the
+    product still gives the rate). Both logs: shipped presets through `rnn-tui train`,
+    cut to a few profiles (relu-exploding 600 steps, adding-100 300 steps)."""
+    app = RnnTuiApp(replay_of("relu-exploding600", "rnn-underflow300"))
+    assert snap_compare(app, terminal_size=(140, 40), run_before=view_of_both(2))
+
+
+def test_law_of_logs_from_before_the_product(snap_compare) -> None:
+    """Logs that carry gamma_predicted and no product or bound still replay."""
     app = RnnTuiApp(replay_of("relu-exploding100", "adding-rnn"))
     assert snap_compare(app, terminal_size=(140, 40), run_before=view_of_both(2))
 

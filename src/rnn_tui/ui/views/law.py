@@ -1,8 +1,16 @@
-"""The note's law, measured (simple RNNs: rnn, relu, irnn). Going back one step
-multiplies the gradient by σ'·W, so it should scale like (mean σ' · ρ(W))^k, k steps
-back. The table puts that prediction beside the fitted factor γ; the plot draws the
-latest measured profile against the law's line, on a log axis that follows the data
-up when the gradient grows (a ReLU RNN exploding) instead of clipping it."""
+"""The note's law, told true (simple RNNs: rnn, relu, irnn).
+
+Going back one step multiplies the gradient by Wᵀ·diag(σ'_t). The note's argument is an
+inequality: no step can stretch it by more than σ_max(W)·max σ' (the bound). Below 1 the
+bound guarantees that the gradient vanishes; above 1 it only permits an explosion. The
+rate the model actually has is the product's: the same chain of factors applied to
+probe vectors (engine/jacobian.py). The plot draws the measured ‖∂L/∂h_t‖ normalised at
+the loss, the product's γ^k, and the bound's γ^k, an envelope the measurement never
+crosses; the table gives the numbers behind them; the verdict reads the product.
+
+Logs written before the product existed carry `gamma_predicted` (mean σ'·ρ(W)): they
+still replay, with the measured fit standing in for the product and no bound.
+"""
 
 from __future__ import annotations
 
@@ -17,32 +25,40 @@ from ..axes import LogAxis
 from ..figure import PlotFigure, TextFigure
 from ..history import RunHistory
 from ..palette import Palette, swatch
-from ..profiles import horizon_text, scalar, sequence_length, steps_back
+from ..profiles import (
+    horizon_text,
+    law_rate,
+    rate_horizon,
+    scalar,
+    sequence_length,
+    steps_back,
+    underflow_back,
+)
 
 EXPLODES = 1e3  # growth over the sequence that we call an explosion, not a slow rise
+ABOVE_DATA = 2  # decades the bound's envelope may rise above the data before it leaves
 
 
-def law_line(profile: Profile, gamma: float) -> list[float]:
-    """What a per-step factor gamma predicts at each timestep t (indexed like the
-    profile), anchored one step before the loss (the last step's readout adds a direct
-    term the law is not about): value[t] = anchor * gamma^(T-2-t)."""
-    values = profile.dh_norms
-    n = len(values)
-    anchor = values[-2] if n >= 2 and values[-2] > 0 else (values[-1] if n else 0.0)
-    out = []
-    for t in range(n):
-        back = n - 2 - t
-        # Stay finite: a log axis can show 1e-300, not 0 or inf.
-        exponent = math.log10(anchor) + back * math.log10(gamma) if anchor > 0 else -300
-        out.append(10 ** max(-300.0, min(300.0, exponent)))
-    return out
+def normalised(values: Sequence[float]) -> list[float]:
+    """A gradient profile divided by its value at the loss (the last step)."""
+    at_loss = values[-1] if values else 0.0
+    return [v / at_loss if at_loss > 0 else 0.0 for v in values]
+
+
+def power_line(gamma: float, n: int) -> list[float]:
+    """γ^k at each timestep t of a profile of length n (k = n-1-t steps back), kept
+    finite and positive for a log axis (1e-300 ... 1e300)."""
+    if gamma <= 0:
+        return [1.0] + [1e-300] * (n - 1) if n else []
+    log_gamma = math.log10(gamma)
+    return [10 ** max(-300.0, min(300.0, (n - 1 - t) * log_gamma)) for t in range(n)]
 
 
 def end_to_end(values: Sequence[float]) -> float | None:
-    """How much the gradient changed from one step before the loss back to t = 0."""
-    if len(values) < 3 or not values[-2] > 0:
+    """How much the gradient changed from the loss back to t = 0."""
+    if len(values) < 2 or not values[-1] > 0:
         return None
-    return values[0] / values[-2]
+    return values[0] / values[-1]
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -53,60 +69,83 @@ def fmt(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}g}"
 
 
+# (long label, short label, scalar): the numbers under the law, then the three factors.
 ROWS = (("ρ(W) spectral radius", "ρ(W)", "rho_W"),
         ("σ_max(W) largest s.v.", "σ_max(W)", "sigma_max_W"),
-        ("mean σ' along t", "mean σ'", "dsigma_mean"),
-        ("predicted γ = σ'·ρ(W)", "σ'·ρ(W)", "gamma_predicted"),
-        ("measured γ (fit)", "γ fit", "gamma_h"))
+        ("bound σ_max·max σ'", "bound", "gamma_bound"),
+        ("product ∏σ'·W", "product", "gamma_product"),
+        ("measured (fit)", "measured", "gamma_h"))
+
+
+def slopes(profile: Profile | None) -> str:
+    """mean / RMS / max σ' in one cell."""
+    values = [scalar(profile, f"dsigma_{name}") for name in ("mean", "rms", "max")]
+    return "/".join(fmt(v, 2) for v in values) if values[0] is not None else "–"
 
 
 def law_table(history: RunHistory, narrow: bool = False) -> Table:
-    """ρ(W), σ_max(W), mean σ', predicted γ beside measured γ, and what γ^T means
-    (short labels in a narrow panel, so the numbers keep their room)."""
+    """The law's numbers at step 1 and now, then what they mean over the sequence (short
+    labels in a narrow panel, so the numbers keep their room)."""
     first, latest = history.first_profile, history.last_profile
     seq_len = sequence_length(history)
     table = Table(box=None, show_header=True, padding=(0, 1), header_style="dim")
-    table.add_column("" if narrow else "the note's law", no_wrap=True)
+    table.add_column("" if narrow else "per step back", no_wrap=True)
     table.add_column("step 1" if first else "", justify="right", no_wrap=True)
     table.add_column(f"step {latest.step}" if latest else "now", justify="right",
                      style="bold", no_wrap=True)
+    table.add_row("σ' mean/RMS/max" if narrow else "σ' mean / RMS / max", slopes(first),
+                  slopes(latest))
     for long, short, name in ROWS:
         table.add_row(short if narrow else long, fmt(scalar(first, name)),
                       fmt(scalar(latest, name)))
-    if latest is not None:
-        back = seq_len - 2
-        predicted, measured = scalar(latest, "gamma_predicted"), end_to_end(latest.dh_norms)
-        table.add_row(f"{back} back: law" if narrow else f"{back} steps back: law", "",
-                      fmt(predicted ** back if predicted else None, 2))
-        table.add_row(f"{back} back: seen" if narrow else f"{back} steps back: measured", "",
-                      fmt(measured, 2))
-        table.add_row("horizon" if narrow else "horizon (100x smaller)", "",
-                      horizon_text(scalar(latest, "horizon_h"), seq_len))
+    if latest is None:
+        return table
+    back = seq_len - 1
+    gamma, source = law_rate(history.last_profile)
+    table.add_row(f"{back} back: {source}" if narrow else f"{back} steps back: {source}", "",
+                  fmt(gamma ** back if gamma else None, 2))
+    zero = underflow_back(latest.dh_norms)
+    if zero is None:
+        table.add_row(f"{back} back: seen" if narrow else f"{back} steps back: measured",
+                      "", fmt(end_to_end(latest.dh_norms), 2))
+    else:  # float32 flushed it: the product above still gives the rate
+        table.add_row("measured = 0" if narrow else "measured is 0", "",
+                      f"from {zero} back", style="red")
     return table
 
 
 def verdict(history: RunHistory) -> Text:
-    """One line: does the gradient grow, hold or fade going back?"""
+    """What the product says (grow, hold, fade), then what the bound can and cannot say."""
     latest = history.last_profile
-    gamma = scalar(latest, "gamma_h")
-    if gamma is None:
+    gamma, source = law_rate(history.last_profile)
+    if latest is None or gamma is None:
         return Text("waiting for the first profile…", "dim")
+    seq_len = sequence_length(history)
+    name = "product γ" if source == "product" else "γ (fit, old log)"
     if gamma > 1.005:
-        growth = end_to_end(latest.dh_norms) if latest is not None else None
-        over = f" (x{growth:.2g} over the sequence)" if growth else ""
-        exploding = growth is not None and growth > EXPLODES
-        return Text(f"γ = {gamma:.3g} > 1: the gradient GROWS going back{over}"
-                    + (": it explodes" if exploding else ""), "bold red" if exploding else "bold")
-    horizon = scalar(latest, "horizon_h")
-    if horizon is not None and math.isinf(horizon):
-        return Text(f"γ = {gamma:.3g}: the gradient reaches the start of the sequence",
-                    "bold")
-    return Text(f"γ = {gamma:.3g} < 1: 100x smaller after "
-                f"{horizon_text(horizon)} back: it forgets", "bold")
+        growth = gamma ** max(1, seq_len - 1)
+        exploding = growth > EXPLODES
+        line = Text(f"{name} = {gamma:.3g} > 1: the gradient GROWS going back "
+                    f"(x{growth:.2g} over the sequence)" + (": it explodes" if exploding else ""),
+                    "bold red" if exploding else "bold")
+    else:
+        horizon = rate_horizon(gamma, seq_len)
+        if math.isinf(horizon):
+            line = Text(f"{name} = {gamma:.3g}: the gradient reaches the start of the "
+                        "sequence", "bold")
+        else:
+            line = Text(f"{name} = {gamma:.3g} < 1: 100x smaller after "
+                        f"{horizon_text(horizon)} back: it forgets", "bold")
+    bound = scalar(latest, "gamma_bound")
+    if bound is not None:
+        line.append("\nbound ", "dim")
+        line.append(f"{bound:.3g} < 1: vanishing is guaranteed" if bound < 1 else
+                    f"{bound:.3g} ≥ 1: permits growth, does not force it", "dim")
+    return line
 
 
 class LawTable(TextFigure):
-    """The note's numbers for a simple RNN, first profile beside latest."""
+    """The law's numbers for a simple RNN, first profile beside latest, under a verdict."""
 
     def build(self, history: RunHistory, palette: Palette, width: int, height: int) -> Table:
         outer = Table.grid()
@@ -116,39 +155,51 @@ class LawTable(TextFigure):
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         return Text.assemble(("the note's law ", "bold"),
-                             ("per step back the gradient is multiplied by σ'·W", "dim"))
+                             ("an inequality; the product is the rate", "dim"))
 
 
 class LawPlot(PlotFigure):
-    """Latest ‖∂L/∂h_t‖ against steps back, beside the law's (σ'·ρ(W))^k and the fit γ^k."""
+    """Latest ‖∂L/∂h_t‖ (÷ its value at the loss) against steps back, beside the
+    product's γ^k and the bound's γ^k."""
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
-        return Text.assemble(("law vs measured ", "bold"),
-                             swatch(palette.hidden, "‖∂L/∂h_t‖ now"),
-                             swatch(palette.hidden_faint, "step 1"),
-                             swatch(palette.baseline, "(σ'·ρ(W))^k", "┄┄"),
-                             swatch(palette.cell, "fit γ^k", "┄┄"))
+        latest = history.last_profile
+        parts = [("‖∂L/∂h_t‖ ÷ at loss ", "bold"), swatch(palette.hidden, "measured")]
+        if scalar(latest, "gamma_product") is not None:
+            parts.append(swatch(palette.loss, "product γ^k", "┄┄"))
+        elif scalar(latest, "gamma_h") is not None:
+            parts.append(swatch(palette.loss, "fit γ^k", "┄┄"))
+        if scalar(latest, "gamma_bound") is not None:
+            parts.append(swatch(palette.zero, "bound γ^k", "┄┄"))
+        return Text.assemble(*parts)
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         plt = self.plt
-        latest, first = history.last_profile, history.first_profile
+        latest = history.last_profile
         self.x_label = "steps back from the loss"
-        predicted, measured = scalar(latest, "gamma_predicted"), scalar(latest, "gamma_h")
         if latest is None or not latest.dh_norms:
             plt.xlim(0, 1)
             return
-        lines = []
-        if first is not None and first is not latest:
-            lines.append((first.dh_norms, palette.hidden_faint, "hd"))
-        if predicted and predicted > 0:
-            lines.append((law_line(latest, predicted), palette.baseline, "dot"))
-        if measured and measured > 0:
-            lines.append((law_line(latest, measured), palette.cell, "dot"))
-        lines.append((latest.dh_norms, palette.hidden, "hd"))  # last: drawn on top
+        n = len(latest.dh_norms)
+        measured = normalised(latest.dh_norms)
+        gamma, _ = law_rate(history.last_profile)
+        lines = [(power_line(gamma, n), palette.loss, "dot")] if gamma else []
+        lines.append((measured, palette.hidden, "hd"))  # last: drawn on top
         axis = LogAxis.fit([values for values, _, _ in lines])
+        bound = scalar(latest, "gamma_bound")
+        if bound:  # the envelope, as far as it stays near the data
+            envelope = power_line(bound, n)
+            axis = LogAxis(axis.low, max(axis.high, min(axis.high + ABOVE_DATA,
+                                                         math.ceil(math.log10(envelope[0])))),
+                           axis.zero_row)
+            ks, ys = steps_back(envelope)
+            kept = [(k, y) for k, y in zip(ks, axis.values(ys), strict=True)
+                    if axis.bottom <= y <= axis.high]
+            plt.plot([k for k, _ in kept], [y for _, y in kept], color=palette.zero,
+                     marker="dot")
         for values, colour, marker in lines:
             ks, ys = steps_back(values)
             plt.plot(ks, axis.values(ys), color=colour, marker=marker)
         plt.ylim(axis.bottom, axis.high)
-        self.log_axis, self.x_range = axis, (0, max(1, sequence_length(history) - 1))
+        self.log_axis, self.x_range = axis, (0, max(1, n - 1))
         plt.xlim(*self.x_range)

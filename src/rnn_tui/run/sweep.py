@@ -1,0 +1,106 @@
+"""`rnn-tui sweep FILE`: every run of a sweep file on Dask, resumable, with the map at
+the end. The pieces: `sweep_grid` (the file to runs), `sweep_results` (the folder),
+`sweep_dask` (where the runs go), `sweep_run` (one run), `sweep_report` (the screen)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from .presets import PresetError
+from .sweep_dask import collect, dask_client, keep_log, submit
+from .sweep_grid import Sweep, SweepRun, load_sweep
+from .sweep_map import default_column, sweep_maps
+from .sweep_report import SweepProgress, print_maps
+from .sweep_results import (
+    ResultsWriter,
+    log_path,
+    prepare,
+    read_results,
+    result_record,
+    writing,
+)
+
+DEFAULT_ROOT = Path("sweeps")
+
+
+def default_out(sweep_file: str | Path) -> Path:
+    return DEFAULT_ROOT / Path(sweep_file).stem
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None = None,
+          as_json: bool = False, workers: int | None = None,
+          stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    """Run what is left of the sweep; 0 when every run ended, 1 when one failed or was
+    lost (its scheduler gone), 130 when interrupted (Ctrl-C or SIGTERM: finished results
+    stay, a rerun resumes). Bad input raises PresetError (the cli prints it, exit 2)."""
+    if workers is not None and workers < 1:
+        raise PresetError(f"--workers {workers} is not allowed; --workers must be an "
+                          "integer >= 1")
+    grid = load_sweep(sweep_file)
+    out = Path(out) if out is not None else default_out(sweep_file)
+    out.mkdir(parents=True, exist_ok=True)
+    with writing(out):  # first: a sweep running there keeps its grid as it is
+        prepare(out, grid)
+        return run_sweep(grid, out, scheduler, as_json, workers, stdout, stderr)
+
+
+def run_sweep(grid: Sweep, out: Path, scheduler: str | None, as_json: bool,
+              workers: int | None, stdout: TextIO, stderr: TextIO) -> int:
+    finished = read_results(out)
+    todo = [run for run in grid.runs if run.id not in finished]
+    skipped = len(grid.runs) - len(todo)
+    failed = interrupted = False
+    writer = ResultsWriter(out)
+
+    def on_result(run: SweepRun, summary: dict[str, Any]) -> None:
+        nonlocal failed
+        keep_log(summary, log_path(out, run.id))
+        record = result_record(run.id, run.config, summary)
+        writer.write(record)
+        failed |= record["state"] == "failed"
+        progress.run_done(record)
+
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with SweepProgress(stderr if as_json else stdout, len(todo), skipped,
+                           str(out)) as progress:
+            if todo:
+                with dask_client(scheduler, workers) as client:
+                    futures = submit(client, todo, [log_path(out, r.id) for r in todo])
+                    collect(client, futures, on_result, progress.tick)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        writer.close()
+        signal.signal(signal.SIGTERM, previous)
+    report(grid, out, skipped, interrupted, as_json, stdout)
+    # A run with no result that was not interrupted: lost with its scheduler.
+    missing = len({run.id for run in todo} - set(read_results(out)))
+    return 130 if interrupted else 1 if failed or missing else 0
+
+
+def report(grid: Sweep, out: Path, skipped: int, interrupted: bool, as_json: bool,
+           stdout: TextIO) -> None:
+    results = read_results(out)
+    runs = [results[run.id] | {"log": str(out / results[run.id]["log"])}
+            for run in grid.runs if run.id in results]
+    if as_json:
+        json.dump({"runs": runs, "skipped": skipped, "interrupted": interrupted}, stdout,
+                  indent=1)
+        stdout.write("\n")
+        return
+    grid_runs = [{"id": r.id, "config": r.config.to_dict()} for r in grid.runs]
+    print_maps(stdout, sweep_maps(grid_runs, results, grid.swept, default_column(grid.swept)))
+    failed = sum(r["state"] == "failed" for r in runs)
+    stdout.write(f"{len(runs)} of {len(grid.runs)} runs in {out}/results.jsonl "
+                 f"({skipped} skipped: already there; {failed} failed)"
+                 + (" - interrupted: run the same command again to resume" if interrupted
+                    else "") + "\n")

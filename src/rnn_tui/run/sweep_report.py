@@ -1,0 +1,122 @@
+"""What `rnn-tui sweep` shows: a live progress bar on a terminal (runs done, running,
+failed, ETA), one plain line per finished run elsewhere, and the map at the end."""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import timedelta
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .sweep_map import MapEntry, SweepMap
+
+
+class SweepProgress:
+    """Progress of the runs this invocation submits (the skipped ones are already done)."""
+
+    def __init__(self, out: TextIO, total: int, skipped: int, folder: str = "") -> None:
+        self.console = Console(file=out)
+        self.total, self.skipped, self.folder = total, skipped, folder
+        self.done = self.failed = self.running = 0
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        if self.console.is_terminal:
+            self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.description}"), TimeElapsedColumn(),
+                                console=self.console)
+            self.task = self.bar.add_task(self._status(), total=total)
+
+    def __enter__(self) -> SweepProgress:
+        if self.skipped:
+            self.console.print(f"{self.skipped} runs already in the results: skipped",
+                               highlight=False)
+        if self.total and self.folder and self.console.is_terminal:
+            self.console.print(f"the map as it fills: rnn-tui sweep-view {self.folder}",
+                               style="dim", highlight=False)
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def _status(self) -> str:
+        return (f"done · {self.running} running · {self.failed} failed · "
+                f"ETA {self.eta()}")
+
+    def eta(self) -> str:
+        """Time left at the rate so far (Rich's own estimate looks back only 30 s, and a
+        sweep's runs take minutes each)."""
+        if not self.done:
+            return "-"
+        left = (time.monotonic() - self.started) / self.done * (self.total - self.done)
+        return str(timedelta(seconds=round(left)))
+
+    def run_done(self, record: dict[str, Any]) -> None:
+        self.done += 1
+        self.failed += record.get("state") == "failed"
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done, description=self._status())
+        else:
+            self.console.print(f"[{self.done}/{self.total}] {run_line(record)}",
+                               highlight=False, soft_wrap=True)
+
+    def tick(self, running: int) -> None:
+        self.running = running
+        if self.bar is not None:
+            self.bar.update(self.task, description=self._status())
+
+
+def run_line(record: dict[str, Any]) -> str:
+    solved = record.get("solved_step")
+    outcome = f"solved at step {solved}" if solved is not None else (
+        f"{record.get('state')} at step {record.get('steps')}, not solved")
+    if record.get("message"):
+        outcome += f": {record['message']}"
+    return (f"{record['cell']} {record['task']} T={record['seq_len']} seed={record['seed']}: "
+            f"{outcome} ({_seconds(record.get('seconds'))}, {record.get('worker')})")
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:.0f} s"
+
+
+def map_table(sweep_map: SweepMap) -> Table:
+    title = "  ".join(f"{k} = {v}" for k, v in sweep_map.fixed.items())
+    table = Table(title=title or None)
+    table.add_column("cell")
+    for column in sweep_map.columns:
+        label = "T" if sweep_map.column == "seq_len" else sweep_map.column
+        table.add_column(f"{label}={column}", justify="right")
+    for row in sweep_map.rows:
+        table.add_row(row, *(entry_text(sweep_map.entries.get((row, column)))
+                             for column in sweep_map.columns))
+    return table
+
+
+def entry_text(entry: MapEntry | None) -> str:
+    if entry is None:
+        return ""
+    if not entry.finished:
+        return f"[dim]… / {entry.runs}[/]"
+    median = entry.median_steps
+    text = f"{entry.solved}/{entry.finished}" + (f" · {median:.0f}" if median else "")
+    if entry.finished < entry.runs:
+        text += f" [dim](of {entry.runs})[/]"
+    colour = ("green" if entry.solved == entry.finished else
+              "red" if entry.solved == 0 else "yellow")
+    return f"[{colour}]{text}[/]"
+
+
+def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
+    console = Console(file=out)
+    for sweep_map in maps:
+        console.print(map_table(sweep_map))
+    if maps:
+        console.print("each entry: seeds solved / runs finished · median steps to solve",
+                      highlight=False)

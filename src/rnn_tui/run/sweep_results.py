@@ -1,0 +1,218 @@
+"""A sweep's folder: what the sweep command writes and what a viewer reads.
+
+    sweeps/horizon/
+      sweep.json      the grid: the sweep file's text and every run's id and config
+      results.jsonl   one line per finished run, appended and flushed as each one ends
+      logs/<id>.jsonl one run log per run (the usual format)
+      sweep.lock      while a sweep writes here: its host and process id
+
+The results file only grows. A reader follows it from where it stopped and takes only
+complete lines, so a sweep still writing (or killed mid-line) never confuses it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from .config import RunConfig
+from .presets import PresetError
+from .sweep_grid import Sweep
+
+GRID_FILE = "sweep.json"
+RESULTS_FILE = "results.jsonl"
+LOGS_DIR = "logs"
+LOCK_FILE = "sweep.lock"  # held by the process writing into the folder
+
+# The fields of a run in results.jsonl and in `sweep --json` (plus `id`, `message`,
+# `solved_seconds` and the whole `config`).
+RUN_FIELDS = ("cell", "task", "seq_len", "hidden_size", "batch_size", "lr", "seed", "steps",
+              "state", "solved_step", "final_loss", "baseline_loss", "seconds", "log", "worker")
+
+
+def log_path(out: Path, run_id: str) -> Path:
+    return Path(out) / LOGS_DIR / f"{run_id}.jsonl"
+
+
+def result_record(run_id: str, config: RunConfig, summary: dict[str, Any]) -> dict[str, Any]:
+    """The results.jsonl line of a run (its log named relative to the sweep's folder)."""
+    record = {"id": run_id} | {k: summary.get(k) for k in RUN_FIELDS}
+    record |= {"message": summary.get("message"), "solved_seconds": summary.get("solved_seconds"),
+               "log": f"{LOGS_DIR}/{run_id}.jsonl", "config": config.to_dict()}
+    return record
+
+
+def prepare(out: Path, sweep: Sweep) -> None:
+    """Make `out` hold this sweep: a new folder, or the same sweep's (its grid may only
+    grow). PresetError, saying what differs, when `out` holds something else."""
+    out = Path(out)
+    grid = out / GRID_FILE
+    if grid.is_file():
+        old = read_grid(out)
+        new_ids = {run.id for run in sweep.runs}
+        dropped = [r for r in old["runs"] if r["id"] not in new_ids]
+        if dropped:
+            raise PresetError(
+                f"{out} holds a different sweep: {len(dropped)} of its {len(old['runs'])} "
+                f"runs are not in {sweep.source} (for one, {dropped[0]['id']}); a sweep "
+                "may only add runs to its folder: give another --out or remove this one")
+    elif out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
+        raise PresetError(f"{out} is not empty and holds no sweep ({GRID_FILE} is missing); "
+                          "give another --out")
+    (out / LOGS_DIR).mkdir(parents=True, exist_ok=True)
+    _write_atomically(grid, json.dumps({
+        "source": sweep.source, "text": sweep.text, "swept": list(sweep.swept),
+        "runs": [{"id": r.id, "config": r.config.to_dict()} for r in sweep.runs]}, indent=1))
+
+
+def read_grid(out: Path) -> dict[str, Any]:
+    path = Path(out) / GRID_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise PresetError(f"{path}: cannot read the sweep's grid: {err}") from None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    # A viewer may read the grid at any moment: it sees the old one or the new one.
+    partial = path.with_suffix(".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """This process alone writes into `out` while inside: a second sweep started on the
+    same folder is refused (it would run the same runs again). A lock left by a process
+    that is gone (killed) is taken over."""
+    lock = Path(out) / LOCK_FILE
+    me = f"{socket.gethostname()} {os.getpid()}"
+    while True:
+        try:
+            with lock.open("x", encoding="utf-8") as file:
+                file.write(me)
+            break
+        except FileExistsError:
+            holder = lock.read_text(encoding="utf-8").split()
+            if len(holder) == 2 and _alive(*holder):
+                raise PresetError(
+                    f"another sweep (process {holder[1]} on {holder[0]}) is writing into "
+                    f"{out}; watch it with: rnn-tui sweep-view {out}") from None
+            lock.unlink(missing_ok=True)  # its process is gone
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(host: str, pid: str) -> bool:
+    """Whether the lock's holder still runs (another host's: assume it does)."""
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return True
+
+
+class ResultsWriter:
+    """Appends one line per finished run to results.jsonl, flushed at once."""
+
+    def __init__(self, out: Path) -> None:
+        path = Path(out) / RESULTS_FILE
+        cut = path.is_file() and path.stat().st_size > 0 and not _ends_in_newline(path)
+        self._file: TextIO = path.open("a", encoding="utf-8")
+        if cut:  # a writer killed mid-line: end that line, so the next one stands alone
+            self._file.write("\n")
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _ends_in_newline(path: Path) -> bool:
+    with path.open("rb") as file:
+        file.seek(-1, os.SEEK_END)
+        return file.read(1) == b"\n"
+
+
+@dataclass
+class ResultsFollower:
+    """Reads results.jsonl as it grows: each `poll` returns the runs added since the last
+    (complete lines only; a line still being written waits for the next poll)."""
+
+    out: Path
+    offset: int = 0
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def poll(self) -> list[dict[str, Any]]:
+        try:
+            with (Path(self.out) / RESULTS_FILE).open("rb") as file:
+                file.seek(self.offset)
+                chunk = file.read()
+        except FileNotFoundError:
+            return []
+        complete = chunk[:chunk.rfind(b"\n") + 1]
+        self.offset += len(complete)
+        new = []
+        for line in complete.splitlines():
+            try:
+                record = json.loads(line)
+            except ValueError:  # a line cut by a killed writer, then appended after
+                continue
+            if isinstance(record, dict) and "id" in record:
+                self.results[record["id"]] = record
+                new.append(record)
+        return new
+
+
+def read_results(out: Path) -> dict[str, dict[str, Any]]:
+    """Every finished run in `out` so far, by id (the last line wins)."""
+    follower = ResultsFollower(Path(out))
+    follower.poll()
+    return follower.results
+
+
+@dataclass
+class SweepFolder:
+    """What a viewer needs from a sweep's folder: the grid and the results so far."""
+
+    out: Path
+    grid: dict[str, Any] = field(default_factory=dict)
+    follower: ResultsFollower | None = None
+    grid_stamp: tuple[int, int] | None = None
+
+    def refresh(self) -> list[dict[str, Any]]:
+        """Re-read the grid when it changed (it may grow) and return the runs finished
+        since the last refresh."""
+        stat = (Path(self.out) / GRID_FILE).stat()
+        if (stat.st_mtime_ns, stat.st_size) != self.grid_stamp:
+            self.grid = read_grid(self.out)
+            self.grid_stamp = (stat.st_mtime_ns, stat.st_size)
+        if self.follower is None:
+            self.follower = ResultsFollower(self.out)
+        return self.follower.poll()
+
+    def started(self) -> set[str]:
+        """Ids of the runs with a log but no result yet: running (or cut short)."""
+        logs = {p.stem for p in (Path(self.out) / LOGS_DIR).glob("*.jsonl")}
+        return logs - set(self.results)
+
+    @property
+    def results(self) -> dict[str, dict[str, Any]]:
+        return self.follower.results if self.follower else {}
+
+    def log(self, record: dict[str, Any]) -> Path:
+        return Path(self.out) / record["log"]

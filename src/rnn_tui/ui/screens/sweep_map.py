@@ -1,0 +1,217 @@
+"""`rnn-tui sweep-view DIR`: the map of a sweep, following it while it runs.
+
+Rows are cells, columns one swept key (T unless another is chosen with `a`), one block
+of rows per value of the other swept keys (task, say). Each entry: the seeds that solved
+out of the runs finished, and their median steps to solve, coloured by the share. Enter
+on an entry overlays its runs (finished or still writing) on the compare screen; `d`
+opens one of them side by side with the other cells' run of the same seed, in the
+dashboard (replayed), and quitting that comes back here.
+
+The screen reads only the sweep's folder (`SweepFolder`), once a second: new results and
+a grown grid appear wherever the runs execute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ...run.runlog import RunLogError
+from ...run.sweep_map import REPEAT_KEY, ROW_KEY, MapEntry, SweepMap, default_column, sweep_maps
+from ...run.sweep_results import SweepFolder, log_path
+from ..sources import ReplaySource
+from .compare import CompareScreen
+
+FOLLOW_SECONDS = 1.0  # a sweep's runs take seconds to minutes: once a second is plenty
+COLUMN_NAMES = {"seq_len": "T", "hidden_size": "H", "batch_size": "B"}
+
+
+def entry_text(entry: MapEntry | None) -> Text:
+    """`2/3 · 840`: seeds solved of runs finished, median steps; green all, yellow some,
+    red none, dim while nothing has finished."""
+    if entry is None:
+        return Text("")
+    if not entry.finished:
+        return Text(f"… / {entry.runs}", "dim")
+    median = entry.median_steps
+    text = Text(f"{entry.solved}/{entry.finished}" + (f" · {median:.0f}" if median else ""),
+                "green" if entry.solved == entry.finished else
+                "red" if entry.solved == 0 else "yellow")
+    if entry.finished < entry.runs:
+        text.append(f" (of {entry.runs})", "dim")
+    return text
+
+
+def block_label(sweep_map: SweepMap, row: str) -> str:
+    fixed = " ".join(f"{k}={v}" for k, v in sweep_map.fixed.items())
+    return f"{fixed} · {row}" if fixed else row
+
+
+@dataclass(frozen=True)
+class OpenDashboard:
+    """What the map asks of `run_sweep_view` when it ends: replay these logs side by
+    side, then open the map again where it was."""
+
+    logs: list[Path]
+    column: str
+    cursor: tuple[int, int]
+
+
+class SweepCompareScreen(CompareScreen):
+    """The compare screen over one entry's runs; escape goes back to the map."""
+
+    BINDINGS = [Binding("escape", "dismiss", "back to the map")]
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)
+
+
+class SweepMapScreen(Screen[None]):
+    """The map of the sweep in `out`, refreshed as the sweep writes."""
+
+    BINDINGS = [
+        Binding("enter", "open_entry", "runs", tooltip="the entry's runs overlaid (compare)",
+                show=True, priority=True),
+        Binding("d", "open_dashboard", "dashboard", tooltip="one of the entry's runs side "
+                "by side with the other cells' run of the same seed (replayed)"),
+        Binding("a", "next_column", "columns", tooltip="columns: the next swept key"),
+    ]
+
+    def __init__(self, out: Path, back: OpenDashboard | None = None) -> None:
+        super().__init__()
+        self.folder = SweepFolder(Path(out))
+        self.column = back.column if back else ""  # else chosen when the grid is read
+        self.back_to = back.cursor if back else None
+        self.entries: dict[tuple[str, str], MapEntry] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="sweep-title")
+        yield DataTable(id="sweep-map", cursor_type="cell", zebra_stripes=True)
+        yield Static(Text("each entry: seeds solved / runs finished · median steps to solve"
+                          " · enter: its runs overlaid · a: columns", "dim"), id="sweep-legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.follow(force=True)
+        self.set_interval(FOLLOW_SECONDS, self.follow)
+
+    @property
+    def swept(self) -> list[str]:
+        return list(self.folder.grid.get("swept", []))
+
+    def follow(self, force: bool = False) -> None:
+        """Read what the sweep wrote since; redraw the table when anything moved."""
+        before = len(self.folder.grid.get("runs", []))
+        new = self.folder.refresh()
+        if not self.column:
+            self.column = default_column(self.swept)
+        if new or force or len(self.folder.grid.get("runs", [])) != before:
+            self.rebuild()
+        self.update_title()
+
+    def rebuild(self) -> None:
+        table = self.query_one("#sweep-map", DataTable)
+        cursor = table.cursor_coordinate
+        table.clear(columns=True)
+        maps = sweep_maps(self.folder.grid.get("runs", []), self.folder.results, self.swept,
+                          self.column)
+        columns = sorted({c for m in maps for c in m.columns}, key=_sortable)
+        label = COLUMN_NAMES.get(self.column, self.column)
+        table.add_column(ROW_KEY, key=ROW_KEY)
+        for column in columns:
+            table.add_column(f"{label}={column}", key=str(column))
+        self.entries = {}
+        for sweep_map in maps:
+            for row in sweep_map.rows:
+                row_key = block_label(sweep_map, row)
+                cells = [Text(row_key, "bold")]
+                for column in columns:
+                    entry = sweep_map.entries.get((row, column))
+                    if entry is not None:
+                        self.entries[(row_key, str(column))] = entry
+                    cells.append(entry_text(entry))
+                table.add_row(*cells, key=row_key)
+        if self.back_to is not None:  # back from a dashboard: where the user left it
+            cursor, self.back_to = Coordinate(*self.back_to), None
+        if table.row_count:  # the cursor stays where it was as the map fills
+            table.move_cursor(row=min(cursor.row, table.row_count - 1),
+                              column=max(1, min(cursor.column, len(columns))), animate=False)
+
+    def update_title(self) -> None:
+        runs = self.folder.grid.get("runs", [])
+        results = self.folder.results
+        failed = sum(r.get("state") == "failed" for r in results.values())
+        running = len(self.folder.started())
+        source = self.folder.grid.get("source", str(self.folder.out))
+        self.query_one("#sweep-title", Static).update(Text.assemble(
+            ("sweep ", "bold"), (source, "bold"),
+            f" · {len(results)} of {len(runs)} runs finished · {running} running · "
+            f"{failed} failed · ", (str(self.folder.out), "dim")), layout=False)
+
+    def action_next_column(self) -> None:
+        keys = [k for k in self.swept if k not in (ROW_KEY, REPEAT_KEY)]
+        if len(keys) < 2:
+            self.notify("only one swept key besides cell and seed", timeout=3)
+            return
+        self.column = keys[(keys.index(self.column) + 1) % len(keys)] \
+            if self.column in keys else keys[0]
+        self.rebuild()
+        self.notify(f"columns: {COLUMN_NAMES.get(self.column, self.column)}", timeout=2)
+
+    def selected_logs(self) -> list[Path]:
+        """Logs (with something in them) of the entry under the cursor; [] with a
+        notification when there is no entry there or none of its runs has started."""
+        table = self.query_one("#sweep-map", DataTable)
+        if not table.row_count:
+            return []
+        row_key, column_key = table.coordinate_to_cell_key(table.cursor_coordinate)
+        entry = self.entries.get((str(row_key.value), str(column_key.value)))
+        if entry is None:
+            self.notify("pick an entry of the map (not the cell's name)", timeout=3)
+            return []
+        paths = [p for p in (log_path(self.folder.out, i) for i in entry.ids) if _started(p)]
+        if not paths:
+            self.notify("none of these runs has started yet", timeout=3)
+        return paths
+
+    def action_open_dashboard(self) -> None:
+        paths = self.selected_logs()
+        if not paths:
+            return
+        chosen = paths[0].stem
+        runs = {run["id"]: run["config"] for run in self.folder.grid.get("runs", [])}
+        config = runs[chosen]
+        # The other cells' runs that differ from the chosen one in the cell alone.
+        partners = [i for i, c in runs.items() if c["cell"] != config["cell"]
+                    and {**c, "cell": config["cell"]} == config
+                    and _started(log_path(self.folder.out, i))]
+        logs = [paths[0]] + [log_path(self.folder.out, i) for i in partners[:1]]
+        cursor = self.query_one("#sweep-map", DataTable).cursor_coordinate
+        self.app.exit(OpenDashboard(logs, self.column, (cursor.row, cursor.column)))
+
+    def action_open_entry(self) -> None:
+        paths = self.selected_logs()
+        if not paths:
+            return
+        try:  # logs still being written: their last line may be cut (the reader skips it)
+            source = ReplaySource.from_logs(paths)
+        except (RunLogError, OSError) as err:
+            self.notify(str(err), severity="error")
+            return
+        self.app.push_screen(SweepCompareScreen(source))
+
+
+def _started(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 0
+
+
+def _sortable(value: object) -> tuple[int, object]:
+    """Numbers in order, then words in order (T=10 before T=100)."""
+    return (0, value) if isinstance(value, (int, float)) else (1, str(value))

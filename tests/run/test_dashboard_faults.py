@@ -1,0 +1,194 @@
+"""The real dashboard in a pseudo-terminal, under the faults a terminal brings: closed
+(SIGHUP), told to go (SIGTERM), suspended and resumed (ctrl-z, fg), resized again and
+again, a worker killed from outside. Each time the app survives or exits cleanly, no
+process is left, and every run log ends with its `run_ended` line."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import signal
+import struct
+import sys
+import termios
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from rnn_tui.run.runlog import read_run_log
+
+from .conftest import running, wait_gone
+
+SMALL = ["--seq-len", "10", "--hidden", "8", "--batch", "4"]
+
+
+class Dashboard:
+    """`rnn-tui` on a pty of its own (its own session, the pty its terminal)."""
+
+    def __init__(self, log_dir: Path, cols: int = 120, rows: int = 36) -> None:
+        self.log_dir = log_dir
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the program
+            os.execvpe(sys.executable, [sys.executable, "-m", "rnn_tui", *SMALL,
+                                        "--log-dir", str(log_dir)], os.environ)
+        self.resize(cols, rows)
+        self.output = bytearray()
+        self.status: int | None = None
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        # Always drain: a terminal nobody reads blocks the app on its next write.
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.output += data
+
+    def resize(self, cols: int, rows: int) -> None:
+        # The kernel sends SIGWINCH to the terminal's foreground group, as a terminal does.
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+    def press(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def workers(self) -> list[int]:
+        out = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                cmdline = (stat.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[1]) == self.pid and b"spawn_main" in cmdline and fields[0] != "Z":
+                out.append(int(stat.parent.name))
+        return sorted(out)
+
+    def logs(self) -> list[Path]:
+        return sorted(self.log_dir.glob("*.jsonl"))
+
+    def log_sizes(self) -> list[int]:
+        return [p.stat().st_size for p in self.logs()]
+
+    def wait_training(self, more_than: list[int] | None = None, timeout: float = 60) -> None:
+        """Until both logs exist and grew past `more_than` (or 2 kB)."""
+        deadline = time.monotonic() + timeout
+        floor = more_than or [2000, 2000]
+        while len(self.logs()) < 2 or any(s <= f for s, f in zip(self.log_sizes(), floor,
+                                                                 strict=False)):
+            assert self.exited() is None, f"the dashboard exited: {self.tail()}"
+            assert time.monotonic() < deadline, (
+                f"the runs did not train within {timeout} s: logs {self.log_sizes()}")
+            time.sleep(0.05)
+
+    def exited(self) -> int | None:
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+        return self.status
+
+    def wait_exit(self, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        while self.exited() is None:
+            assert time.monotonic() < deadline, f"the dashboard did not exit: {self.tail()}"
+            time.sleep(0.05)
+        return self.status
+
+    def tail(self) -> str:
+        return bytes(self.output[-600:]).decode("utf-8", "replace")
+
+    def kill(self) -> None:
+        if self.exited() is None:
+            os.kill(self.pid, signal.SIGKILL)
+            self.wait_exit()
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def dashboard(tmp_path):
+    app = Dashboard(tmp_path)
+    yield app
+    workers = app.workers()
+    app.kill()
+    wait_gone(workers)
+
+
+def assert_clean_end(app: Dashboard, workers: list[int]) -> None:
+    wait_gone(workers)
+    assert "Traceback" not in bytes(app.output).decode("utf-8", "replace"), app.tail()
+    for log in app.logs():
+        assert read_run_log(log)[-1].kind == "run_ended", log
+
+
+def test_closed_terminal_sighup(dashboard: Dashboard) -> None:
+    dashboard.wait_training()
+    workers = dashboard.workers()
+    assert len(workers) == 2
+    os.close(dashboard.fd)                 # the terminal window closes: SIGHUP, then EIO
+    dashboard.wait_exit()
+    assert_clean_end(dashboard, workers)
+
+
+def test_sigterm(dashboard: Dashboard) -> None:
+    dashboard.wait_training()
+    workers = dashboard.workers()
+    os.kill(dashboard.pid, signal.SIGTERM)
+    dashboard.wait_exit()
+    assert_clean_end(dashboard, workers)
+    assert {read_run_log(p)[-1].reason for p in dashboard.logs()} == {"interrupted"}
+
+
+def test_ctrl_z_then_fg_carries_on(dashboard: Dashboard) -> None:
+    dashboard.wait_training()
+    workers = dashboard.workers()
+    dashboard.press(b"\x1a")               # ctrl-z as a key (the app's terminal is raw)
+    os.killpg(dashboard.pid, signal.SIGTSTP)   # and as the shell's job control sends it
+    time.sleep(0.5)                        # stopped a while (no assert rides on this)
+    os.killpg(dashboard.pid, signal.SIGCONT)   # fg
+    dashboard.wait_training(more_than=dashboard.log_sizes())
+    assert dashboard.exited() is None
+    dashboard.press(b"q")
+    assert os.waitstatus_to_exitcode(dashboard.wait_exit()) == 0, dashboard.tail()
+    assert_clean_end(dashboard, workers)
+
+
+def test_many_resizes_while_training(dashboard: Dashboard) -> None:
+    dashboard.wait_training()
+    workers = dashboard.workers()
+    for i in range(40):
+        dashboard.resize(40 + (i * 37) % 160, 10 + (i * 13) % 50)
+        time.sleep(0.02)                   # a user dragging the window's corner
+    dashboard.resize(120, 36)
+    dashboard.wait_training(more_than=dashboard.log_sizes())
+    assert dashboard.exited() is None
+    dashboard.press(b"q")
+    assert os.waitstatus_to_exitcode(dashboard.wait_exit()) == 0, dashboard.tail()
+    assert_clean_end(dashboard, workers)
+
+
+def test_a_worker_killed_from_outside(dashboard: Dashboard) -> None:
+    dashboard.wait_training()
+    workers = dashboard.workers()
+    os.kill(workers[1], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    lstm_log = dashboard.logs()[1]
+    while read_run_log(lstm_log)[-1].kind != "run_ended":   # the parent closes its log
+        assert time.monotonic() < deadline, "the killed worker's log was not closed"
+        time.sleep(0.05)
+    assert read_run_log(lstm_log)[-1].reason == "failed"
+    rnn_size = dashboard.log_sizes()[0]
+    dashboard.wait_training(more_than=[rnn_size, 0])     # the other keeps training
+    assert dashboard.exited() is None and running(workers[0])
+    dashboard.press(b"q")
+    assert os.waitstatus_to_exitcode(dashboard.wait_exit()) == 0, dashboard.tail()
+    assert_clean_end(dashboard, workers)

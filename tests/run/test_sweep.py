@@ -1,0 +1,180 @@
+"""`rnn-tui sweep` on the embedded Dask cluster: every run once with its log, the same
+numbers as a run in this process, resume, a grown grid, Ctrl-C and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.runlog import read_run_log
+from rnn_tui.run.sweep import sweep
+from rnn_tui.run.sweep_results import RESULTS_FILE
+from rnn_tui.run.sweep_run import run_config
+
+TINY = """\
+task = "adding"
+cells = ["rnn", "lstm"]
+seq_len = {seq_len}
+seed = [0, 1]
+hidden_size = 8
+batch_size = 16
+steps = 400
+"""
+
+
+def write_sweep(path: Path, seq_len: str = "[5]") -> Path:
+    path.write_text(TINY.format(seq_len=seq_len))
+    return path
+
+
+def run_sweep(file: Path, out: Path) -> tuple[int, dict]:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = sweep(file, out, as_json=True, workers=2, stdout=stdout, stderr=stderr)
+    return code, json.loads(stdout.getvalue())
+
+
+def result_ids(out: Path) -> list[str]:
+    return [json.loads(line)["id"] for line in (out / RESULTS_FILE).read_text().splitlines()]
+
+
+def assert_complete(run: dict, steps: int = 400) -> None:
+    events = read_run_log(run["log"])
+    assert [e.kind for e in events].count("run_started") == 1, run["log"]
+    assert events[-1].kind == "run_ended" and events[-1].step == run["steps"]
+    # a run ends when it is solved, or at its steps
+    assert run["steps"] == (run["solved_step"] or steps)
+
+
+def test_embedded_cluster_runs_resumes_and_grows(tmp_path) -> None:
+    file, out = write_sweep(tmp_path / "tiny.toml"), tmp_path / "out"
+    code, summary = run_sweep(file, out)
+    assert code == 0 and summary["skipped"] == 0 and summary["interrupted"] is False
+    runs = summary["runs"]
+    assert sorted((r["cell"], r["seed"]) for r in runs) == [
+        ("lstm", 0), ("lstm", 1), ("rnn", 0), ("rnn", 1)]
+    for run in runs:
+        assert run["state"] == "finished" and run["worker"].startswith("tcp://127.0.0.1")
+        assert {"task", "seq_len", "hidden_size", "batch_size", "lr", "final_loss",
+                "baseline_loss", "seconds", "solved_step"} <= set(run)
+        assert_complete(run)
+    assert any(r["solved_step"] for r in runs)  # the LSTM solves T=5 well within 400 steps
+
+    # Same config and seed: the same numbers as a run in this process.
+    lstm = next(r for r in runs if r["cell"] == "lstm" and r["seed"] == 0)
+    here = run_config(RunConfig.from_dict(lstm["config"]), tmp_path / "here.jsonl")
+    assert (here["steps"], here["solved_step"]) == (lstm["steps"], lstm["solved_step"])
+    assert here["final_loss"] == pytest.approx(lstm["final_loss"], rel=1e-5)
+
+    code, again = run_sweep(file, out)                      # resume: nothing left to run
+    assert code == 0 and again["skipped"] == 4 and len(again["runs"]) == 4
+    assert len(result_ids(out)) == 4
+
+    code, grown = run_sweep(write_sweep(file, "[5, 6]"), out)  # a grid that only adds runs
+    assert code == 0 and grown["skipped"] == 4 and len(grown["runs"]) == 8
+    ids = result_ids(out)
+    assert len(ids) == len(set(ids)) == 8
+    for run in grown["runs"]:
+        assert_complete(run)
+
+
+def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
+    file, out = tmp_path / "long.toml", tmp_path / "out"
+    file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))
+    proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
+                             str(out), "--workers", "2", "--json"], start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / RESULTS_FILE).is_file() or not result_ids(out):
+            assert time.monotonic() < deadline, "no run finished within 60 s"
+            assert proc.poll() is None, proc.stderr.read()
+            time.sleep(0.1)
+        os.killpg(proc.pid, signal.SIGINT)                  # Ctrl-C reaches the whole group
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    summary = json.loads(stdout)
+    kept = len(summary["runs"])
+    assert summary["interrupted"] is True and 1 <= kept < 8
+    assert "Traceback" not in stderr, stderr
+
+    code, resumed = run_sweep(file, out)
+    assert code == 0 and resumed["skipped"] == kept and len(resumed["runs"]) == 8
+    ids = result_ids(out)
+    assert len(ids) == len(set(ids)) == 8
+    for run in resumed["runs"]:   # a run cut by Ctrl-C was logged again from the start
+        assert_complete(run, steps=800)
+
+
+def rnn_tui(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rnn_tui", *args], capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.mark.parametrize("body, message", [
+    (None, "sweep file {file} does not exist"),
+    ('seq_len = [10, 0]\nsteps = 5\n', "{file}: seq_len = 0 is not allowed"),
+    ('seq_len = 10\n', "steps = 0 is not allowed in a sweep"),
+])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, body, message) -> None:
+    file = tmp_path / "bad.toml"
+    if body is not None:
+        file.write_text(body)
+    result = rnn_tui("sweep", str(file), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert message.format(file=file) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_workers_is_bad_input(tmp_path) -> None:
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--workers", "0")
+    assert result.returncode == 2 and "--workers must be an integer >= 1" in result.stderr
+
+
+def test_another_sweep_in_the_same_folder_is_refused(tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "sweep.json").write_text(json.dumps({"runs": [{"id": "gone", "config": {}}]}))
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out))
+    assert result.returncode == 2 and "holds a different sweep" in result.stderr
+
+
+def test_a_run_that_raises_is_failed_with_its_message_not_an_exception(tmp_path) -> None:
+    broken = RunConfig(cell="lstm", seq_len=1, hidden_size=4, batch_size=4, steps=10)
+    summary = run_config(broken, tmp_path / "broken.jsonl")  # adding needs T >= 2
+    assert summary["state"] == "failed"
+    assert "seq_len must be an integer >= 2" in summary["message"]
+
+
+def test_a_task_dask_gave_up_on_is_a_failed_run() -> None:
+    from rnn_tui.run.sweep_dask import summary_of
+
+    class LostTwice:  # what a future looks like once its workers died too often
+        status = "error"
+
+        def exception(self) -> Exception:
+            return RuntimeError("KilledWorker: attempted to run task 3 times")
+
+    summary = summary_of(LostTwice())
+    assert summary["state"] == "failed" and "KilledWorker" in summary["message"]
+
+
+def test_a_task_cancelled_or_lost_with_its_scheduler_has_no_result() -> None:
+    from rnn_tui.run.sweep_dask import summary_of
+
+    class Lost:
+        status = "lost"
+
+    assert summary_of(Lost()) is None  # not `failed`: a rerun must run it again
