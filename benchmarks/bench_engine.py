@@ -7,7 +7,16 @@ measured here, in this run, for GEMMs of exactly the step's shapes. Then denorma
 tanh RNN, once it has learned to forget, timed per timestep at T=100 and T=200 with the
 CPU's flush-to-zero on and off, and the cost of flushing by hand instead.
 
-    python benchmarks/bench_engine.py [--quick]
+Every time here is CPU time of this process (one thread): on a shared machine wall time
+also counts the time other processes held the core; CPU time does not (though a busy
+neighbour still slows the caches and memory this one sees).
+
+With --torch (PyTorch installed): per step, our Trainer.step against the same step in
+PyTorch (nn.RNN / nn.LSTM, a linear readout at every step, MSE on the last, Adam, global
+clip-norm 1) at T=100, H=128, B=64, float32, one thread each, flush-to-zero on both: the
+median of five interleaved pairs, so a change in the machine's load hits both sides.
+
+    python benchmarks/bench_engine.py [--quick] [--torch]
 """
 
 from __future__ import annotations
@@ -43,10 +52,10 @@ def gemm_seconds(m: int, k: int, n: int, transpose_a: bool = False, reps: int = 
     np.matmul(a, b, out=out)
     times = []
     for _ in range(5):
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(reps):
             np.matmul(a, b, out=out)
-        times.append((time.perf_counter() - start) / reps)
+        times.append((time.process_time() - start) / reps)
     return float(np.median(times))
 
 
@@ -75,10 +84,10 @@ def steps_per_second(kind: str, T: int, H: int, B: int, steps: int, warmup: int 
     trainer = Trainer(model, task, lr=1e-2, batch_size=B, seed=0)
     for _ in range(warmup):
         trainer.step()
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(steps):
         trainer.step()
-    return steps / (time.perf_counter() - start)
+    return steps / (time.process_time() - start)
 
 
 def print_blas() -> None:
@@ -102,6 +111,75 @@ def throughput(quick: bool) -> None:
                   f"{rate * bound:8.0%} {rate * flops / 1e9:8.1f}", flush=True)
 
 
+def engine_stepper(kind: str, T: int, H: int, B: int):
+    task = build_task("adding", T)
+    model = build_model(kind, task.input_size, H, task.output_size,
+                        rng=np.random.default_rng(0), dtype=np.float32)
+    return Trainer(model, task, lr=1e-2, batch_size=B, seed=0).step
+
+
+def torch_stepper(kind: str, T: int, H: int, B: int):
+    """The same step in PyTorch: same batches (our sampler, converted), same readout at
+    every step, MSE on the last, Adam lr 1e-2, global clip-norm 1."""
+    import torch
+
+    torch.manual_seed(0)
+    task = build_task("adding", T)
+    layer = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM}[kind](task.input_size, H)
+    readout = torch.nn.Linear(H, task.output_size)
+    params = [*layer.parameters(), *readout.parameters()]
+    opt = torch.optim.Adam(params, lr=1e-2)
+    rng = np.random.default_rng(0)
+
+    def step() -> float:
+        batch = task.sample(B, rng, dtype=np.float32)
+        x, y = torch.from_numpy(batch.x), torch.from_numpy(batch.y.astype(np.float32))
+        hs, _ = layer(x)
+        ys = readout(hs)
+        loss = torch.mean((ys[-1, :, 0] - y) ** 2)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        return loss.item()
+
+    return step
+
+
+def seconds_per_step(step, steps: int) -> float:
+    """CPU seconds per step."""
+    start = time.process_time()
+    for _ in range(steps):
+        step()
+    return (time.process_time() - start) / steps
+
+
+def against_torch(quick: bool, pairs: int = 5) -> None:
+    import torch
+
+    torch.set_num_threads(1)
+    torch.set_flush_denormal(True)
+    T, H, B = 100, 128, 64
+    steps = 5 if quick else 20
+    print(f"\nagainst PyTorch {torch.__version__} CPU (T={T}, H={H}, B={B}, float32, one "
+          f"thread each, flush-to-zero on both; median of {pairs} interleaved pairs of "
+          f"{steps} steps, CPU time)")
+    print(f"{'cell':5s} {'ours ms':>8s} {'torch ms':>9s} {'speedup':>8s} {'of limit':>8s}")
+    for kind, G in GATES.items():
+        _, bound = gemm_bound_seconds(T, H, B, G, I=2, O=1)
+        ours, theirs = engine_stepper(kind, T, H, B), torch_stepper(kind, T, H, B)
+        for _ in range(3):  # warm both
+            ours()
+            theirs()
+        a, b = [], []
+        for _ in range(pairs):
+            a.append(seconds_per_step(ours, steps))
+            b.append(seconds_per_step(theirs, steps))
+        mine, torch_s = float(np.median(a)), float(np.median(b))
+        print(f"{kind:5s} {mine * 1e3:8.2f} {torch_s * 1e3:9.2f} {torch_s / mine:7.2f}x "
+              f"{bound / mine:8.0%}", flush=True)
+
+
 def trained_rnn(T: int, steps: int) -> Trainer:
     """A tanh RNN after `steps` of training: its gradient has vanished (denormal land)."""
     task = build_task("adding", T)
@@ -115,10 +193,10 @@ def trained_rnn(T: int, steps: int) -> Trainer:
 
 
 def per_timestep_ms(trainer: Trainer, steps: int) -> float:
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(steps):
         trainer.step()
-    return (time.perf_counter() - start) / steps / trainer.task.steps * 1e3
+    return (time.process_time() - start) / steps / trainer.task.steps * 1e3
 
 
 def denormals(quick: bool) -> None:
@@ -140,10 +218,10 @@ def denormals(quick: bool) -> None:
           f"(target <= 1.3)")
     # The alternative: flush tiny values by hand, one extra pass per timestep.
     dh = np.random.default_rng(0).standard_normal((64, 128)).astype(np.float32)
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(2000):
         dh[np.abs(dh) < 1e-30] = 0.0
-    manual = (time.perf_counter() - start) / 2000 * 1e3
+    manual = (time.process_time() - start) / 2000 * 1e3
     print(f"  flushing by hand instead: {manual:.4f} ms per timestep per array "
           f"({manual / results[100]:.0%} of a timestep), and it cannot reach denormals made "
           f"inside a ufunc or GEMM; the CPU flag costs nothing per step")
@@ -152,11 +230,16 @@ def denormals(quick: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps (a smoke run)")
+    parser.add_argument("--torch", action="store_true",
+                        help="only the comparison with PyTorch (needs torch installed)")
     args = parser.parse_args()
     keep_freed_memory()
     flush_denormals()
     print_blas()
     with threadpool_limits(1):
+        if args.torch:
+            against_torch(args.quick)
+            return
         throughput(args.quick)
         denormals(args.quick)
 

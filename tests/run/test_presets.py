@@ -47,7 +47,7 @@ def test_flags_override_the_preset() -> None:
     configs = load_preset("adding-100", {"seq_len": 40, "lr": 0.5, "cells": ["gru", "irnn"],
                                          "hidden_size": None})
     assert [c.cell for c in configs] == ["gru", "irnn"]
-    assert all(c.seq_len == 40 and c.lr == 0.5 and c.hidden_size == 128 for c in configs)
+    assert all(c.seq_len == 40 and c.lr == 0.5 and c.hidden_size == 32 for c in configs)
 
 
 GOOD = 'task = "adding"\nseq_len = 20\ncells = ["rnn", "lstm"]\n'

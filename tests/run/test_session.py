@@ -208,6 +208,12 @@ def test_a_killed_worker_can_be_restarted_into_the_pause(two: Session) -> None:
     collect(two, lambda ev: of(ev, 1, Step))
 
 
+def test_a_worker_trains_on_as_many_blas_threads_as_asked(tmp_path) -> None:
+    with Session([SMALL], log_dir=None) as session:                    # blas_threads=1
+        blas = of(collect(session, lambda ev: of(ev, 0, RunStarted)), 0, RunStarted)[0].blas
+    assert blas and all(lib["num_threads"] == 1 for lib in blas), blas
+
+
 def test_workers_run_nicer_when_asked(tmp_path) -> None:
     with Session([SMALL], log_dir=None, niceness=5) as session:
         collect(session, lambda ev: of(ev, 0, Step))

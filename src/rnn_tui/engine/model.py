@@ -15,7 +15,18 @@ Grads = dict[str, np.ndarray]
 def flat_matmul(a: np.ndarray, m: np.ndarray) -> np.ndarray:
     """(T, B, K) @ (K, N) -> (T, B, N) as ONE 2-D GEMM: a 3-D matmul would loop over T."""
     T, B, K = a.shape
+    if K == 1:  # an outer product: a broadcast multiply is 2-3x faster than a K = 1 GEMM
+        return np.multiply(a, m[0])
     return (a.reshape(T * B, K) @ m).reshape(T, B, m.shape[1])
+
+
+def with_ones(x: np.ndarray) -> np.ndarray:
+    """(T, B, I) -> (T * B, I + 1): the input with a constant 1 appended, so that U x + b
+    is one GEMM with [U | b] and dL/d[U | b] one GEMM with it (b is U's weight on a 1)."""
+    T, B, I = x.shape
+    out = np.ones((T * B, I + 1), x.dtype)
+    out[:, :I] = x.reshape(T * B, I)
+    return out
 
 
 class RecurrentModel:
@@ -62,13 +73,16 @@ class RecurrentModel:
 
     # U x_t + b, for every t in one matmul (the input needs no recurrence).
     def input_projection(self, x: np.ndarray) -> np.ndarray:
-        return flat_matmul(x, self.params["U"].T) + self.params["b"]
+        T, B, _ = x.shape
+        Ub = np.concatenate([self.params["U"], self.params["b"][:, None]], axis=1)
+        return (with_ones(x) @ Ub.T).reshape(T, B, -1)
 
     def recurrent_matrix_t(self) -> np.ndarray:
         """W^T, laid out contiguously: the per-step h @ W^T runs ~30 % faster so."""
         return np.ascontiguousarray(self.params["W"].T)
 
-    # dL/dV = Σ_t dy_t ⊗ h_t,  dL/dc = Σ_t dy_t,  and the readout's share of dL/dh_t = dy_t V.
+    # dL/dV = Σ_t dy_t ⊗ h_t,  dL/dc = Σ_t dy_t,  and the readout's share of dL/dh_t = dy_t V
+    # (a new array: the caller may add the recurrent share into it in place).
     def readout_backward(self, dys: np.ndarray, hs: np.ndarray) -> tuple[Grads, np.ndarray]:
         O, H = self.output_size, self.hidden_size
         grads = {"V": dys.reshape(-1, O).T @ hs.reshape(-1, H), "c": dys.sum(axis=(0, 1))}
@@ -81,8 +95,8 @@ class RecurrentModel:
                      x: np.ndarray) -> Grads:
         G, H, I = da_rec.shape[-1], self.hidden_size, self.input_size
         rec, inp = da_rec.reshape(-1, G), da_in.reshape(-1, G)
-        return {"W": rec.T @ hs[:-1].reshape(-1, H), "U": inp.T @ x.reshape(-1, I),
-                "b": inp.sum(axis=0)}
+        dUb = inp.T @ with_ones(x)                   # [dL/dU | dL/db] in one pass over da
+        return {"W": rec.T @ hs[:-1].reshape(-1, H), "U": dUb[:, :I], "b": dUb[:, I]}
 
     def check_input(self, x: np.ndarray) -> None:
         if x.ndim != 3 or x.shape[2] != self.input_size:

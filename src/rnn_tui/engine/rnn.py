@@ -48,15 +48,14 @@ class SimpleRNN(RecurrentModel):
         x, hs, s = cache
         W = self.params["W"]
         T, B, H = s.shape
-        grads, dh_from_y = self.readout_backward(dys, hs[1:])
+        grads, dh = self.readout_backward(dys, hs[1:])   # dh_t = dy_t V so far
         dsigma = self.sigma_prime(s)               # σ'(a_t) for every t at once
-        dh = np.empty_like(s)                      # total dL/dh_t
         da = np.empty_like(s)                      # dL/da_t
         dh_next = np.zeros((B, H), self.dtype)     # dL/dh_t through h_{t+1}
         for t in reversed(range(T)):
-            np.add(dh_from_y[t], dh_next, out=dh[t])        # dL/dh_t = dy_t V + dL/da_{t+1} W
+            dh[t] += dh_next                                # dL/dh_t = dy_t V + dL/da_{t+1} W
             np.multiply(dh[t], dsigma[t], out=da[t])        # dL/da_t = dL/dh_t * σ'(a_t)
-            dh_next = np.matmul(da[t], W)
+            dh_next = np.matmul(da[t], W, out=dh_next)
         grads |= self.weight_grads(da, da, hs, x)
         return grads, Trace(dh=dh, h=hs[1:], dsigma=dsigma, W=W)
 

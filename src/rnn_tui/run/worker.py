@@ -212,6 +212,10 @@ def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
     # decides how runs end (and if it dies, the orphan check below ends them).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    # numpy first: threadpool_limits only reaches BLAS libraries already loaded, and the
+    # engine loads numpy lazily. Unlimited, OpenBLAS threads of two workers fight over
+    # the cores (3-7x slower steps on a busy two-core machine).
+    import numpy  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     from ..engine import tune_for_training
