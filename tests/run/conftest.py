@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -26,6 +27,13 @@ def child_pids(parent: int | None = None) -> list[int]:
             continue
         pids.append(int(stat.parent.name))
     return pids
+
+
+def like_a_terminal() -> None:
+    """`preexec_fn` for a program a test interrupts: SIGINT at its default, as a shell gives
+    a foreground program (a background job of a non-interactive shell, as CI may run us,
+    starts with SIGINT ignored, and Python then never raises KeyboardInterrupt)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import child_pids, wait_gone
+from .conftest import child_pids, like_a_terminal, wait_gone
 
 SMALL = ["--seq-len", "10", "--hidden", "8", "--batch", "4"]
 
@@ -80,16 +80,22 @@ def test_replay_of_a_missing_log_is_a_clear_error(tmp_path) -> None:
 def test_interrupt_ends_runs_prints_summary_and_leaves_no_process(tmp_path, sig, code) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "train", *SMALL, "--json",
                              "--log-dir", str(tmp_path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while len(list(tmp_path.glob("*.jsonl"))) < 2 or any(
-            p.stat().st_size < 2000 for p in tmp_path.glob("*.jsonl")):
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.1)
-    workers = child_pids(proc.pid)
-    assert len(workers) >= 2                                # two trainers (+ resource tracker)
-    proc.send_signal(sig)
-    out, err = proc.communicate(timeout=20)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=like_a_terminal)
+    try:
+        deadline = time.monotonic() + 30
+        while len(list(tmp_path.glob("*.jsonl"))) < 2 or any(
+                p.stat().st_size < 2000 for p in tmp_path.glob("*.jsonl")):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.1)
+        workers = child_pids(proc.pid)
+        assert len(workers) >= 2                            # two trainers (+ resource tracker)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     assert proc.returncode == code, err
     summary = json.loads(out)
     assert summary["interrupted"] is True
