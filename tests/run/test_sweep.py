@@ -93,7 +93,8 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
     file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))
     proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
                              str(out), "--workers", "2", "--json"], start_new_session=True,
-                            preexec_fn=like_a_terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            preexec_fn=like_a_terminal, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while not (out / RESULTS_FILE).is_file() or not result_ids(out):
