@@ -71,6 +71,12 @@ class RunHistory:
         return self.progress.message
 
     @property
+    def log_warning(self) -> str:
+        """Why the run's log stopped, if it did: the run trains on unlogged."""
+        warnings = self.progress.warnings
+        return warnings[-1] if warnings else ""
+
+    @property
     def baseline(self) -> float | None:
         value = self.progress.baseline_loss
         return value if math.isfinite(value) else None
