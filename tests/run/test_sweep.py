@@ -21,6 +21,8 @@ from rnn_tui.run.sweep import sweep
 from rnn_tui.run.sweep_results import RESULTS_FILE
 from rnn_tui.run.sweep_run import run_config
 
+from .conftest import rnn_tui
+
 TINY = """\
 task = "adding"
 cells = ["rnn", "lstm"]
@@ -117,11 +119,6 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
     assert len(ids) == len(set(ids)) == 8
     for run in resumed["runs"]:   # a run cut by Ctrl-C was logged again from the start
         assert_complete(run, steps=800)
-
-
-def rnn_tui(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rnn_tui", *args], capture_output=True,
-                          text=True, timeout=60)
 
 
 @pytest.mark.parametrize("body, message", [

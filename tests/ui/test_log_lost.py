@@ -4,9 +4,7 @@ shows. The source is scripted: the events are the ones a worker sends."""
 
 from __future__ import annotations
 
-import time
-
-from ui_support import ScriptedSource
+from ui_support import ScriptedSource, wait_for
 
 from rnn_tui.run.events import Diverged, LogStopped, RunStarted, Step
 from rnn_tui.ui.app import RnnTuiApp
@@ -14,13 +12,6 @@ from rnn_tui.ui.widgets.panel import PanelMessage
 
 SIZE = (160, 48)
 LOST = "run log runs/lstm.jsonl not written (No space left on device): this run carries on unlogged"
-
-
-async def wait_for(pilot, condition, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
-        await pilot.pause(0.02)
 
 
 def message(app: RnnTuiApp, slot: int) -> PanelMessage:
