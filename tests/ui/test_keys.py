@@ -3,10 +3,9 @@ the screen then shows. The source is scripted (no processes), so each test is qu
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from ui_support import ScriptedSource, replay_of
+from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
@@ -16,14 +15,6 @@ from rnn_tui.ui.widgets.header import RunHeader
 from rnn_tui.ui.widgets.panel import ModelPanel, PanelStatus
 
 SIZE = (160, 48)
-
-
-async def wait_for(pilot, condition, what: str, timeout: float = 30.0) -> None:
-    """Let the app run until `condition()` holds; fail saying `what` did not happen."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
-        await pilot.pause(0.02)
 
 
 def header(app: RnnTuiApp) -> str:

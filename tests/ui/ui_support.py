@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import queue
+import time
 from pathlib import Path
 
 from rnn_tui.run.config import RunConfig
@@ -11,6 +12,14 @@ from rnn_tui.run.events import Event, RunStarted
 from rnn_tui.ui.sources import ReplaySource
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+async def wait_for(pilot, condition, what: str, timeout: float = 30.0) -> None:
+    """Let the app run until `condition()` holds; fail saying `what` did not happen."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
+        await pilot.pause(0.02)
 
 
 def fixture_path(name: str) -> Path:
