@@ -2,7 +2,7 @@
 (pause, resume, next cell, previous cell, view, next panel), with resident memory and
 lag sampled throughout.
 
-    python benchmarks/soak.py --minutes 30 [--every 3] [--preset adding-100]
+    python benchmarks/soak.py --minutes 30 [--every 3] [--preset adding-100] [--trace DIR]
 
 Memory: VmRSS of the app and of its worker processes, every 10 s. Lag: from pressing
 space (pause / resume) to every run's log ending in its `paused` / `resumed` line — the
@@ -29,10 +29,11 @@ from pathlib import Path
 KEYS = [b" ", b" ", b"c", b"C", b"v", b"\t", b"v", b"\t"]  # pause, resume, cells, views
 
 
-def rss_kib(pid: int) -> int:
+def rss_kib(pid: int, field: str = "VmRSS") -> int:
+    """Resident KiB (RssAnon: the heap and anonymous maps; RssFile: code and libraries)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -83,12 +84,16 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--every", type=float, default=3.0, help="seconds between keys")
     parser.add_argument("--preset", default="adding-100")
+    parser.add_argument("--trace", type=Path, help="run the app under tracemalloc, a "
+                        "snapshot a minute into this folder (benchmarks/traced_app.py)")
     args = parser.parse_args()
 
     log_dir = Path(tempfile.mkdtemp(prefix="rnn-tui-soak-"))
     pid, fd = pty.fork()
     if pid == 0:
-        os.execvp(sys.executable, [sys.executable, "-m", "rnn_tui", "--preset", args.preset,
+        app = (["-m", "rnn_tui"] if args.trace is None else
+               [str(Path(__file__).with_name("traced_app.py")), str(args.trace)])
+        os.execvp(sys.executable, [sys.executable, *app, "--preset", args.preset,
                                    "--log-dir", str(log_dir)])
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 0, 0))
 
@@ -109,9 +114,10 @@ def main() -> None:
     start = time.monotonic()
     end = start + args.minutes * 60
     samples: list[tuple[float, int, int]] = []  # (minutes, app KiB, workers KiB)
+    anon: list[tuple[float, int]] = []  # (minutes, the app's anonymous KiB)
     lags: list[tuple[float, float]] = []       # (minutes, seconds)
     next_sample, key = start, 0
-    print(f"{'min':>5} {'app MB':>7} {'workers MB':>10} {'total MB':>8} "
+    print(f"{'min':>5} {'app MB':>7} {'anon':>6} {'workers MB':>10} {'total MB':>8} "
           f"{'lag ms (median/max)':>20}", flush=True)
     minute_lags: list[float] = []
     last_minute = 0
@@ -120,6 +126,7 @@ def main() -> None:
         if now >= next_sample:
             app, workers = rss_kib(pid), sum(rss_kib(w) for w in workers_of(pid))
             samples.append(((now - start) / 60, app, workers))
+            anon.append(((now - start) / 60, rss_kib(pid, "RssAnon")))
             next_sample += 10
         k = KEYS[key % len(KEYS)]
         key += 1
@@ -133,7 +140,7 @@ def main() -> None:
         if minute > last_minute and samples:
             _, app, workers = samples[-1]
             ms = sorted(1000 * x for x in minute_lags) or [float("nan")]
-            print(f"{minute:5d} {app / 1024:7.1f} {workers / 1024:10.1f} "
+            print(f"{minute:5d} {app / 1024:7.1f} {anon[-1][1] / 1024:6.1f} {workers / 1024:10.1f} "
                   f"{(app + workers) / 1024:8.1f} {statistics.median(ms):9.0f} / {ms[-1]:.0f}",
                   flush=True)
             minute_lags, last_minute = [], minute

@@ -2,30 +2,41 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+def live_processes() -> Iterator[tuple[int, list[str]]]:
+    """(pid, the fields of /proc/PID/stat after the command: state, ppid, pgrp, session,
+    ...) of every process that is not a zombie (PID 1 reaps those when it gets round to it)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            yield int(stat.parent.name), fields
 
 
 def child_pids(parent: int | None = None) -> list[int]:
     """Live processes whose parent is `parent` (default: this test process)."""
     parent = os.getpid() if parent is None else parent
     pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) != parent or fields[0] == "Z":
+    for pid, fields in live_processes():
+        if int(fields[1]) != parent:
             continue
         try:
-            cmdline = (stat.parent / "cmdline").read_bytes()
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
         if b"resource_tracker" in cmdline:  # multiprocessing's own helper, lives with us
             continue
-        pids.append(int(stat.parent.name))
+        pids.append(pid)
     return pids
 
 
@@ -39,10 +50,12 @@ def like_a_terminal() -> None:
 @pytest.fixture(autouse=True)
 def no_child_left_behind():
     yield
-    deadline = time.monotonic() + 5
+    # A generous deadline: a worker that was told to stop may still be exiting on a
+    # loaded machine, and 5 s (as it was) is a hidden time budget, not a check.
+    deadline = time.monotonic() + 30
     while child_pids() and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert child_pids() == [], "a test left a child process running"
+    assert child_pids() == [], f"a test left child processes running: {child_pids()}"
 
 
 def running(pid: int) -> bool:
@@ -60,3 +73,14 @@ def wait_gone(pids: list[int], timeout: float = 20.0) -> None:
         assert time.monotonic() < deadline, (
             f"processes {[p for p in pids if running(p)]} still running after {timeout} s")
         time.sleep(0.05)
+
+
+def python(*args: str, cwd=None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """This interpreter run as a user would, output captured as text."""
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=timeout)
+
+
+def rnn_tui(*args: str, cwd=None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """The `rnn-tui` command (as `python -m rnn_tui`, so PYTHONPATH's tree is the one run)."""
+    return python("-m", "rnn_tui", *args, cwd=cwd, timeout=timeout)

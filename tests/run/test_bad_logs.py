@@ -6,8 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from rnn_tui.run.events import LogStopped, RunStarted, Step, to_dict
 from rnn_tui.run.runlog import RunLogError, RunLogWriter, read_run_log, read_run_logs
 from rnn_tui.run.worker import RunState, open_log
 
+from .conftest import rnn_tui
 from .test_events_and_logs import EVENTS, write_log
 
 HEADER = json.dumps(to_dict(EVENTS[0]))
@@ -36,11 +35,6 @@ BAD = {
                         '{"event": "paused", "step": 1}\n').encode(),
                        'line 2: not a run log (a paused event with step = "x")'),
 }
-
-
-def rnn_tui(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rnn_tui", *args], capture_output=True,
-                          text=True, timeout=60)
 
 
 @pytest.mark.parametrize("name", BAD)

@@ -15,14 +15,9 @@ import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import child_pids, like_a_terminal, wait_gone
+from .conftest import child_pids, like_a_terminal, python, rnn_tui, wait_gone
 
 SMALL = ["--seq-len", "10", "--hidden", "8", "--batch", "4"]
-
-
-def rnn_tui(*args: str, cwd=None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rnn_tui", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=timeout)
 
 
 def test_train_json_summary_and_logs(tmp_path) -> None:
@@ -186,6 +181,5 @@ def test_train_never_imports_textual(tmp_path) -> None:
             "code = main(['train', '--seq-len', '10', '--hidden', '8', '--batch', '4',"
             " '--steps', '3', '--no-log', '--json']);"
             "assert code == 0 and 'textual' not in sys.modules, sorted(sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60)
+    result = python("-c", code)
     assert result.returncode == 0, result.stderr

@@ -20,7 +20,7 @@ import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import running, wait_gone
+from .conftest import child_pids, running, wait_gone
 
 SMALL = ["--seq-len", "10", "--hidden", "8", "--batch", "4"]
 
@@ -59,16 +59,8 @@ class Dashboard:
         os.write(self.fd, keys)
 
     def workers(self) -> list[int]:
-        out = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-                cmdline = (stat.parent / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if int(fields[1]) == self.pid and b"spawn_main" in cmdline and fields[0] != "Z":
-                out.append(int(stat.parent.name))
-        return sorted(out)
+        """The app's training processes (its children but multiprocessing's tracker)."""
+        return sorted(child_pids(self.pid))
 
     def logs(self) -> list[Path]:
         return sorted(self.log_dir.glob("*.jsonl"))

@@ -3,14 +3,13 @@ allowed ranges live in one place (engine/vocabulary.py)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from rnn_tui.engine import SettingError, Trainer, build_model, build_task
 from rnn_tui.run.config import CELL_KINDS, OPTIMIZERS, SETTINGS, TASK_NAMES
 from rnn_tui.run.presets import PresetError, load_preset
+
+from .conftest import python
 
 
 def engine_refusal(key: str, value) -> str:
@@ -65,7 +64,6 @@ def test_reading_the_vocabulary_does_not_load_the_maths() -> None:
             "rnn_tui.run.presets.load_preset('adding-100');"
             "print(sorted(m for m in sys.modules if m == 'numpy' or m.startswith("
             "('rnn_tui.engine.rnn', 'rnn_tui.engine.trainer'))))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    result = python("-c", code, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

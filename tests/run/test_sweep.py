@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from rnn_tui.run.sweep import sweep
 from rnn_tui.run.sweep_results import RESULTS_FILE
 from rnn_tui.run.sweep_run import run_config
 
-from .conftest import like_a_terminal
+from .conftest import like_a_terminal, rnn_tui
 
 TINY = """\
 task = "adding"
@@ -121,11 +122,6 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
         assert_complete(run, steps=800)
 
 
-def rnn_tui(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rnn_tui", *args], capture_output=True,
-                          text=True, timeout=60)
-
-
 @pytest.mark.parametrize("body, message", [
     (None, "sweep file {file} does not exist"),
     ('seq_len = [10, 0]\nsteps = 5\n', "{file}: seq_len = 0 is not allowed"),
@@ -139,6 +135,17 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, body, message) -> None:
     assert result.returncode == 2, result.stderr
     assert message.format(file=file) in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_grid_with_a_run_that_cannot_fit_is_refused_naming_it(tmp_path) -> None:
+    file = write_sweep(tmp_path / "huge.toml", seq_len="[10, 1000000000]")
+    result = rnn_tui("sweep", str(file), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and re.search(
+        r"run lstm-adding1000000000-h8-s\d-\w+ is too big for this machine: "
+        r"needs about [\d.]+ TiB; [\d.]+ \w+ available", lines[0]), result.stderr
+    assert not (tmp_path / "out").exists()              # nothing was written or spawned
 
 
 def test_no_workers_is_bad_input(tmp_path) -> None:

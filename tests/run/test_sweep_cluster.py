@@ -21,6 +21,8 @@ from rnn_tui.run.sweep_dask import keep_log
 from rnn_tui.run.sweep_results import RESULTS_FILE, read_results
 from rnn_tui.run.sweep_run import run_config
 
+from .conftest import live_processes
+
 DASK = str(Path(sys.executable).parent / "dask")
 SWEEP = """\
 task = "adding"
@@ -63,15 +65,7 @@ def workers_of(address: str) -> dict[str, str]:
 
 def sessions_alive(sids: set[int]) -> list[int]:
     """Live (non-zombie) processes in these sessions."""
-    alive = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z" and int(fields[3]) in sids:
-            alive.append(int(stat.parent.name))
-    return alive
+    return [pid for pid, fields in live_processes() if int(fields[3]) in sids]
 
 
 def stop(procs: list[subprocess.Popen]) -> None:

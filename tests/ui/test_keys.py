@@ -3,10 +3,9 @@ the screen then shows. The source is scripted (no processes), so each test is qu
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-from ui_support import ScriptedSource, replay_of
+from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
@@ -16,14 +15,6 @@ from rnn_tui.ui.widgets.header import RunHeader
 from rnn_tui.ui.widgets.panel import ModelPanel, PanelStatus
 
 SIZE = (160, 48)
-
-
-async def wait_for(pilot, condition, what: str, timeout: float = 30.0) -> None:
-    """Let the app run until `condition()` holds; fail saying `what` did not happen."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
-        await pilot.pause(0.02)
 
 
 def header(app: RnnTuiApp) -> str:
@@ -40,24 +31,27 @@ async def test_tab_and_digits_select_a_panel(scripted: ScriptedSource) -> None:
         panels = app.query(ModelPanel)
         assert app.selected == 0 and panels[0].has_class("-selected")
         await pilot.press("tab")
-        assert app.selected == 1
+        await wait_for(pilot, lambda: app.selected == 1, "tab: the right panel selected")
         assert panels[1].has_class("-selected") and not panels[0].has_class("-selected")
         await pilot.press("tab")
-        assert app.selected == 0
+        await wait_for(pilot, lambda: app.selected == 0, "tab: the left panel selected")
         await pilot.press("2")
-        assert app.selected == 1
+        await wait_for(pilot, lambda: app.selected == 1, "2: the right panel selected")
         await pilot.press("1")
-        assert app.selected == 0 and panels[0].has_class("-selected")
+        await wait_for(pilot, lambda: app.selected == 0, "1: the left panel selected")
+        assert panels[0].has_class("-selected")
 
 
 async def test_c_and_shift_c_cycle_the_selected_panels_cell(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "c")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 1, "c: a restart")
         slot, config = scripted.restarts()[-1]
         assert (slot, config.cell, config.seed) == (1, "gru", 0)  # lstm -> gru, same seed
         assert app.query_one("#panel-1", ModelPanel).border_title == "2 · gru"
         await pilot.press("C", "C")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 3, "C C: two restarts")
         assert [c.cell for _, c in scripted.restarts()] == ["gru", "lstm", "irnn"]
         assert app.query_one("#panel-1", ModelPanel).border_title == "2 · irnn"
         assert scripted.configs[0].cell == "rnn"  # the other panel keeps going
@@ -67,10 +61,12 @@ async def test_space_pauses_and_resumes_both(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
-        assert app.paused and ("pause",) in scripted.calls
+        await wait_for(pilot, lambda: app.paused, "space: paused")
+        assert ("pause",) in scripted.calls
         assert "paused" in header(app)
         await pilot.press("space")
-        assert not app.paused and scripted.calls[-1] == ("resume",)
+        await wait_for(pilot, lambda: not app.paused, "space again: resumed")
+        assert scripted.calls[-1] == ("resume",)
         assert "paused" not in header(app)
 
 
@@ -78,29 +74,33 @@ async def test_n_steps_only_while_paused(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
+        await wait_for(pilot, lambda: any("space" in n.message for n in app._notifications),
+                       "n while running: the note to press space first")
         assert ("step",) not in scripted.calls
-        assert any("space" in n.message for n in app._notifications)
         await pilot.press("space", "n", "n")
-        assert scripted.calls.count(("step",)) == 2
+        await wait_for(pilot, lambda: scripted.calls.count(("step",)) == 2, "two steps")
 
 
 async def test_t_switches_task_and_restarts_both(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 2, "t: both restarted")
         assert [(s, c.task) for s, c in scripted.restarts()] == [(0, "copy"), (1, "copy")]
         assert "copy T=100" in header(app)
         await pilot.press("t")
-        assert scripted.configs[0].task == "adding"
+        await wait_for(pilot, lambda: scripted.configs[0].task == "adding", "t: back to adding")
 
 
 async def test_plus_minus_change_the_sequence_length(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("plus")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 2, "+: both restarted")
         assert [c.seq_len for c in scripted.configs] == [200, 200]
         assert "T=200" in header(app)
         await pilot.press("minus", "minus")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 6, "- -: four restarts")
         assert [c.seq_len for c in scripted.configs] == [50, 50]
         assert len(scripted.restarts()) == 6
 
@@ -113,13 +113,15 @@ async def test_plus_that_would_not_fit_leaves_the_runs_alone(scripted: ScriptedS
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("plus")
+        await wait_for(pilot, lambda: any(
+            "not started: needs about" in n.message and "30 MiB available" in n.message
+            for n in app._notifications), "+: the note that it would not fit")
         assert scripted.restarts() == [] and scripted.configs[0].seq_len == 100
-        assert any("not started: needs about" in n.message and "30 MiB available" in n.message
-                   for n in app._notifications)
         app.load_preset("copy-200")                      # what the preset picker calls
-        await pilot.pause()
+        await wait_for(pilot, lambda: sum("not started" in n.message
+                                          for n in app._notifications) == 2,
+                       "the preset's note that it would not fit")
         assert scripted.restarts() == [] and scripted.configs[0].task == "adding"
-        assert sum("not started" in n.message for n in app._notifications) == 2
 
 
 async def test_brackets_change_the_selected_panels_learning_rate(
@@ -127,9 +129,11 @@ async def test_brackets_change_the_selected_panels_learning_rate(
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 1, "]: a restart")
         assert scripted.restarts() == [(0, RunConfig(cell="rnn", lr=0.03))]
         assert "lr=0.03" in status(app, 0)
         await pilot.press("tab", "left_square_bracket")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 2, "tab [: a restart")
         assert scripted.restarts()[-1] == (1, RunConfig(cell="lstm", lr=0.003))
         assert "lr=0.003" in status(app, 1)
         assert scripted.configs[0].lr == 0.03
@@ -139,6 +143,7 @@ async def test_r_restarts_both_with_a_new_seed(scripted: ScriptedSource) -> None
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 2, "r: both restarted")
         assert [(s, c.seed) for s, c in scripted.restarts()] == [(0, 1), (1, 1)]
 
 
@@ -148,15 +153,17 @@ async def test_p_picks_a_preset(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("p")
-        assert isinstance(app.screen, PresetScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, PresetScreen), "p: the picker")
         names = list_presets()
         target = names.index("relu-exploding")
         await pilot.press(*["down"] * target, "enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 2, "enter: the preset")
         assert not isinstance(app.screen, PresetScreen)
         assert [c for _, c in scripted.restarts()] == load_preset("relu-exploding")
         assert app.query_one("#panel-0", ModelPanel).border_title == "1 · relu"
         await pilot.press("p", "escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PresetScreen),
+                       "escape: the picker closed")
         assert len(scripted.restarts()) == 2  # cancelled: nothing restarted
 
 
@@ -165,6 +172,8 @@ async def test_s_saves_an_svg_screenshot_and_says_where(
     app = RnnTuiApp(scripted, screenshot_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
+        await wait_for(pilot, lambda: any("screenshot saved" in n.message
+                                          for n in app._notifications), "s: the note")
         shots = list(tmp_path.glob("rnn-tui-*.svg"))
         assert len(shots) == 1 and shots[0].read_text().startswith("<svg")
         assert any(str(shots[0]) in n.message for n in app._notifications)
@@ -175,7 +184,7 @@ async def test_question_mark_lists_every_key_and_explains_the_plots(
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
         keys = [key for key, _ in app.screen.keys]
         for key in ("tab", "1", "2", "c", "C", "space", "n", "t", "+", "-", "]", "[", "r",
                     "p", "s", "?", "q"):
@@ -183,14 +192,14 @@ async def test_question_mark_lists_every_key_and_explains_the_plots(
         text = app.screen.query_one("#help-text").source
         assert "steps back from the loss" in text and "forget gate" in text
         await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "escape: closed")
 
 
 async def test_q_quits_and_closes_the_source(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("q")
-        await pilot.pause()
+        await wait_for(pilot, lambda: scripted.closed, "q: the source closed")
     assert scripted.closed
     assert app.return_code == 0
 
@@ -230,15 +239,19 @@ async def test_replay_scrubs_and_refuses_training_keys() -> None:
     async with app.run_test(size=SIZE) as pilot:
         assert app.replay_step == 600 and app.histories[0].step == 600
         await pilot.press("home")
-        assert app.replay_step == 0 and app.histories[0].step == 0
+        await wait_for(pilot, lambda: app.replay_step == 0, "home: the start")
+        assert app.histories[0].step == 0
         await pilot.press("right", "right")
-        assert app.replay_step == 24 and app.histories[1].step == 24
+        await wait_for(pilot, lambda: app.replay_step == 24, "right right: step 24")
+        assert app.histories[1].step == 24
         assert "step 24 of 600" in header(app)
         await pilot.press("left")
-        assert app.histories[0].step == 12
+        await wait_for(pilot, lambda: app.histories[0].step == 12, "left: step 12")
         await pilot.press("end")
-        assert app.histories[1].step == 600
-        await pilot.press("c", "t", "space")
+        await wait_for(pilot, lambda: app.histories[1].step == 600, "end: step 600")
+        # Refused keys change nothing; the `home` after them shows they were handled.
+        await pilot.press("c", "t", "space", "home")
+        await wait_for(pilot, lambda: app.replay_step == 0, "home after the refused keys")
         assert app.histories[0].config.cell == "rnn" and not app.paused
 
 

@@ -5,10 +5,11 @@ project's own trainer by scripts/make_ui_fixtures.py). Update with --snapshot-up
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from ui_support import ScriptedSource, replay_of
+from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.screens.help import HelpScreen
 
 
 async def settle(pilot: Pilot) -> None:
@@ -36,6 +37,7 @@ def test_help_screen(snap_compare) -> None:
         app.apply(replay_of("adding-rnn", "adding-lstm").until(600))
         await settle(pilot)
         await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_help)

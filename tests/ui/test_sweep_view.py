@@ -6,12 +6,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable
-from ui_support import fixture_path
+from ui_support import fixture_path, wait_for
 
 from rnn_tui.run.sweep_grid import Sweep, expand
 from rnn_tui.run.sweep_results import ResultsWriter, log_path, prepare, result_record
@@ -43,35 +42,28 @@ def cell_text(pilot: Pilot, row: str, column: int) -> str:
     return str(table.get_cell(row, str(column)))
 
 
-async def wait_until(pilot: Pilot, condition, what: str, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} within {seconds} s"
-        await pilot.pause(0.1)
-
-
 async def test_the_map_follows_the_folder_and_opens_an_entrys_runs(tmp_path) -> None:
     sweep = sweep_folder(tmp_path)
     finish(tmp_path, sweep, "lstm", 20, solved=300)
     app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
-        await wait_until(pilot, lambda: cell_text(pilot, "lstm", 20) == "1/1 · 300",
-                         "lstm T=20 shown solved")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
+        await wait_for(pilot, lambda: cell_text(pilot, "lstm", 20) == "1/1 · 300",
+                       "lstm T=20 shown solved")
         assert cell_text(pilot, "rnn", 40) == "… / 1"
 
         finish(tmp_path, sweep, "rnn", 40, solved=None)          # the sweep writes on
-        await wait_until(pilot, lambda: cell_text(pilot, "rnn", 40) == "0/1",
-                         "a result written after opening shown")
+        await wait_for(pilot, lambda: cell_text(pilot, "rnn", 40) == "0/1",
+                       "a result written after opening shown")
 
         app.screen.query_one("#sweep-map", DataTable).move_cursor(row=1, column=1)
         await pilot.press("enter")                               # lstm, T=20
-        await wait_until(pilot, lambda: isinstance(app.screen, SweepCompareScreen),
-                         "the entry's runs on the compare screen")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepCompareScreen),
+                       "the entry's runs on the compare screen")
         assert len(app.screen.histories) == 1
         await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, SweepMapScreen),
-                         "back on the map")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepMapScreen),
+                       "back on the map")
 
 
 async def test_d_asks_for_the_run_and_its_other_cell_side_by_side(tmp_path) -> None:
@@ -80,22 +72,22 @@ async def test_d_asks_for_the_run_and_its_other_cell_side_by_side(tmp_path) -> N
     finish(tmp_path, sweep, "rnn", 20, solved=None)
     app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
-        await wait_until(pilot, lambda: cell_text(pilot, "lstm", 20) == "1/1 · 300",
-                         "lstm T=20 shown")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
+        await wait_for(pilot, lambda: cell_text(pilot, "lstm", 20) == "1/1 · 300",
+                       "lstm T=20 shown")
         app.screen.query_one("#sweep-map", DataTable).move_cursor(row=1, column=1)
         await pilot.press("d")
-        await wait_until(pilot, lambda: app.return_value is not None, "the app ending")
+        await wait_for(pilot, lambda: app.return_value is not None, "the app ending")
     asked = app.return_value
     assert isinstance(asked, OpenDashboard) and asked.cursor == (1, 1)
     assert [p.name.split("-")[0] for p in asked.logs] == ["lstm", "rnn"]
 
     again = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path, asked))
     async with again.run_test(size=(120, 30)) as pilot:                # the way back
-        await wait_until(pilot, lambda: isinstance(again.screen, SweepMapScreen), "the map")
+        await wait_for(pilot, lambda: isinstance(again.screen, SweepMapScreen), "the map")
         table = again.screen.query_one("#sweep-map", DataTable)
-        await wait_until(pilot, lambda: table.cursor_coordinate == (1, 1),
-                         "the cursor where it was")
+        await wait_for(pilot, lambda: table.cursor_coordinate == (1, 1),
+                       "the cursor where it was")
 
 
 def test_sweep_view_of_a_folder_without_a_sweep_is_exit_2(tmp_path) -> None:

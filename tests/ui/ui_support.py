@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 import queue
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.run.events import Event, RunStarted
@@ -77,3 +81,17 @@ def replay_of(*names: str) -> ReplaySource:
     source = ReplaySource.from_logs([fixture_path(n) for n in names])
     source.log_paths = [Path(f"{n}.jsonl") for n in names]
     return source
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str,
+                   timeout: float = 30.0) -> None:
+    """Let the app run until `condition()` holds; fail saying `what` did not happen.
+
+    `pilot.press` and `pilot.pause()` return when the process *looks* idle (its CPU time
+    stops advancing, or after a second at most): on a loaded machine that can be before
+    a key has bubbled to its binding. Anything a test asserts after a key, it waits for.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
+        await pilot.pause(0.02)

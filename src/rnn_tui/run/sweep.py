@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from .memory import does_not_fit, run_bytes
 from .presets import PresetError
 from .sweep_dask import collect, dask_client, keep_log, submit
 from .sweep_grid import Sweep, SweepRun, load_sweep
@@ -45,11 +46,23 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
         raise PresetError(f"--workers {workers} is not allowed; --workers must be an "
                           "integer >= 1")
     grid = load_sweep(sweep_file)
+    if scheduler is None:  # a remote scheduler's workers have memory this machine can't see
+        refuse_what_cannot_fit(grid)
     out = Path(out) if out is not None else default_out(sweep_file)
     out.mkdir(parents=True, exist_ok=True)
     with writing(out):  # first: a sweep running there keeps its grid as it is
         prepare(out, grid)
         return run_sweep(grid, out, scheduler, as_json, workers, stdout, stderr)
+
+
+def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
+    """PresetError naming the biggest run when it would not fit on this machine alone
+    (checked before anything is written or spawned, as `train` does)."""
+    biggest = max(grid.runs, key=lambda run: run_bytes(run.config), default=None)
+    too_big = biggest and does_not_fit([biggest.config], available=available)
+    if too_big:
+        raise PresetError(f"run {biggest.id} is too big for this machine: {too_big} "
+                          "(lower seq_len, batch_size or hidden_size in the sweep file)")
 
 
 def run_sweep(grid: Sweep, out: Path, scheduler: str | None, as_json: bool,

@@ -18,6 +18,11 @@ LOSS_POINTS = 1024  # most loss points kept (then every other goes, the stride d
 PROFILE_KEEP = 64  # profiles kept over the whole run, for views of training progress
 
 
+def finite(value: float) -> float | None:
+    """The number, or None where there is none yet (NaN before the first window)."""
+    return value if math.isfinite(value) else None
+
+
 class Decimated:
     """A stream of rows that keeps at most `capacity` of them however long it runs.
 
@@ -71,9 +76,14 @@ class RunHistory:
         return self.progress.message
 
     @property
+    def log_warning(self) -> str:
+        """Why the run's log stopped, if it did: the run trains on unlogged."""
+        warnings = self.progress.warnings
+        return warnings[-1] if warnings else ""
+
+    @property
     def baseline(self) -> float | None:
-        value = self.progress.baseline_loss
-        return value if math.isfinite(value) else None
+        return finite(self.progress.baseline_loss)
 
     @property
     def step(self) -> int:
@@ -85,13 +95,11 @@ class RunHistory:
 
     @property
     def smoothed_loss(self) -> float | None:
-        value = self.progress.smoothed_loss
-        return value if math.isfinite(value) else None
+        return finite(self.progress.smoothed_loss)
 
     @property
     def smoothed_metric(self) -> float | None:
-        value = self.progress.smoothed_metric
-        return value if math.isfinite(value) else None
+        return finite(self.progress.smoothed_metric)
 
     @property
     def steps_per_second(self) -> float:

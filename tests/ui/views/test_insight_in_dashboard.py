@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 from textual.widgets import Markdown
-from ui_support import replay_of
+from ui_support import replay_of, wait_for
 
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.views.heatmap import GradientHeatmap
@@ -27,21 +27,30 @@ async def test_view_key_cycles_the_selected_panel() -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         left, right = app.query_one("#panel-0", ModelPanel), app.query_one("#panel-1", ModelPanel)
+        # Each key is waited for (a press can return before its binding ran, under
+        # load), then the figures are drawn for the view it chose.
         await pilot.press("v")
+        await wait_for(pilot, lambda: left.view == "flow", "v: the left panel to show flow")
         await settle(pilot)
-        assert (left.view, right.view) == ("flow", "plots")
+        assert right.view == "plots"
         heatmap = left.query_one(GradientHeatmap)
         assert heatmap.shown_key[1] == app.histories[0].profile_version  # drawn
         await pilot.press("v")
+        await wait_for(pilot, lambda: left.view == "why", "v again: the left panel's why")
         await settle(pilot)
-        assert left.view == "why"
         assert left.query_one(".figure.law-table").display
         assert not left.query_one(".figure.gates").display
-        await pilot.press("2", "v", "v")
-        await settle(pilot)
-        assert right.view == "why" and right.query_one(".figure.gates").display
+        await pilot.press("2")
+        await wait_for(pilot, lambda: app.selected == 1, "2: the right panel selected")
         await pilot.press("v")
-        assert right.view == "plots"
+        await wait_for(pilot, lambda: right.view == "flow", "v: the right panel to show flow")
+        await pilot.press("v")
+        await wait_for(pilot, lambda: right.view == "why", "v again: the right panel's why")
+        await settle(pilot)
+        assert right.query_one(".figure.gates").display
+        await pilot.press("v")
+        await wait_for(pilot, lambda: right.view == "plots", "v: the right panel back to plots")
+        assert left.view == "why"
 
 
 async def test_help_teaches_with_live_numbers_in_japanese() -> None:
@@ -49,7 +58,7 @@ async def test_help_teaches_with_live_numbers_in_japanese() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await wait_for(pilot, lambda: bool(app.screen.query("#help-teaching")), "?: the help")
         teaching = app.screen.query_one("#help-teaching", Markdown)
         rho = app.histories[0].last_profile.scalars["rho_W"]  # type: ignore[union-attr]
         assert "忘れ" in teaching.source and f"{rho:.3g}" in teaching.source
@@ -60,6 +69,8 @@ def test_dashboard_why_views(snap_compare) -> None:
 
     async def why_both(pilot: Pilot) -> None:
         await pilot.press("v", "v", "2", "v", "v")
+        await wait_for(pilot, lambda: [p.view for p in app.query(ModelPanel)] == ["why", "why"],
+                       "v v 2 v v: both panels on why")
         app.clear_notifications()  # the toasts come and go with the clock
         await settle(pilot)
 
@@ -72,6 +83,8 @@ def test_dashboard_why_views_at_80x24(snap_compare) -> None:
 
     async def why_both(pilot: Pilot) -> None:
         await pilot.press("v", "v", "2", "v", "v")
+        await wait_for(pilot, lambda: [p.view for p in app.query(ModelPanel)] == ["why", "why"],
+                       "v v 2 v v: both panels on why")
         app.clear_notifications()
         await settle(pilot)
 

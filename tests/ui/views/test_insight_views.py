@@ -5,9 +5,11 @@ at the new SVGs."""
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from ui_support import replay_of
+from ui_support import replay_of, wait_for
 
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.registry import VIEWS
+from rnn_tui.ui.widgets.panel import ModelPanel
 
 
 def view_of_both(presses: int):  # noqa: ANN201 - a run_before callback
@@ -16,6 +18,10 @@ def view_of_both(presses: int):  # noqa: ANN201 - a run_before callback
 
     async def run_before(pilot: Pilot) -> None:
         await pilot.press(*["v"] * presses, "2", *["v"] * presses)
+        view = list(VIEWS)[presses % len(VIEWS)]
+        panels = pilot.app.query(ModelPanel)
+        await wait_for(pilot, lambda: [p.view for p in panels] == [view, view],
+                       f"v pressed {presses} times on each panel: both on {view}")
         pilot.app.clear_notifications()  # the toasts come and go with the clock
         for _ in range(2):
             await pilot.pause()

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Static
-from ui_support import replay_of
+from ui_support import replay_of, wait_for
 
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.figure import TextFigure, figure_box
@@ -53,12 +53,14 @@ async def test_a_registered_view_is_in_the_cycle_and_drawn(toy_view: None) -> No
         panel = app.query_one("#panel-0", ModelPanel)
         seen = []
         for _ in range(len(VIEWS)):
+            before = panel.view
             await pilot.press("v")
+            await wait_for(pilot, lambda b=before: panel.view != b, f"v: a view after {before}")
             seen.append(panel.view)
         assert seen == ["flow", "why", "toy", "plots"]
         await pilot.press("v", "v", "v")
+        await wait_for(pilot, lambda: panel.view == "toy", "v v v: the toy view")
         await settle(pilot)
-        assert panel.view == "toy"
         figure = panel.query_one(StepCount)
         assert str(figure.render()) == "rnn at step 600", "the panel did not draw the toy view"
         caption = panel.query_one("#toy .caption", Static)

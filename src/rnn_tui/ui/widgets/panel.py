@@ -1,4 +1,4 @@
-"""One model's panel: a status line, an error line, and a switcher of views.
+"""One model's panel: a status line, a message line (errors, a lost log), and a switcher of views.
 
 The views are whatever `registry.VIEWS` holds when the panel is composed (the
 `views` package registers the built-in ones); the panel reads them through the
@@ -12,6 +12,7 @@ from typing import cast
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Static
 
@@ -78,7 +79,18 @@ class PanelStatus(Static):
 
 
 class PanelMessage(Static):
-    """A diverged or failed run's message, in the error colour; hidden otherwise."""
+    """A diverged or failed run's message, in the error colour, and a lost log's, in the
+    warning colour, for as long as the run lasts; hidden when there is neither."""
+
+
+def message_lines(history: RunHistory) -> list[Content]:
+    """What the message line says: both when the log was lost and the run later failed."""
+    lines = []
+    if history.state in ("diverged", "failed"):
+        lines.append(Content(history.message))  # Content: a message's [brackets] stay text
+    if history.log_warning:
+        lines.append(Content.styled(history.log_warning, "$warning"))
+    return lines
 
 
 class ModelPanel(Vertical):
@@ -129,10 +141,10 @@ class ModelPanel(Vertical):
         # the whole screen, several times a second).
         status.update(status_text(history, status.size.width or self.size.width), layout=False)
         message = self.query_one(PanelMessage)
-        failed = history.state in ("diverged", "failed")
-        if failed or message.display:
-            message.display = failed
-            message.update(history.message)
+        lines = message_lines(history)
+        if lines or message.display:
+            message.display = bool(lines)
+            message.update(Content("\n").join(lines))
 
     def stale_figures(self, now: float, force: bool = False,
                       compact: bool = False) -> list[Figure]:
