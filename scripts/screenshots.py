@@ -1,7 +1,8 @@
 """Regenerate the dashboard images in screenshots/ (SVG, and PNG when rsvg-convert is
 installed):
 
-    python scripts/screenshots.py            # a few minutes on two cores
+    python scripts/screenshots.py            # 22 min on two busy cores (docs/benchmarks.md)
+    python scripts/screenshots.py --sweep sweeps/map   # the map of a sweep's folder
 
 Each experiment is a shipped preset with its fixed seed, trained for a fixed number of
 steps by the headless `rnn-tui train` (real worker processes, real run logs). The
@@ -25,6 +26,8 @@ from rnn_tui.run.config import RunConfig
 from rnn_tui.run.events import Event, RunEnded, RunStarted
 from rnn_tui.run.runlog import read_run_log
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.screens.sweep_map import SweepMapScreen
+from rnn_tui.ui.sources import ReplaySource
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,6 +92,16 @@ async def shoot(logs: list[Path], out: Path, size: tuple[int, int],
     return svg
 
 
+async def shoot_sweep_map(folder: Path, out: Path, size: tuple[int, int]) -> Path:
+    """`rnn-tui sweep-view FOLDER` as it opens (the screen only reads the folder)."""
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(folder))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        svg = out.with_suffix(".svg")
+        app.save_screenshot(svg.name, str(svg.parent))
+    return svg
+
+
 TEXT_RUN = re.compile(
     r'<text([^>]*?) x="([\d.]+)"([^>]*?) textLength="([\d.]+)"([^>]*)>([^<]*)</text>')
 
@@ -132,7 +145,14 @@ def main() -> int:
                              "(re-render without retraining)")
     parser.add_argument("--png", type=Path, nargs="+", metavar="SVG",
                         help="only convert these SVGs to PNG, train nothing")
+    parser.add_argument("--sweep", type=Path, metavar="DIR",
+                        help="only shoot the map of this sweep's folder (sweep-map.svg), "
+                             "train nothing")
     args = parser.parse_args()
+    if args.sweep:
+        svg = asyncio.run(shoot_sweep_map(args.sweep, args.out / "sweep-map", (120, 16)))
+        print(svg, to_png(svg))
+        return 0
     if args.png:
         for svg in args.png:
             print(to_png(svg))
@@ -150,7 +170,7 @@ def main() -> int:
         for stem, size, keys in shots:
             svg = asyncio.run(shoot(logs, args.out / stem, size, keys))
             png = to_png(svg)
-            print(f"  {svg.relative_to(ROOT)}" + (f", {png.name}" if png else ""))
+            print(f"  {svg}" + (f", {png.name}" if png else ""))
     if args.keep_logs is None:
         shutil.rmtree(keep, ignore_errors=True)
     if shutil.which("rsvg-convert") is None:

@@ -1,5 +1,6 @@
 """The panel's numbers line gives way label by label, never the solved milestone; linear
-axes tick at 1, 2 or 5 times a power of ten (issue 11 item 5)."""
+axes tick at 1, 2 or 5 times a power of ten (issue 11 item 5); the gradient caption of an
+underflowed RNN and the LSTM's horizon caption fit a half-width panel."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from ui_support import replay_of
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.axes import round_ticks, tick_label
 from rnn_tui.ui.history import RunHistory
+from rnn_tui.ui.palette import Palette
+from rnn_tui.ui.views.horizon import HorizonPlot
+from rnn_tui.ui.views.plots import GradientPlot
 from rnn_tui.ui.widgets.panel import numbers_line, status_text
 
 
@@ -40,3 +44,27 @@ def test_round_linear_ticks() -> None:
         mantissa = step / 10 ** int(f"{step:e}".split("e")[1])
         assert round(mantissa, 9) in (1, 2, 5), ticks
     assert [tick_label(t) for t in (0.0, 2.0, 0.5)] == ["0", "2", "0.5"]
+
+
+def test_underflow_caption_fits_a_half_width_panel() -> None:
+    """At 160 columns a panel holds 76 cells of caption (80 less border and padding); the
+    screenshots once showed "x: = 0 (underflow) from 43 b…", the number cut off."""
+    history = RunHistory(config=RunConfig(cell="rnn"))
+    source = replay_of("rnn-underflow300")
+    for _, event in source.until(source.last_step):
+        history.apply(event)
+    caption = GradientPlot().caption(history, Palette.from_theme({}, dark=True))
+    assert "underflow from" in caption.plain
+    digits_to_spare = 5 - len(str(history.last_profile.step))  # type: ignore[union-attr]
+    assert caption.cell_len + digits_to_spare <= 76, caption.plain
+
+
+def test_lstm_horizon_caption_fits_a_half_width_panel() -> None:
+    """Both series with two-digit horizons ("γ=0.871 → 33 steps") in 76 cells; the
+    screenshots once showed "… → 33 s…"."""
+    history = RunHistory(config=RunConfig(cell="lstm"))
+    for _, event in replay_of("adding-lstm").until(100):  # before it solves: finite horizons
+        history.apply(event)
+    caption = HorizonPlot().caption(history, Palette.from_theme({}, dark=True)).plain
+    assert caption.count("γ=") == 2 and caption.count(" steps") == 2, caption
+    assert len(caption.rstrip()) <= 76, caption

@@ -30,7 +30,9 @@ class HorizonPlot(PlotFigure):
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
-        parts: list[Text | tuple[str, str] | str] = [("memory horizon ", "bold")]
+        # "horizon", not "memory horizon": the LSTM's two series then fit a half-width
+        # panel at 160 columns ("… → 33 steps", not "… → 33 s…").
+        parts: list[Text | tuple[str, str] | str] = [("horizon ", "bold")]
         colours = (palette.hidden, palette.cell)
         for (horizon, gamma, label), colour in zip(SERIES, colours, strict=True):
             if scalar(latest, horizon) is None and (latest is None or horizon != "horizon_h"):

@@ -74,8 +74,8 @@ class GradientPlot(PlotFigure):
         zeros = underflow_steps(latest.dh_norms) if latest is not None else []
         if zeros:
             r, g, b = palette.zero
-            parts.append(Text(f"x: = 0 (underflow) from {zeros[0]} back",
-                              f"bold rgb({r},{g},{b})"))
+            # Short enough to fit a half-width panel at 160 columns after the legend.
+            parts.append(Text(f"x: underflow from {zeros[0]} back", f"bold rgb({r},{g},{b})"))
         return Text.assemble(*parts)
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
