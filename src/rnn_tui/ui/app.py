@@ -32,8 +32,6 @@ from .help_text import teaching_text
 from .history import RunHistory
 from .palette import Palette
 from .registry import next_view, view_title
-from .screens.help import HelpScreen
-from .screens.presets import PresetScreen
 from .sources import EventSource, ReplaySource
 from .widgets.header import RunHeader, header_text
 from .widgets.panel import ModelPanel
@@ -167,9 +165,8 @@ class RnnTuiApp(App[int]):
         self._fit(self.size.width, self.size.height)
         if self.replay is not None:
             self.replay_step = self.replay.last_step
-        else:
-            self.source.start()
-            self.pump()
+        else:  # the screen first: spawning workers would hold back the first frame
+            self.call_after_refresh(self.start_training)
         self.set_interval(1 / REDRAW_HZ, self.redraw)
         self.call_after_refresh(self.redraw, True)
         if self.first_screen is not None:
@@ -193,6 +190,11 @@ class RnnTuiApp(App[int]):
                 f"{MIN_WIDTH}x{MIN_HEIGHT}. Make it bigger (q quits).")
 
     # --- events in -----------------------------------------------------------------
+    def start_training(self) -> None:
+        if not self._closed:  # (quit before the first frame: nothing to start)
+            self.source.start()
+            self.pump()
+
     @work(thread=True, exclusive=True, group="pump")
     def pump(self) -> None:
         """The one place that waits on the source: batches its events into messages."""
@@ -240,7 +242,8 @@ class RnnTuiApp(App[int]):
                       for figure in panel.stale_figures(now, force, compact)]
         stale.sort(key=lambda item: item[0])
         for _, panel, figure in stale if force else stale[:PLOTS_PER_TICK]:
-            panel.draw_figure(figure, self.palette, now)
+            # On the timer a plot's text is built in a thread: a key never waits for it.
+            panel.draw_figure(figure, self.palette, now, background=not force)
         self.update_header()
 
     @property
@@ -387,6 +390,7 @@ class RnnTuiApp(App[int]):
 
     def action_preset(self) -> None:
         from ..run.presets import list_presets
+        from .screens.presets import PresetScreen
 
         self.push_screen(PresetScreen(list_presets()), self.load_preset)
 
@@ -441,6 +445,9 @@ class RnnTuiApp(App[int]):
         return rows
 
     def action_help(self) -> None:
+        # Imported here: its Markdown widget (markdown-it) would delay the first frame.
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_keys(),
                                         teaching_text(self.histories, self.lang)))
