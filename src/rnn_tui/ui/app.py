@@ -18,10 +18,12 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.dom import NoScreen
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -140,6 +142,8 @@ class RnnTuiApp(App[int]):
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.palette = Palette.from_theme({}, True)
         self._closed = False
+        self._panels: list[ModelPanel] = []
+        self._header: RunHeader | None = None
 
     # --- layout ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -152,13 +156,25 @@ class RnnTuiApp(App[int]):
 
     @property
     def panels(self) -> list[ModelPanel]:
-        return list(self.query(ModelPanel))
+        """The panels, found once when mounted (a DOM query on every tick costs more
+        than the redraw it serves); none once taken down."""
+        return self._panels if self._panels and self.attached(self._panels[0]) else []
+
+    @staticmethod
+    def attached(widget: Widget) -> bool:
+        """Whether `widget` is still on a screen (not taken down: the app is closing)."""
+        try:
+            return widget.screen is not None
+        except NoScreen:
+            return False
 
     @property
     def replay(self) -> ReplaySource | None:
         return self.source if isinstance(self.source, ReplaySource) else None
 
     def on_mount(self) -> None:
+        self._panels = list(self.query(ModelPanel))
+        self._header = self.query_one(RunHeader)
         self.palette = Palette.from_theme(self.theme_variables, self.current_theme.dark)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.watch_selected(self.selected)
@@ -260,11 +276,11 @@ class RnnTuiApp(App[int]):
         return "running" if states & {"running", "paused"} else "starting"
 
     def update_header(self) -> None:
-        headers = self.query(RunHeader)
-        if not headers:  # the main screen is not mounted (starting or closing)
-            return
+        header = self._header
+        if header is None or not self.attached(header):
+            return  # the main screen is not mounted (starting or closing)
         replay = self.replay
-        headers.first().update(header_text(
+        header.update(header_text(
             self.histories, self.run_state, max((h.seconds for h in self.histories),
                                                 default=0.0),
             self.source.log_paths, self.replay_step if replay else None,
