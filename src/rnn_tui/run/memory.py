@@ -16,14 +16,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
-
 from .config import RunConfig
 
 GATES = {"rnn": 1, "relu": 1, "irnn": 1, "lstm": 4, "gru": 3}
 PER_ROW = {"rnn": 6, "relu": 6, "irnn": 6, "lstm": 16, "gru": 17}  # x H, see above
 TASK_SIZES = {"adding": (2, 1), "copy": (10, 10)}  # (inputs, outputs) per timestep
 COPY_EXTRA_STEPS = 20  # the copy task's sequence is T + 20 steps long
+# Bytes per number, by DTYPES name (not numpy's dtype: the dashboard's process checks
+# a run's size before its first frame, and importing numpy there costs it 0.1-0.3 s).
+ITEMSIZE = {"float32": 4, "float64": 8}
 PARAM_COPIES = 4  # weights, gradients, two Adam moments
 HEADROOM = 0.9  # refuse beyond 90 % of what is available: the screen needs some too
 
@@ -37,7 +38,7 @@ def run_bytes(config: RunConfig) -> int:
     gates = GATES.get(config.cell, 4)
     inputs, outputs = TASK_SIZES.get(config.task, (10, 10))
     H, B, T = config.hidden_size, config.batch_size, timesteps(config)
-    itemsize = np.dtype(config.dtype).itemsize
+    itemsize = ITEMSIZE.get(config.dtype, 8)
     per_row = PER_ROW.get(config.cell, max(PER_ROW.values())) * H + 2 * inputs + 3 * outputs
     params = gates * H * (H + inputs + 1) + outputs * (H + 1)
     return T * B * per_row * itemsize + PARAM_COPIES * params * 8

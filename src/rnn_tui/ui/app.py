@@ -18,10 +18,12 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.dom import NoScreen
 from textual.events import Resize
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
@@ -32,8 +34,6 @@ from .help_text import teaching_text
 from .history import RunHistory
 from .palette import Palette
 from .registry import next_view, view_title
-from .screens.help import HelpScreen
-from .screens.presets import PresetScreen
 from .sources import EventSource, ReplaySource
 from .widgets.header import RunHeader, header_text
 from .widgets.panel import ModelPanel
@@ -142,6 +142,8 @@ class RnnTuiApp(App[int]):
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.palette = Palette.from_theme({}, True)
         self._closed = False
+        self._panels: list[ModelPanel] = []
+        self._header: RunHeader | None = None
 
     # --- layout ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -154,22 +156,33 @@ class RnnTuiApp(App[int]):
 
     @property
     def panels(self) -> list[ModelPanel]:
-        return list(self.query(ModelPanel))
+        """The panels, found once when mounted (a DOM query on every tick costs more
+        than the redraw it serves); none once taken down."""
+        return self._panels if self._panels and self.attached(self._panels[0]) else []
+
+    @staticmethod
+    def attached(widget: Widget) -> bool:
+        """Whether `widget` is still on a screen (not taken down: the app is closing)."""
+        try:
+            return widget.screen is not None
+        except NoScreen:
+            return False
 
     @property
     def replay(self) -> ReplaySource | None:
         return self.source if isinstance(self.source, ReplaySource) else None
 
     def on_mount(self) -> None:
+        self._panels = list(self.query(ModelPanel))
+        self._header = self.query_one(RunHeader)
         self.palette = Palette.from_theme(self.theme_variables, self.current_theme.dark)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.watch_selected(self.selected)
         self._fit(self.size.width, self.size.height)
         if self.replay is not None:
             self.replay_step = self.replay.last_step
-        else:
-            self.source.start()
-            self.pump()
+        else:  # the screen first: spawning workers would hold back the first frame
+            self.call_after_refresh(self.start_training)
         self.set_interval(1 / REDRAW_HZ, self.redraw)
         self.call_after_refresh(self.redraw, True)
         if self.first_screen is not None:
@@ -193,6 +206,11 @@ class RnnTuiApp(App[int]):
                 f"{MIN_WIDTH}x{MIN_HEIGHT}. Make it bigger (q quits).")
 
     # --- events in -----------------------------------------------------------------
+    def start_training(self) -> None:
+        if not self._closed:  # (quit before the first frame: nothing to start)
+            self.source.start()
+            self.pump()
+
     @work(thread=True, exclusive=True, group="pump")
     def pump(self) -> None:
         """The one place that waits on the source: batches its events into messages."""
@@ -240,7 +258,8 @@ class RnnTuiApp(App[int]):
                       for figure in panel.stale_figures(now, force, compact)]
         stale.sort(key=lambda item: item[0])
         for _, panel, figure in stale if force else stale[:PLOTS_PER_TICK]:
-            panel.draw_figure(figure, self.palette, now)
+            # On the timer a plot's text is built in a thread: a key never waits for it.
+            panel.draw_figure(figure, self.palette, now, background=not force)
         self.update_header()
 
     @property
@@ -257,11 +276,11 @@ class RnnTuiApp(App[int]):
         return "running" if states & {"running", "paused"} else "starting"
 
     def update_header(self) -> None:
-        headers = self.query(RunHeader)
-        if not headers:  # the main screen is not mounted (starting or closing)
-            return
+        header = self._header
+        if header is None or not self.attached(header):
+            return  # the main screen is not mounted (starting or closing)
         replay = self.replay
-        headers.first().update(header_text(
+        header.update(header_text(
             self.histories, self.run_state, max((h.seconds for h in self.histories),
                                                 default=0.0),
             self.source.log_paths, self.replay_step if replay else None,
@@ -387,6 +406,7 @@ class RnnTuiApp(App[int]):
 
     def action_preset(self) -> None:
         from ..run.presets import list_presets
+        from .screens.presets import PresetScreen
 
         self.push_screen(PresetScreen(list_presets()), self.load_preset)
 
@@ -441,6 +461,9 @@ class RnnTuiApp(App[int]):
         return rows
 
     def action_help(self) -> None:
+        # Imported here: its Markdown widget (markdown-it) would delay the first frame.
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_keys(),
                                         teaching_text(self.histories, self.lang)))

@@ -5,11 +5,17 @@ it. The base owns the redraw throttle: a figure is stale when its data key moved
 at least `MIN_INTERVAL` seconds passed since it was last drawn, so the app redraws on
 its own timer, never per event. Two kinds: `PlotFigure` (plotext) and `TextFigure`
 (Rich text built to the widget's size, like the heatmap and the law's table).
+
+A plotext render costs 15-25 ms of CPU (building the character grid, then parsing its
+ANSI into Rich text), several times that on a loaded machine. Done on the event loop it
+holds back any key pressed meanwhile, so the timer's redraws build it in a thread
+(`show(..., background=True)`) and the widget shows the finished text when it arrives.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Hashable
 from typing import Any
 
@@ -17,8 +23,10 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.containers import Vertical
 from textual.events import Resize
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from .axes import LogAxis, nice_ticks, round_ticks, tick_label
@@ -50,16 +58,19 @@ class Figure(Widget):
         return (self.data_key(history) != self.shown_key
                 and now - self.shown_at >= self.MIN_INTERVAL)
 
-    def show(self, history: RunHistory, palette: Palette, now: float = 0.0) -> None:
-        """Draw the history now, and the caption above it."""
-        self.paint(history, palette)
+    def show(self, history: RunHistory, palette: Palette, now: float = 0.0,
+             background: bool = False) -> None:
+        """Draw the history now, and the caption above it. `background`: the costly
+        part of the drawing may finish off the event loop (a plot: see the module)."""
+        self.paint(history, palette, background)
         self.shown_key, self.shown_at = self.data_key(history), now
         captions = self.parent.query_children(".caption") if self.parent else []
         for caption in captions:
             if isinstance(caption, Static):
                 caption.update(self.caption(history, palette), layout=False)
 
-    def paint(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
+    def paint(self, history: RunHistory, palette: Palette,
+              background: bool = False) -> None:  # pragma: no cover
         raise NotImplementedError
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:  # pragma: no cover
@@ -85,6 +96,19 @@ class PlotFigure(PlotextPlot, Figure):
         super().__init__(id=id, classes=classes)
         self.x_label = ""
         self.clear_axes()
+        # The plot's text as last built, and the (width, height) it was built for.
+        self.text: Text | None = None
+        self.text_size = (0, 0)
+        self.building = False  # a thread is building the text: leave `plt` alone
+        self.plotext_theme = "textual-design-dark"  # plotext's name of the app's theme
+        self.plt_lock = threading.Lock()  # held while `plt` is drawn into or built
+
+    class Built(Message, bubble=False):
+        """A plot's text, built in a thread, for the widget to show."""
+
+        def __init__(self, text: Text, size: tuple[int, int]) -> None:
+            super().__init__()
+            self.text, self.size = text, size
 
     def clear_axes(self) -> None:
         self.log_axis: LogAxis | None = None
@@ -92,18 +116,43 @@ class PlotFigure(PlotextPlot, Figure):
         self.y_range: tuple[float, float] | None = None
         self.x_range: tuple[float, float] | None = None
 
-    def paint(self, history: RunHistory, palette: Palette) -> None:
-        self.plt.clear_data()
-        self.plt.clear_figure()
-        self.clear_axes()
-        self.draw(history, palette)
+    def is_stale(self, history: RunHistory, now: float) -> bool:
+        return not self.building and super().is_stale(history, now)
+
+    def paint(self, history: RunHistory, palette: Palette, background: bool = False) -> None:
+        with self.plt_lock:  # (waits out a build in flight: a resize's forced redraw)
+            self.plt.clear_data()
+            self.plt.clear_figure()
+            self.clear_axes()
+            self.draw(history, palette)
+        size = (self.size.width, self.size.height)
+        self.plotext_theme = self._get_plotext_theme_name(self.app.theme)  # (reads the app)
+        if background and self.text is not None and all(size):
+            self.building = True
+            self.run_worker(lambda: self.build_in_thread(size), thread=True,
+                            group="plot-build", exit_on_error=False)
+        else:
+            self.text = None  # `render` builds it, on the event loop
+            self.refresh()
+
+    def build_in_thread(self, size: tuple[int, int]) -> None:
+        worker = get_current_worker()
+        with self.plt_lock:
+            text = self.build_text(*size)
+        if not worker.is_cancelled:
+            self.post_message(self.Built(text, size))
+
+    def on_plot_figure_built(self, message: Built) -> None:
+        self.building = False
+        self.text, self.text_size = message.text, message.size
         self.refresh()
 
     def draw(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
         raise NotImplementedError
 
-    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
-        width, height = self.size
+    def build_text(self, width: int, height: int) -> Text:
+        """The plot as Rich text for a widget of this size: ticks that fit, then
+        plotext's grid (what `PlotextPlot.render` does, without reading the widget)."""
         self.plt.xlabel(self.x_label if height >= self.LABEL_MIN_HEIGHT else "")
         if self.log_axis is not None:
             self.plt.yticks(*self.log_axis.ticks(max(3, height - 3)))
@@ -116,7 +165,20 @@ class PlotFigure(PlotextPlot, Figure):
         if self.x_range is not None:
             ticks = nice_ticks(*self.x_range, max(2, width // 14))
             self.plt.xticks(ticks, [str(t) for t in ticks])
-        return super().render()
+        self.plt.plotsize(width, height)
+        self.plt._set_size(width, height)  # noqa: SLF001 - as PlotextPlot.render does
+        self.plt.theme(self.plotext_theme)
+        return Text.from_ansi(self.plt.build())
+
+    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
+        size = (self.size.width, self.size.height)
+        if self.text is None or (self.text_size != size and not self.building):
+            # Resized or forced: build now (a build in flight shows its old text, then
+            # `Built` refreshes with the new, and a wrong size comes back here).
+            self.plotext_theme = self._get_plotext_theme_name(self.app.theme)
+            with self.plt_lock:
+                self.text, self.text_size = self.build_text(*size), size
+        return self.text
 
 
 class TextFigure(Static, Figure):
@@ -127,7 +189,7 @@ class TextFigure(Static, Figure):
         self.history: RunHistory | None = None
         self.palette: Palette | None = None
 
-    def paint(self, history: RunHistory, palette: Palette) -> None:
+    def paint(self, history: RunHistory, palette: Palette, background: bool = False) -> None:
         self.history, self.palette = history, palette
         self.rebuild()
 

@@ -104,6 +104,10 @@ class ModelPanel(Vertical):
         self.slot = slot
         self.history = history
         self._shown: tuple[int, int] = (-1, -1)
+        # Its parts, found once when mounted (a query walks the DOM: several a tick add up).
+        self.status: PanelStatus | None = None
+        self.message: PanelMessage | None = None
+        self.view_widgets: dict[str, View] = {}
 
     def compose(self) -> ComposeResult:
         yield PanelStatus(classes="status")
@@ -114,6 +118,14 @@ class ModelPanel(Vertical):
                 view.id = entry.name  # what `view` names and the switcher shows
                 yield view
 
+    def on_mount(self) -> None:
+        self.status, self.message = self.query_one(PanelStatus), self.query_one(PanelMessage)
+        switcher = self.query_one(ContentSwitcher)
+        self.view_widgets = {w.id: cast(View, w) for w in switcher.children if w.id}
+
+    def on_unmount(self) -> None:
+        self.status, self.message, self.view_widgets = None, None, {}
+
     def watch_view(self, view: str) -> None:
         if self.is_mounted:
             self.query_one(ContentSwitcher).current = view
@@ -121,26 +133,25 @@ class ModelPanel(Vertical):
     def figures(self, compact: bool = False) -> list[Figure]:
         """The figures the current view shows for this panel's history (on a short
         screen when `compact`)."""
-        views = self.query(f"#{self.view}")
-        if not views:  # not composed yet (or already taken down)
+        view = self.view_widgets.get(self.view)
+        if view is None:  # not mounted yet (or already taken down)
             return []
-        return cast(View, views.first()).figures(self.history, compact)
+        return view.figures(self.history, compact)
 
     def update_text(self, force: bool = False) -> None:
         """Title, status and message: cheap, so on every tick that changed them."""
         history = self.history
         key = (id(history), history.version)
-        if (key == self._shown and not force) or not self.query(PanelStatus):
-            return  # nothing new, or not composed yet (or already taken down)
+        status, message = self.status, self.message
+        if (key == self._shown and not force) or status is None or message is None:
+            return  # nothing new, or not mounted yet (or already taken down)
         self._shown = key
         title = f"{self.slot + 1} · {history.config.cell}" if history.config else str(self.slot + 1)
         if self.border_title != title:
             self.border_title = title
-        status = self.query_one(PanelStatus)
         # Fixed-size widgets: update without a layout pass (which would re-composite
         # the whole screen, several times a second).
         status.update(status_text(history, status.size.width or self.size.width), layout=False)
-        message = self.query_one(PanelMessage)
         lines = message_lines(history)
         if lines or message.display:
             message.display = bool(lines)
@@ -152,5 +163,6 @@ class ModelPanel(Vertical):
         return [figure for figure in self.figures(compact)
                 if force or figure.is_stale(self.history, now)]
 
-    def draw_figure(self, figure: Figure, palette: Palette, now: float) -> None:
-        figure.show(self.history, palette, now)
+    def draw_figure(self, figure: Figure, palette: Palette, now: float,
+                    background: bool = False) -> None:
+        figure.show(self.history, palette, now, background)

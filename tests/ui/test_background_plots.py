@@ -1,0 +1,36 @@
+"""On the redraw timer a plot's text is built in a thread, off the event loop (so a
+key never waits for plotext); the widget then shows what the thread built."""
+
+from __future__ import annotations
+
+import time
+
+from ui_support import ScriptedSource, replay_of
+
+from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.views.plots import LossPlot
+
+
+async def test_a_timer_redraw_builds_the_plot_in_a_thread_and_shows_it() -> None:
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.apply(replay.until(100))
+        app.redraw(force=True)  # forced: built on the loop, at once
+        await pilot.pause()
+        plot = app.query(LossPlot).first()
+        first = plot.text
+        assert first is not None and plot.text_size == (plot.size.width, plot.size.height)
+
+        app.apply(replay.until(600))
+        panel = app.panels[0]
+        panel.draw_figure(plot, app.palette, time.monotonic(), background=True)
+        assert plot.building and plot.text is first  # the loop did not wait for it
+        assert not plot.is_stale(panel.history, time.monotonic() + 60)  # not redrawn twice
+        deadline = time.monotonic() + 30
+        while plot.building:
+            assert time.monotonic() < deadline, "the plot's thread build did not come back"
+            await pilot.pause(0.05)
+        assert plot.text is not first and plot.text.plain != first.plain
+        assert plot.render() is plot.text  # shown as built, not rebuilt on the loop
+
