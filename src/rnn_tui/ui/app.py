@@ -495,5 +495,5 @@ class RnnTuiApp(App[int]):
                                 f"key {binding.key_display or binding.key}: {binding.tooltip}",
                                 self._runner(binding.action))
 
-    def _runner(self, action: str):  # noqa: ANN202 - a zero-argument callback
+    def _runner(self, action: str):  # a zero-argument callback
         return lambda: self.run_action(action)

@@ -166,11 +166,11 @@ class PlotFigure(PlotextPlot, Figure):
             ticks = nice_ticks(*self.x_range, max(2, width // 14))
             self.plt.xticks(ticks, [str(t) for t in ticks])
         self.plt.plotsize(width, height)
-        self.plt._set_size(width, height)  # noqa: SLF001 - as PlotextPlot.render does
+        self.plt._set_size(width, height)  # private, as PlotextPlot.render does
         self.plt.theme(self.plotext_theme)
         return Text.from_ansi(self.plt.build())
 
-    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
+    def render(self):  # a Rich renderable, as PlotextPlot's
         size = (self.size.width, self.size.height)
         if self.text is None or (self.text_size != size and not self.building):
             # Resized or forced: build now (a build in flight shows its old text, then

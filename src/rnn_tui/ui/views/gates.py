@@ -35,7 +35,7 @@ def gate_symbol(name: str) -> str:
 class GatesPlot(PlotFigure):
     """Share of cells holding memory from t to the end, and the gate's quantile band."""
 
-    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
+    def render(self):  # a Rich renderable, as PlotextPlot's
         # Quarters when there are rows for them, else halves (two labels on one row
         # would overwrite each other, whichever plotext draws last).
         ticks = [0, 0.25, 0.5, 0.75, 1] if self.size.height >= 14 else [0, 0.5, 1]

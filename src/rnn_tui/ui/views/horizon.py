@@ -20,7 +20,7 @@ class HorizonPlot(PlotFigure):
 
     seq_len = 0
 
-    def render(self):  # noqa: ANN201 - a Rich renderable, as PlotextPlot's
+    def render(self):  # a Rich renderable, as PlotextPlot's
         if self.seq_len:
             # Ticks thinned to the height (two labels on one row would overwrite).
             ticks = nice_ticks(0, self.seq_len, max(1, (self.size.height - 4) // 3))
