@@ -1,11 +1,14 @@
-"""On the redraw timer a plot's text is built in a thread, off the event loop (so a
-key never waits for plotext); the widget then shows what the thread built."""
+"""On the redraw timer a plot's text and its screen lines are built in a thread, off the
+event loop (so a key never waits for plotext nor for Textual's conversion of its text);
+the widget then shows what the thread built, the same lines the loop would have made."""
 
 from __future__ import annotations
 
 import time
 
 from ui_support import ScriptedSource, replay_of
+
+from textual.visual import Visual, visualize
 
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.views.plots import LossPlot
@@ -33,4 +36,9 @@ async def test_a_timer_redraw_builds_the_plot_in_a_thread_and_shows_it() -> None
             await pilot.pause(0.05)
         assert plot.text is not first and plot.text.plain != first.plain
         assert plot.render() is plot.text  # shown as built, not rebuilt on the loop
+        width, height = plot.size
+        on_the_loop = Visual.to_strips(plot, visualize(plot, plot.text), width, height,
+                                       plot.visual_style)
+        assert plot.strips == on_the_loop
+        assert [plot.render_line(y) for y in range(height)] == plot.strips
 

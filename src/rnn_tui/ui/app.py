@@ -21,7 +21,7 @@ from textual.containers import Horizontal
 from textual.dom import NoScreen
 from textual.events import Resize
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
@@ -125,9 +125,12 @@ class RnnTuiApp(App[int]):
         Binding("s", "screenshot", "shot", tooltip="save a screenshot (SVG) and say where"),
     ]
 
-    selected: reactive[int] = reactive(0)
-    paused: reactive[bool] = reactive(False)
-    replay_step: reactive[int] = reactive(0)
+    # `var`, not `reactive`: a reactive on the App repaints the whole screen when set (a
+    # full frame, 10-35 ms of CPU and up to 100 ms on the wall, on every key); the
+    # watchers below update just what shows each value.
+    selected: var[int] = var(0)
+    paused: var[bool] = var(False)
+    replay_step: var[int] = var(0)
 
     def __init__(self, source: EventSource, screenshot_dir: Path | None = None,
                  lang: str = "en", first_screen: Screen | None = None) -> None:

@@ -7,9 +7,10 @@ its own timer, never per event. Two kinds: `PlotFigure` (plotext) and `TextFigur
 (Rich text built to the widget's size, like the heatmap and the law's table).
 
 A plotext render costs 15-25 ms of CPU (building the character grid, then parsing its
-ANSI into Rich text), several times that on a loaded machine. Done on the event loop it
-holds back any key pressed meanwhile, so the timer's redraws build it in a thread
-(`show(..., background=True)`) and the widget shows the finished text when it arrives.
+ANSI into Rich text), and Textual's conversion of that text to lines for the screen
+as much again, several times that on a loaded machine. Done on the event loop it holds
+back any key pressed meanwhile, so the timer's redraws build both in a thread
+(`show(..., background=True)`) and the widget hands the finished lines to the screen.
 """
 
 from __future__ import annotations
@@ -22,8 +23,12 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 from textual.containers import Vertical
+from textual.content import Content
 from textual.events import Resize
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
@@ -99,16 +104,18 @@ class PlotFigure(PlotextPlot, Figure):
         # The plot's text as last built, and the (width, height) it was built for.
         self.text: Text | None = None
         self.text_size = (0, 0)
+        # Its lines as the screen shows them, when a thread built them (see render_line).
+        self.strips: list[Strip] | None = None
         self.building = False  # a thread is building the text: leave `plt` alone
         self.plotext_theme = "textual-design-dark"  # plotext's name of the app's theme
         self.plt_lock = threading.Lock()  # held while `plt` is drawn into or built
 
     class Built(Message, bubble=False):
-        """A plot's text, built in a thread, for the widget to show."""
+        """A plot's text and its lines, built in a thread, for the widget to show."""
 
-        def __init__(self, text: Text, size: tuple[int, int]) -> None:
+        def __init__(self, text: Text, strips: list[Strip], size: tuple[int, int]) -> None:
             super().__init__()
-            self.text, self.size = text, size
+            self.text, self.strips, self.size = text, strips, size
 
     def clear_axes(self) -> None:
         self.log_axis: LogAxis | None = None
@@ -129,23 +136,37 @@ class PlotFigure(PlotextPlot, Figure):
         self.plotext_theme = self._get_plotext_theme_name(self.app.theme)  # (reads the app)
         if background and self.text is not None and all(size):
             self.building = True
-            self.run_worker(lambda: self.build_in_thread(size), thread=True,
+            style = self.visual_style  # (read on the loop: styles are the loop's)
+            self.run_worker(lambda: self.build_in_thread(size, style), thread=True,
                             group="plot-build", exit_on_error=False)
         else:
-            self.text = None  # `render` builds it, on the event loop
+            self.text = self.strips = None  # `render` builds it, on the event loop
             self.refresh()
 
-    def build_in_thread(self, size: tuple[int, int]) -> None:
+    def build_in_thread(self, size: tuple[int, int], style: Style) -> None:
         worker = get_current_worker()
         with self.plt_lock:
             text = self.build_text(*size)
+        # What Widget._render_content does with `render()`'s text, here off the loop.
+        content = Content.from_rich_text(text, console=self.app.console)
+        strips = Visual.to_strips(self, content, *size, style)
         if not worker.is_cancelled:
-            self.post_message(self.Built(text, size))
+            self.post_message(self.Built(text, strips, size))
 
     def on_plot_figure_built(self, message: Built) -> None:
         self.building = False
-        self.text, self.text_size = message.text, message.size
+        self.text, self.strips, self.text_size = message.text, message.strips, message.size
         self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """A line built in the thread, when it was built for this size; else Textual
+        renders `render()`'s text (forced redraws, resizes, the first frame)."""
+        strips = self.strips
+        if strips is None or self.text_size != (self.size.width, self.size.height):
+            return super().render_line(y)
+        self._dirty_regions.clear()  # (what `_render_content` would have cleared)
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width,
+                                                              self.visual_style.rich_style)
 
     def draw(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -178,6 +199,7 @@ class PlotFigure(PlotextPlot, Figure):
             self.plotext_theme = self._get_plotext_theme_name(self.app.theme)
             with self.plt_lock:
                 self.text, self.text_size = self.build_text(*size), size
+                self.strips = None
         return self.text
 
 
