@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import time
 
-from ui_support import ScriptedSource, replay_of
-
 from textual.visual import Visual, visualize
+from ui_support import ScriptedSource, replay_of
 
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.views.plots import LossPlot

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.color import Color
+from textual.content import Content
 from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
@@ -25,21 +27,34 @@ def status(app: RnnTuiApp, slot: int) -> str:
     return str(app.query_one(f"#panel-{slot} PanelStatus", PanelStatus).render())
 
 
+def title(app: RnnTuiApp, slot: int) -> str:
+    """A panel's title as it reads (the selected one's is styled markup)."""
+    return Content.from_markup(app.query_one(f"#panel-{slot}", ModelPanel).border_title).plain
+
+
+def marked(app: RnnTuiApp, panel: ModelPanel) -> bool:
+    """The panel's border is drawn in the accent colour (the selection's mark)."""
+    accent = Color.parse(app.theme_variables["accent"])
+    return panel.styles.border_top == ("round", accent)
+
+
 async def test_tab_and_digits_select_a_panel(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         panels = app.query(ModelPanel)
-        assert app.selected == 0 and panels[0].has_class("-selected")
+        assert app.selected == 0 and marked(app, panels[0]) and not marked(app, panels[1])
         await pilot.press("tab")
         await wait_for(pilot, lambda: app.selected == 1, "tab: the right panel selected")
-        assert panels[1].has_class("-selected") and not panels[0].has_class("-selected")
+        assert marked(app, panels[1]) and not marked(app, panels[0])
         await pilot.press("tab")
         await wait_for(pilot, lambda: app.selected == 0, "tab: the left panel selected")
         await pilot.press("2")
         await wait_for(pilot, lambda: app.selected == 1, "2: the right panel selected")
         await pilot.press("1")
         await wait_for(pilot, lambda: app.selected == 0, "1: the left panel selected")
-        assert panels[0].has_class("-selected")
+        assert marked(app, panels[0]) and not marked(app, panels[1])
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await wait_for(pilot, lambda: marked(app, panels[0]), "the mark in the new theme")
 
 
 async def test_c_and_shift_c_cycle_the_selected_panels_cell(scripted: ScriptedSource) -> None:
@@ -49,11 +64,11 @@ async def test_c_and_shift_c_cycle_the_selected_panels_cell(scripted: ScriptedSo
         await wait_for(pilot, lambda: len(scripted.restarts()) == 1, "c: a restart")
         slot, config = scripted.restarts()[-1]
         assert (slot, config.cell, config.seed) == (1, "gru", 0)  # lstm -> gru, same seed
-        assert app.query_one("#panel-1", ModelPanel).border_title == "2 · gru"
+        assert title(app, 1) == "2 · gru"
         await pilot.press("C", "C")
         await wait_for(pilot, lambda: len(scripted.restarts()) == 3, "C C: two restarts")
         assert [c.cell for _, c in scripted.restarts()] == ["gru", "lstm", "irnn"]
-        assert app.query_one("#panel-1", ModelPanel).border_title == "2 · irnn"
+        assert title(app, 1) == "2 · irnn"
         assert scripted.configs[0].cell == "rnn"  # the other panel keeps going
 
 
@@ -160,7 +175,7 @@ async def test_p_picks_a_preset(scripted: ScriptedSource) -> None:
         await wait_for(pilot, lambda: len(scripted.restarts()) == 2, "enter: the preset")
         assert not isinstance(app.screen, PresetScreen)
         assert [c for _, c in scripted.restarts()] == load_preset("relu-exploding")
-        assert app.query_one("#panel-0", ModelPanel).border_title == "1 · relu"
+        assert title(app, 0) == "1 · relu"
         await pilot.press("p", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, PresetScreen),
                        "escape: the picker closed")

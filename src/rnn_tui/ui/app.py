@@ -179,6 +179,8 @@ class RnnTuiApp(App[int]):
         self._panels = list(self.query(ModelPanel))
         self._header = self.query_one(RunHeader)
         self.palette = Palette.from_theme(self.theme_variables, self.current_theme.dark)
+        for panel in self.panels:
+            panel.mark_selected()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.watch_selected(self.selected)
         self._fit(self.size.width, self.size.height)
@@ -193,6 +195,8 @@ class RnnTuiApp(App[int]):
 
     def _theme_changed(self, _theme: object) -> None:
         self.palette = Palette.from_theme(self.theme_variables, self.current_theme.dark)
+        for panel in self.panels:
+            panel.mark_selected()
         self.redraw(force=True)
 
     def on_resize(self, event: Resize) -> None:
