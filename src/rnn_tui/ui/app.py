@@ -269,6 +269,15 @@ class RnnTuiApp(App[int]):
             panel.draw_figure(figure, self.palette, now, background=not force)
         self.update_header()
 
+    def redraw_panel(self, panel: ModelPanel) -> None:
+        """One panel's figures now (a view just switched), its plots built in threads:
+        the key's change shows at once, the plots a moment later."""
+        if self._closed:
+            return
+        now = time.monotonic()
+        for figure in panel.figures(self.has_class("-compact")):
+            panel.draw_figure(figure, self.palette, now, background=True)
+
     @property
     def run_state(self) -> str:
         if self.replay is not None:
@@ -449,7 +458,7 @@ class RnnTuiApp(App[int]):
     def action_view(self, direction: int) -> None:
         panel = self.query_one(f"#panel-{self.selected}", ModelPanel)
         panel.view = next_view(panel.view, direction)
-        self.call_after_refresh(self.redraw, True)
+        self.call_after_refresh(self.redraw_panel, panel)
         self.notify(f"panel {self.selected + 1}: {view_title(panel.view)}", timeout=2)
 
     def action_screenshot(self) -> None:

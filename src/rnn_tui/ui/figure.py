@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Hashable
+from functools import partial
 from typing import Any
 
 from rich.console import RenderableType
@@ -101,21 +102,23 @@ class PlotFigure(PlotextPlot, Figure):
         super().__init__(id=id, classes=classes)
         self.x_label = ""
         self.clear_axes()
-        # The plot's text as last built, and the (width, height) it was built for.
+        self.data_version = 0  # counts `draw`s into `plt`
+        # The plot's text and lines as last built: for which data and which size.
         self.text: Text | None = None
-        self.text_size = (0, 0)
-        # Its lines as the screen shows them, when a thread built them (see render_line).
-        self.strips: list[Strip] | None = None
-        self.building = False  # a thread is building the text: leave `plt` alone
+        self.strips: list[Strip] | None = None  # None: Textual makes them from `text`
+        self.text_version, self.text_size = -1, (0, 0)
+        self.building = False  # a thread is building: one at a time
+        self.on_loop = True  # forced: build on the loop, now (start, resize, theme, tests)
         self.plotext_theme = "textual-design-dark"  # plotext's name of the app's theme
         self.plt_lock = threading.Lock()  # held while `plt` is drawn into or built
 
     class Built(Message, bubble=False):
         """A plot's text and its lines, built in a thread, for the widget to show."""
 
-        def __init__(self, text: Text, strips: list[Strip], size: tuple[int, int]) -> None:
+        def __init__(self, text: Text, strips: list[Strip], size: tuple[int, int],
+                     version: int) -> None:
             super().__init__()
-            self.text, self.strips, self.size = text, strips, size
+            self.text, self.strips, self.size, self.version = text, strips, size, version
 
     def clear_axes(self) -> None:
         self.log_axis: LogAxis | None = None
@@ -132,18 +135,40 @@ class PlotFigure(PlotextPlot, Figure):
             self.plt.clear_figure()
             self.clear_axes()
             self.draw(history, palette)
-        size = (self.size.width, self.size.height)
+            self.data_version += 1
         self.plotext_theme = self._get_plotext_theme_name(self.app.theme)  # (reads the app)
-        if background and self.text is not None and all(size):
-            self.building = True
-            style = self.visual_style  # (read on the loop: styles are the loop's)
-            self.run_worker(lambda: self.build_in_thread(size, style), thread=True,
-                            group="plot-build", exit_on_error=False)
-        else:
-            self.text = self.strips = None  # `render` builds it, on the event loop
-            self.refresh()
+        self.on_loop = not background
+        if self.on_loop:
+            self.strips = None  # (else `render_line` would show a thread's old lines)
+        self.refresh()  # `render` builds it: on the loop if forced, else in a thread
 
-    def build_in_thread(self, size: tuple[int, int], style: Style) -> None:
+    def up_to_date(self) -> bool:
+        return (self.text_version == self.data_version
+                and self.text_size == (self.size.width, self.size.height))
+
+    def render(self):  # a Rich renderable, as PlotextPlot's
+        size = (self.size.width, self.size.height)
+        if self.text is not None and self.up_to_date():
+            return self.text
+        if not self.data_version:
+            return Text("")  # nothing drawn yet
+        if self.on_loop or not all(size):
+            self.plotext_theme = self._get_plotext_theme_name(self.app.theme)
+            with self.plt_lock:
+                self.text, self.strips = self.build_text(*size), None
+                self.text_version, self.text_size = self.data_version, size
+            return self.text
+        self.start_build(size)
+        return self.text or Text("")  # the old text (or none) until the new one is built
+
+    def start_build(self, size: tuple[int, int]) -> None:
+        if not self.building:  # (one at a time: the next picks up what moved meanwhile)
+            self.building = True
+            self.run_worker(partial(self.build_in_thread, size, self.data_version,
+                                    self.visual_style),
+                            thread=True, group="plot-build", exit_on_error=False)
+
+    def build_in_thread(self, size: tuple[int, int], version: int, style: Style) -> None:
         worker = get_current_worker()
         with self.plt_lock:
             text = self.build_text(*size)
@@ -151,19 +176,24 @@ class PlotFigure(PlotextPlot, Figure):
         content = Content.from_rich_text(text, console=self.app.console)
         strips = Visual.to_strips(self, content, *size, style)
         if not worker.is_cancelled:
-            self.post_message(self.Built(text, strips, size))
+            self.post_message(self.Built(text, strips, size, version))
 
     def on_plot_figure_built(self, message: Built) -> None:
         self.building = False
-        self.text, self.strips, self.text_size = message.text, message.strips, message.size
+        if message.version == self.data_version:  # (not overtaken by a forced redraw)
+            self.text, self.strips = message.text, message.strips
+            self.text_version, self.text_size = message.version, message.size
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        """A line built in the thread, when it was built for this size; else Textual
-        renders `render()`'s text (forced redraws, resizes, the first frame)."""
+        """The lines a thread built, for this size: the old ones while the new are
+        being built. Else (none yet, resized, forced) Textual renders `render()`."""
+        size = (self.size.width, self.size.height)
         strips = self.strips
-        if strips is None or self.text_size != (self.size.width, self.size.height):
+        if strips is None or self.text_size != size:
             return super().render_line(y)
+        if not self.up_to_date():
+            self.start_build(size)
         self._dirty_regions.clear()  # (what `_render_content` would have cleared)
         return strips[y] if y < len(strips) else Strip.blank(self.size.width,
                                                               self.visual_style.rich_style)
@@ -190,17 +220,6 @@ class PlotFigure(PlotextPlot, Figure):
         self.plt._set_size(width, height)  # private, as PlotextPlot.render does
         self.plt.theme(self.plotext_theme)
         return Text.from_ansi(self.plt.build())
-
-    def render(self):  # a Rich renderable, as PlotextPlot's
-        size = (self.size.width, self.size.height)
-        if self.text is None or (self.text_size != size and not self.building):
-            # Resized or forced: build now (a build in flight shows its old text, then
-            # `Built` refreshes with the new, and a wrong size comes back here).
-            self.plotext_theme = self._get_plotext_theme_name(self.app.theme)
-            with self.plt_lock:
-                self.text, self.text_size = self.build_text(*size), size
-                self.strips = None
-        return self.text
 
 
 class TextFigure(Static, Figure):

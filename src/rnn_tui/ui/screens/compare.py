@@ -57,6 +57,7 @@ class ComparePlot(PlotFigure):
     def on_mount(self) -> None:
         self.plt.clear_data()
         self.draw_runs()
+        self.data_version += 1  # (drawn: `render` builds it, on the loop)
         self.refresh()
 
     def draw(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
