@@ -15,6 +15,7 @@ from .memory import does_not_fit, run_bytes
 from .presets import PresetError
 from .sweep_dask import collect, keep_log, local_client, scheduler_client, submit
 from .sweep_grid import Sweep, SweepRun, load_sweep
+from .sweep_keys import can_listen
 from .sweep_map import default_column, sweep_maps
 from .sweep_report import SweepProgress, print_maps
 from .sweep_results import (
@@ -88,8 +89,9 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        with SweepProgress(stderr if as_json else stdout, len(todo), skipped,
-                           str(out)) as progress:
+        map_key = not as_json and can_listen(sys.stdin, stdout)
+        with SweepProgress(stderr if as_json else stdout, len(todo), skipped, str(out),
+                           map_key) as progress:
             if todo:
                 with nullcontext(client) if client else local_client(workers) as dask:
                     futures = submit(dask, todo, [log_path(out, r.id) for r in todo])
