@@ -98,10 +98,10 @@ class MapKey:
     live view around it (called from the thread that calls `poll`)."""
 
     def __init__(self, folder: str, pause: Callable[[], None], resume: Callable[[], None],
-                 stdin: TextIO = sys.stdin) -> None:
+                 stdin: TextIO | None = None) -> None:
         self.folder = folder
         self.pause, self.resume = pause, resume
-        self.fd = stdin.fileno()
+        self.fd = (stdin or sys.stdin).fileno()
         self.saved = termios.tcgetattr(self.fd)  # the terminal as the user had it
         self.wanted = threading.Event()     # `m` was read: open the viewer
         self.listening = threading.Event()  # the listener may read stdin
@@ -132,10 +132,6 @@ class MapKey:
             self.resume()
             self.listening.set()
 
-    @property
-    def viewing(self) -> bool:
-        return self.viewer is not None
-
     def close(self, finished: bool) -> None:
         """Stop listening and give the terminal back. A sweep that `finished` waits for
         an open viewer to be closed; any other way out terminates it."""
@@ -161,7 +157,7 @@ class MapKey:
 
     def _read_keys(self) -> None:
         while not self.stopped.is_set():
-            if not self.listening.wait(LISTEN_TIMEOUT):
+            if not self.listening.wait(LISTEN_TIMEOUT) or self.stopped.is_set():
                 continue  # the viewer has the terminal: not a byte read from it
             if os.tcgetpgrp(self.fd) != os.getpgrp():  # put in the background (ctrl-z, bg)
                 self.stopped.wait(LISTEN_TIMEOUT)
@@ -177,15 +173,18 @@ class MapKey:
                 self.wanted.set()
 
     def _cbreak(self) -> None:
-        mode = termios.tcgetattr(self.fd)
+        mode = [*self.saved[:6], list(self.saved[6])]  # the user's, keys one at a time:
         mode[3] &= ~(termios.ECHO | termios.ICANON)  # lflag; ISIG stays: Ctrl-C works
         mode[6][termios.VMIN], mode[6][termios.VTIME] = 1, 0
-        termios.tcsetattr(self.fd, termios.TCSANOW, mode)
+        self._set(mode, termios.TCSANOW)
 
     def _restore(self) -> None:
+        self._set(self.saved, termios.TCSADRAIN)
+
+    def _set(self, mode: list, when: int) -> None:
         try:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
-        except termios.error:  # the terminal is gone (closed window): nothing to restore
+            termios.tcsetattr(self.fd, when, mode)
+        except termios.error:  # the terminal is gone (closed window): the sweep goes on
             pass
 
     def _end_viewer(self) -> None:
