@@ -115,10 +115,12 @@ def all_children(pid: int) -> list[int]:
 
 
 def finished_runs(out: Path) -> list[str]:
+    """Ids of the runs in results.jsonl, one per line (a line still being written waits)."""
     try:
-        return [json.loads(line)["id"] for line in (out / RESULTS_FILE).read_text().splitlines()]
+        text = (out / RESULTS_FILE).read_text()
     except FileNotFoundError:
         return []
+    return [json.loads(line)["id"] for line in text[:text.rfind("\n") + 1].splitlines()]
 
 
 def shown_finished(term: Terminal, since: int) -> int:
@@ -224,6 +226,8 @@ def test_ctrl_c_in_the_live_view_interrupts_and_restores_the_terminal(tmp_path) 
         assert term.status == 130, term.text()[-2000:]
         assert "interrupted: run the same command again to resume" in term.text()
         assert termios.tcgetattr(term.fd)[3] == before, "the terminal kept cbreak mode"
+        assert not (out / "sweep.lock").exists()  # a rerun may resume (tests/run/test_sweep)
+        assert 1 <= len(set(finished_runs(out))) < RUNS
     finally:
         term.kill()
 
