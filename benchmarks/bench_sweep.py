@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from rnn_tui.run.config import RunConfig
-from rnn_tui.run.sweep_dask import collect, dask_client, submit
+from rnn_tui.run.sweep_dask import collect, local_client, submit
 from rnn_tui.run.sweep_grid import SweepRun, run_id
 from rnn_tui.run.sweep_run import run_config
 
@@ -45,7 +45,7 @@ def main() -> None:
         print(f"in this process:      {here[0] / args.runs * 1000:7.1f} ms wall per run")
 
         start = time.perf_counter()
-        with dask_client(None, args.workers) as client:
+        with local_client(args.workers) as client:
             up = time.perf_counter() - start
             print(f"cluster start:        {up:7.2f} s wall")
             start = time.perf_counter(), time.process_time()

@@ -148,6 +148,15 @@ def test_a_grid_with_a_run_that_cannot_fit_is_refused_naming_it(tmp_path) -> Non
     assert not (tmp_path / "out").exists()              # nothing was written or spawned
 
 
+def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path) -> None:
+    out = tmp_path / "out"
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out),
+                     "--scheduler", "tcp://127.0.0.1:1")
+    assert result.returncode == 2, result.stderr
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.stderr
+    assert not out.exists()                        # reached first, before the folder
+
+
 def test_no_workers_is_bad_input(tmp_path) -> None:
     result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--workers", "0")
     assert result.returncode == 2 and "--workers must be an integer >= 1" in result.stderr

@@ -9,19 +9,24 @@ import sys
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 from ui_support import fixture_path, wait_for
 
 from rnn_tui.run.sweep_grid import Sweep, expand
 from rnn_tui.run.sweep_results import ResultsWriter, log_path, prepare, result_record
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.screens.sweep_map import OpenDashboard, SweepCompareScreen, SweepMapScreen
+from rnn_tui.ui.screens.sweep_map import (
+    OpenDashboard,
+    SweepCompareScreen,
+    SweepMapScreen,
+    shown_path,
+)
 from rnn_tui.ui.sources import ReplaySource
 
 
-def sweep_folder(out: Path) -> Sweep:
+def sweep_folder(out: Path, source: str = "map.toml") -> Sweep:
     sweep = expand({"task": "adding", "cells": ["rnn", "lstm"], "seq_len": [20, 40],
-                    "hidden_size": 8, "steps": 2000}, "map.toml")
+                    "hidden_size": 8, "steps": 2000}, source)
     prepare(out, sweep)
     return sweep
 
@@ -88,6 +93,31 @@ async def test_d_asks_for_the_run_and_its_other_cell_side_by_side(tmp_path) -> N
         table = again.screen.query_one("#sweep-map", DataTable)
         await wait_for(pilot, lambda: table.cursor_coordinate == (1, 1),
                        "the cursor where it was")
+
+
+async def test_the_title_names_the_sweep_file_and_folder_short(tmp_path,
+                                                               monkeypatch) -> None:
+    here, out = tmp_path / "here", tmp_path / "here" / "sweeps" / "map"
+    out.mkdir(parents=True)
+    monkeypatch.chdir(here)
+    sweep_folder(out, source=str(tmp_path / "elsewhere" / "sweeps" / "map.toml"))
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(out))
+    async with app.run_test(size=(120, 30)) as pilot:
+        title = app.screen.query_one("#sweep-title", Static)
+        await wait_for(pilot, lambda: "runs finished" in str(title.content), "the title")
+        # the file outside the current folder: its folder and name; the folder relative
+        assert str(title.content) == ("sweep sweeps/map.toml · 0 of 4 runs finished · "
+                                      "0 running · 0 failed · sweeps/map")
+
+
+def test_shown_path_is_relative_under_the_current_folder_else_short(tmp_path,
+                                                                     monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(tmp_path / "sweeps" / "map.toml") == "sweeps/map.toml"
+    assert shown_path("/opt/rnn/presets/sweeps/map.toml") == "sweeps/map.toml"
+    assert shown_path("../up/there/map.toml") == "there/map.toml"
+    assert shown_path("tasks/map.toml") == "tasks/map.toml"            # as given
+    assert shown_path("/opt/rnn/out", shorten=False) == "/opt/rnn/out"
 
 
 def test_sweep_view_of_a_folder_without_a_sweep_is_exit_2(tmp_path) -> None:

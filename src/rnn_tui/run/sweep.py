@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import Any, TextIO
 
 from .memory import does_not_fit, run_bytes
 from .presets import PresetError
-from .sweep_dask import collect, dask_client, keep_log, submit
+from .sweep_dask import collect, keep_log, local_client, scheduler_client, submit
 from .sweep_grid import Sweep, SweepRun, load_sweep
+from .sweep_keys import can_listen
 from .sweep_map import default_column, sweep_maps
 from .sweep_report import SweepProgress, print_maps
 from .sweep_results import (
@@ -49,10 +51,14 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
     if scheduler is None:  # a remote scheduler's workers have memory this machine can't see
         refuse_what_cannot_fit(grid)
     out = Path(out) if out is not None else default_out(sweep_file)
-    out.mkdir(parents=True, exist_ok=True)
-    with writing(out):  # first: a sweep running there keeps its grid as it is
+    with ExitStack() as stack:
+        # A given scheduler is reached first: a wrong address leaves no folder behind (the
+        # embedded cluster starts later, only when there are runs left to do).
+        client = stack.enter_context(scheduler_client(scheduler)) if scheduler else None
+        out.mkdir(parents=True, exist_ok=True)
+        stack.enter_context(writing(out))  # first: a sweep running there keeps its grid
         prepare(out, grid)
-        return run_sweep(grid, out, scheduler, as_json, workers, stdout, stderr)
+        return run_sweep(grid, out, client, as_json, workers, stdout, stderr)
 
 
 def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
@@ -65,7 +71,7 @@ def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
                           "(lower seq_len, batch_size or hidden_size in the sweep file)")
 
 
-def run_sweep(grid: Sweep, out: Path, scheduler: str | None, as_json: bool,
+def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
               workers: int | None, stdout: TextIO, stderr: TextIO) -> int:
     finished = read_results(out)
     todo = [run for run in grid.runs if run.id not in finished]
@@ -83,12 +89,13 @@ def run_sweep(grid: Sweep, out: Path, scheduler: str | None, as_json: bool,
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        with SweepProgress(stderr if as_json else stdout, len(todo), skipped,
-                           str(out)) as progress:
+        map_key = not as_json and can_listen(sys.stdin, stdout)
+        with SweepProgress(stderr if as_json else stdout, len(todo), skipped, str(out),
+                           map_key) as progress:
             if todo:
-                with dask_client(scheduler, workers) as client:
-                    futures = submit(client, todo, [log_path(out, r.id) for r in todo])
-                    collect(client, futures, on_result, progress.tick)
+                with nullcontext(client) if client else local_client(workers) as dask:
+                    futures = submit(dask, todo, [log_path(out, r.id) for r in todo])
+                    collect(dask, futures, on_result, progress.tick)
     except KeyboardInterrupt:
         interrupted = True
     finally:

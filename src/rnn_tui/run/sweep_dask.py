@@ -1,5 +1,6 @@
 """The runs of a sweep on Dask: an embedded local cluster by default, or an existing
-scheduler given by address. Either way the same loop submits every run and collects
+scheduler given by address (reached before anything is written, so a wrong address
+leaves nothing behind). Either way the same loop submits every run and collects
 the results as they finish.
 
 Dask re-runs a task whose worker was lost (killed, machine gone) on another worker, so a
@@ -35,19 +36,11 @@ CONNECT_TIMEOUT = "10s"
 
 
 @contextmanager
-def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
-    """A Client of the scheduler at `scheduler`, or of an embedded LocalCluster: one
-    single-threaded worker process per core (or `workers`), BLAS pinned to one thread."""
+def local_client(workers: int | None = None) -> Iterator[Any]:
+    """A Client of an embedded LocalCluster: one single-threaded worker process per core
+    (or `workers`), BLAS pinned to one thread."""
     from distributed import Client, LocalCluster
 
-    if scheduler:
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, ValueError, TypeError) as err:
-            raise PresetError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
-        with client:
-            yield client
-        return
     # dashboard ":0": the scheduler always serves HTTP; a free port, not a warning when
     # another cluster holds 8787. Logs only when critical: closing a cluster whose workers
     # are mid-run (Ctrl-C) logs errors that are only the shutdown; a run's own failure
@@ -57,6 +50,19 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
                                processes=True, dashboard_address=":0", env=PINNED_ENV,
                                silence_logs=logging.CRITICAL)
     with cluster, Client(cluster) as client:
+        yield client
+
+
+@contextmanager
+def scheduler_client(scheduler: str) -> Iterator[Any]:
+    """A Client of the scheduler at `scheduler`; PresetError when it cannot be reached."""
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError, TypeError) as err:
+        raise PresetError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
+    with client:
         yield client
 
 

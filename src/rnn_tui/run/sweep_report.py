@@ -1,5 +1,6 @@
 """What `rnn-tui sweep` shows: a live progress bar on a terminal (runs done, running,
-failed, ETA), one plain line per finished run elsewhere, and the map at the end."""
+failed, ETA; `m` opens the map as it fills, see `sweep_keys`), one plain line per
+finished run elsewhere, and the map at the end."""
 
 from __future__ import annotations
 
@@ -12,38 +13,64 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from .sweep_keys import MapKey
 from .sweep_map import MapEntry, SweepMap
 
 
 class SweepProgress:
     """Progress of the runs this invocation submits (the skipped ones are already done)."""
 
-    def __init__(self, out: TextIO, total: int, skipped: int, folder: str = "") -> None:
+    def __init__(self, out: TextIO, total: int, skipped: int, folder: str = "",
+                 map_key: bool = False) -> None:
+        """`map_key`: stdin and stdout are this terminal, so `m` may open the map."""
         self.console = Console(file=out)
         self.total, self.skipped, self.folder = total, skipped, folder
         self.done = self.failed = self.running = 0
         self.started = time.monotonic()
         self.bar: Progress | None = None
+        self.keys: MapKey | None = None
         if self.console.is_terminal:
             self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
                                 TextColumn("{task.description}"), TimeElapsedColumn(),
                                 console=self.console)
             self.task = self.bar.add_task(self._status(), total=total)
+            if map_key and total and folder:
+                self.keys = MapKey(folder, self.pause, self.resume)
 
     def __enter__(self) -> SweepProgress:
         if self.skipped:
             self.console.print(f"{self.skipped} runs already in the results: skipped",
                                highlight=False)
-        if self.total and self.folder and self.console.is_terminal:
+        if self.keys is not None:
+            self.console.print(f"m: the map as it fills (rnn-tui sweep-view {self.folder})",
+                               style="dim", highlight=False)
+        elif self.total and self.folder and self.console.is_terminal:
             self.console.print(f"the map as it fills: rnn-tui sweep-view {self.folder}",
                                style="dim", highlight=False)
         if self.bar is not None:
             self.bar.start()
+        if self.keys is not None:
+            self.keys.start()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        try:
+            if self.keys is not None:  # finished: waits for the map the user has open
+                self.keys.close(finished=exc_type is None)
+        finally:
+            if self.bar is not None:
+                self.bar.stop()
+
+    def pause(self) -> None:
+        """Take the bar off the terminal (the map's screen comes next)."""
         if self.bar is not None:
+            self.bar.live.transient = True  # erased, not left behind as a stale line
             self.bar.stop()
+            self.bar.live.transient = False
+
+    def resume(self) -> None:
+        if self.bar is not None:
+            self.bar.start()
 
     def _status(self) -> str:
         return (f"done · {self.running} running · {self.failed} failed · "
@@ -68,6 +95,8 @@ class SweepProgress:
 
     def tick(self, running: int) -> None:
         self.running = running
+        if self.keys is not None:
+            self.keys.poll()
         if self.bar is not None:
             self.bar.update(self.task, description=self._status())
 

@@ -49,6 +49,20 @@ def entry_text(entry: MapEntry | None) -> Text:
     return text
 
 
+def shown_path(path: str | Path, shorten: bool = True) -> str:
+    """`path` relative to the current folder when it is under it; else as given, or with
+    `shorten` only its folder and name (`sweeps/map.toml`: a shipped sweep's whole path
+    into site-packages would crowd out the counts)."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (OSError, ValueError):  # not under it (or the current folder is gone)
+        pass
+    if not shorten or (not path.is_absolute() and ".." not in path.parts):
+        return str(path)
+    return str(Path(*path.parts[-2:]))
+
+
 def block_label(sweep_map: SweepMap, row: str) -> str:
     fixed = " ".join(f"{k}={v}" for k, v in sweep_map.fixed.items())
     return f"{fixed} · {row}" if fixed else row
@@ -149,11 +163,12 @@ class SweepMapScreen(Screen[None]):
         results = self.folder.results
         failed = sum(r.get("state") == "failed" for r in results.values())
         running = len(self.folder.started())
-        source = self.folder.grid.get("source", str(self.folder.out))
+        source = shown_path(self.folder.grid.get("source", str(self.folder.out)))
         self.query_one("#sweep-title", Static).update(Text.assemble(
             ("sweep ", "bold"), (source, "bold"),
             f" · {len(results)} of {len(runs)} runs finished · {running} running · "
-            f"{failed} failed · ", (str(self.folder.out), "dim")), layout=False)
+            f"{failed} failed · ", (shown_path(self.folder.out, shorten=False), "dim")),
+            layout=False)
 
     def action_next_column(self) -> None:
         keys = [k for k in self.swept if k not in (ROW_KEY, REPEAT_KEY)]
