@@ -54,6 +54,7 @@ class Figure(Widget):
         super().__init__(*children, **kwargs)
         self.shown_key: Hashable = None
         self.shown_at = -math.inf
+        self.pending_caption: Text | None = None
 
     def data_key(self, history: RunHistory) -> Hashable:
         """What this figure shows of a history: a new key means a redraw is due.
@@ -68,12 +69,19 @@ class Figure(Widget):
              background: bool = False) -> None:
         """Draw the history now, and the caption above it. `background`: the costly
         part of the drawing may finish off the event loop (a plot: see the module)."""
+        self.pending_caption = self.caption(history, palette)
         self.paint(history, palette, background)
         self.shown_key, self.shown_at = self.data_key(history), now
-        captions = self.parent.query_children(".caption") if self.parent else []
-        for caption in captions:
+
+    def show_caption(self) -> None:
+        """The caption of what was last shown (a plot built in a thread: when it lands,
+        so both change in one small frame, not in the frame of the timer's text)."""
+        if self.pending_caption is None or self.parent is None:
+            return
+        for caption in self.parent.query_children(".caption"):
             if isinstance(caption, Static):
-                caption.update(self.caption(history, palette), layout=False)
+                caption.update(self.pending_caption, layout=False)
+        self.pending_caption = None
 
     def paint(self, history: RunHistory, palette: Palette,
               background: bool = False) -> None:  # pragma: no cover
@@ -138,8 +146,16 @@ class PlotFigure(PlotextPlot, Figure):
             self.data_version += 1
         self.plotext_theme = self._get_plotext_theme_name(self.app.theme)  # (reads the app)
         self.on_loop = not background
+        size = (self.size.width, self.size.height)
+        if background and self.strips is not None and self.text_size == size:
+            # The old lines stay on screen, untouched, until the thread's land: no
+            # repaint now, in the same frame as the timer's text (one frame's cost
+            # grows with the box around everything that changed in it).
+            self.start_build(size)
+            return
         if self.on_loop:
             self.strips = None  # (else `render_line` would show a thread's old lines)
+        self.show_caption()
         self.refresh()  # `render` builds it: on the loop if forced, else in a thread
 
     def up_to_date(self) -> bool:
@@ -183,6 +199,7 @@ class PlotFigure(PlotextPlot, Figure):
         if message.version == self.data_version:  # (not overtaken by a forced redraw)
             self.text, self.strips = message.text, message.strips
             self.text_version, self.text_size = message.version, message.size
+            self.show_caption()
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
@@ -233,6 +250,7 @@ class TextFigure(Static, Figure):
     def paint(self, history: RunHistory, palette: Palette, background: bool = False) -> None:
         self.history, self.palette = history, palette
         self.rebuild()
+        self.show_caption()
 
     def on_resize(self, _event: Resize) -> None:
         self.rebuild()
