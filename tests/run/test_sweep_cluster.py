@@ -151,3 +151,39 @@ def test_a_log_the_worker_cannot_write_here_comes_back_with_the_result(tmp_path)
     keep_log(summary, here)
     events = read_run_log(here)
     assert events[0].config["seq_len"] == 5 and events[-1].step == 30
+
+
+def test_a_result_lost_with_its_worker_before_it_was_fetched_is_computed_again(
+        tmp_path) -> None:
+    """A run can finish on a worker that dies before the client has fetched its result:
+    Dask computes it again, and the sweep must wait for that, not drop the run (seen by
+    hand: one run of twelve missing, exit 1, after a worker was killed)."""
+    from distributed import wait
+
+    from rnn_tui.run.sweep_dask import collect, local_client, submit
+    from rnn_tui.run.sweep_grid import load_sweep
+
+    file = tmp_path / "s.toml"
+    file.write_text('task = "adding"\ncells = ["lstm"]\nseq_len = 20\nseed = [0, 1]\n'
+                    "hidden_size = 16\nbatch_size = 16\nsteps = 600\n")  # seconds: a window
+    runs = load_sweep(file).runs
+    collected: list[str] = []
+    with local_client(workers=2) as client:
+        futures = submit(client, runs, [tmp_path / f"{run.id}.jsonl" for run in runs])
+        wait(list(futures))  # both done; their results wait on the workers
+        killed: list[str] = []
+
+        def on_result(run, summary) -> None:  # noqa: ANN001 - collect's callback
+            collected.append(run.id)
+            if killed:
+                return
+            other = next(f for f, r in futures.items() if r.id != run.id)
+            holder = client.who_has([other])[other.key][0]
+            pid = client.run(os.getpid, workers=[holder])[holder]
+            os.kill(pid, signal.SIGKILL)                              # its worker dies
+            killed.append(holder)
+            wait_for(lambda: other.status != "finished", 60,
+                     "the client heard that the other result was lost")
+
+        collect(client, dict(futures), on_result, lambda running: None)
+    assert sorted(collected) == sorted(run.id for run in runs)

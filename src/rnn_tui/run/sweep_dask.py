@@ -33,6 +33,7 @@ RETRIES = 1  # a task that raised outside run_one (it never raises inside) gets 
 TICK = 0.25  # seconds between progress updates while waiting for results
 SLOTS_EVERY = 5.0  # seconds between asking the scheduler how many threads it has
 CONNECT_TIMEOUT = "10s"
+LOST = ("lost", "pending")  # a future's status once the result it had is gone
 
 
 @contextmanager
@@ -106,6 +107,11 @@ def collect(client: Any, futures: dict[Any, SweepRun],
         while not completed.is_empty():
             batch = completed.next_batch(block=False)
             for future in batch:
+                if future.status in LOST and client.status == "running":
+                    # Done, but its result died with its worker before it was fetched:
+                    # the scheduler computes it again; wait for that one.
+                    completed.add(future)
+                    continue
                 # Popped: the last reference gone, the cluster lets go of the result (a
                 # log's text each) instead of holding every one to the end.
                 run, summary = futures.pop(future), summary_of(future)
