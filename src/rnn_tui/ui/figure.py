@@ -246,6 +246,7 @@ class TextFigure(Static, Figure):
         super().__init__(id=id, classes=classes)
         self.history: RunHistory | None = None
         self.palette: Palette | None = None
+        self.built_size = (0, 0)  # the size the shown text was built for
 
     def paint(self, history: RunHistory, palette: Palette, background: bool = False) -> None:
         self.history, self.palette = history, palette
@@ -253,7 +254,8 @@ class TextFigure(Static, Figure):
         self.show_caption()
 
     def on_resize(self, _event: Resize) -> None:
-        self.rebuild()
+        if tuple(self.content_size) != self.built_size:  # (a view shown again: same size)
+            self.rebuild()
 
     def rebuild(self) -> None:
         if self.history is None or self.palette is None:
@@ -261,6 +263,7 @@ class TextFigure(Static, Figure):
         width, height = self.content_size
         if width and height:
             self.update(self.build(self.history, self.palette, width, height), layout=False)
+            self.built_size = (width, height)
 
     def build(self, history: RunHistory, palette: Palette, width: int,
               height: int) -> RenderableType:  # pragma: no cover
