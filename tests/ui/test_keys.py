@@ -210,6 +210,25 @@ async def test_question_mark_lists_every_key_and_explains_the_plots(
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "escape: closed")
 
 
+async def test_help_opened_again_is_the_same_screen_with_the_numbers_of_now() -> None:
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply(replay.until(100))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        first = app.screen
+        before = first.query_one("#help-teaching").source
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "closed")
+        app.apply(replay.until(600))  # trained on: the live numbers moved
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen is first, "?: the same help again")
+        await wait_for(pilot, lambda: first.query_one("#help-teaching").source != before,
+                       "its text brought up to the step of now")
+        assert first.teaching == first.query_one("#help-teaching").source
+
+
 async def test_q_quits_and_closes_the_source(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:

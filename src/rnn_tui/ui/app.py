@@ -480,9 +480,17 @@ class RnnTuiApp(App[int]):
         # Imported here: its Markdown widget (markdown-it) would delay the first frame.
         from .screens.help import HelpScreen
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_keys(),
-                                        teaching_text(self.histories, self.lang)))
+        if isinstance(self.screen, HelpScreen):
+            return
+        keys, teaching = self.help_keys(), teaching_text(self.histories, self.lang)
+        # Kept once built: composing its Markdown costs a few hundred ms, so the next
+        # `?` shows it at once and only then brings its text up to date.
+        if not self.is_screen_installed("help"):
+            self.install_screen(HelpScreen(keys, teaching), "help")
+        help_screen = self.get_screen("help")
+        if isinstance(help_screen, HelpScreen):
+            help_screen.bring_up_to_date(keys, teaching)
+        self.push_screen("help")
 
     async def action_quit(self) -> None:
         self.shutdown()

@@ -54,19 +54,40 @@ class HelpScreen(ModalScreen[None]):
         self.teaching = teaching  # the insight views' text, with the live numbers
 
     def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static("[b]rnn-tui[/b]: keys (also in the command palette, ctrl+p)",
+                         id="help-title")
+            yield Static(self.key_table(), id="help-keys")
+            yield Markdown(self.teaching, id="help-teaching")
+            yield Markdown(PLOTS, id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-teaching").display = bool(self.teaching)
+
+    def key_table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
         accent = self.app.theme_variables.get("accent", "yellow")
         table.add_column(style=f"bold {accent}", no_wrap=True)
         table.add_column()
         for key, what in self.keys:
             table.add_row(key, what)
-        with VerticalScroll(id="help-body"):
-            yield Static("[b]rnn-tui[/b]: keys (also in the command palette, ctrl+p)",
-                         id="help-title")
-            yield Static(table, id="help-keys")
-            if self.teaching:
-                yield Markdown(self.teaching, id="help-teaching")
-            yield Markdown(PLOTS, id="help-text")
+        return table
+
+    def bring_up_to_date(self, keys: Iterable[tuple[str, str]], teaching: str) -> None:
+        """Shown again (the app keeps it): the keys and the live numbers as they are
+        now, once it is on screen (its Markdown takes a while to lay out again)."""
+        keys = list(keys)
+        if keys != self.keys:
+            self.keys = keys
+            self.query_one("#help-keys", Static).update(self.key_table())
+        if teaching != self.teaching:
+            self.teaching = teaching
+            self.call_after_refresh(self.show_teaching)
+
+    def show_teaching(self) -> None:
+        markdown = self.query_one("#help-teaching", Markdown)
+        markdown.display = bool(self.teaching)
+        markdown.update(self.teaching)
 
     def action_close(self) -> None:
         self.dismiss(None)
