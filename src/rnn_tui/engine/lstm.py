@@ -7,12 +7,13 @@
 Backward, the path along c multiplies the gradient only by forget gates:
 dL/dc_{t-1} gets dL/dc_t * f_t, so where f stays near 1 the memory's gradient stays level.
 
-Layout: the parameters are stacked (4H, ...) as in PyTorch; the per-step arrays are not.
-Within a step the four gates are four contiguous (B, H) blocks of one (4, B, H) array:
-the plain layout (B, 4H) makes every gate a strided column slice, and numpy's
-element-wise loops run 2 to 4 times slower on those. The gates are kept time-major,
-(T, 4, B, H), so a step's block is contiguous; dL/da is kept gate-major, (4, T, B, H),
-so each gate's weight gradient is one GEMM over all timesteps.
+Layout: the parameters are stacked (4H, ...) as in PyTorch. The pass runs in the column
+layout (model.py): a_t = [W | U | b] z_t is one GEMM per step straight into the step's
+gate block, (4, H, B), and dL/dh_{t-1} = [W; V]^T e_t one GEMM back. Every per-step array
+is time-major and contiguous per step ((T, 4, H, B) gates, (T, H, B) for c, dc, dh), so
+each gate is one contiguous (H, B) block: numpy's element-wise loops run 2 to 4 times
+slower on strided column slices. Only h (in z) and dL/da (in e) are feature-major, because
+the readout and the weight gradients read them over all timesteps at once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 
 from .init import stacked_orthogonal, xavier_uniform
 from .jacobian import LSTMStep
-from .model import Grads, RecurrentModel, with_ones
+from .model import RecurrentModel
 from .trace import Trace
 
 
@@ -46,85 +47,76 @@ class LSTM(RecurrentModel):
         T, B, _ = x.shape
         H = self.hidden_size
         # σ(a) = (1 + tanh(a / 2)) / 2, so all four gates need ONE tanh per step if the
-        # pre-activations of i, f, o come halved: the halving is folded into W, U and b.
+        # pre-activations of i, f, o come halved: the halving is folded into [W | U | b].
         half = self.dtype.type(0.5)
-        scale = np.array([half, half, 1, half], self.dtype)[:, None, None]
-        WT = self.blocks("W").transpose(0, 2, 1) * scale     # W_k^T (halved for σ gates)
-        # U_k x_t + b_k for every gate and every t, one batched matmul: (4, T, B, H).
-        Ub = np.concatenate([self.params["U"], self.params["b"][:, None]], axis=1)
-        ax = np.matmul(with_ones(x), Ub.reshape(4, H, -1).transpose(0, 2, 1))
-        ax *= scale
-        ax = ax.reshape(4, T, B, H)
-        gates = np.empty((T, 4, B, H), self.dtype)        # i, f, g, o after squashing
-        hs = np.zeros((T + 1, B, H), self.dtype)          # hs[t+1] = h_t
-        cs = np.zeros((T + 1, B, H), self.dtype)          # cs[t+1] = c_t
-        tanh_c = np.empty((T, B, H), self.dtype)
-        a = np.empty((4, B, H), self.dtype)
-        ig = np.empty((B, H), self.dtype)
-        i, f, g, o = gates.transpose(1, 0, 2, 3)          # each (T, B, H)
+        Wz = self.stacked_weights().reshape(4, H, -1)
+        Wz[[0, 1, 3]] *= half
+        Wz = Wz.reshape(4 * H, -1)
+        z = self.column_inputs(x)                         # z[:, t] = [h_{t-1}; x_t; 1]
+        gates = np.empty((T, 4, H, B), self.dtype)        # i, f, g, o after squashing
+        cs = np.zeros((T + 1, H, B), self.dtype)          # cs[t+1] = c_t
+        tanh_c = np.empty((T, H, B), self.dtype)
+        ig = np.empty((H, B), self.dtype)
         for t in range(T):
-            np.matmul(hs[t], WT, out=a)                    # a_t = W h_{t-1} + U x_t + b,
-            a += ax[:, t]                                  # gate by gate (block k: gate k)
-            s = np.tanh(a, out=gates[t])                   # g = tanh(a_g), and for i, f, o:
+            s = gates[t]
+            np.matmul(Wz, z[:, t], out=s.reshape(4 * H, B))  # a_t = W h_{t-1} + U x_t + b
+            np.tanh(s, out=s)                              # g = tanh(a_g), and for i, f, o:
             for sig in (s[:2], s[3]):                      # σ(a) = (1 + tanh(a / 2)) / 2
                 sig += 1.0
                 sig *= half
-            c = np.multiply(f[t], cs[t], out=cs[t + 1])    # c_t = f * c_{t-1} + i * g
-            c += np.multiply(i[t], g[t], out=ig)
+            i, f, g, o = s
+            c = np.multiply(f, cs[t], out=cs[t + 1])       # c_t = f * c_{t-1} + i * g
+            c += np.multiply(i, g, out=ig)
             if c_shift is not None:
-                c += c_shift[t]
+                c += c_shift[t].T
             np.tanh(c, out=tanh_c[t])
-            np.multiply(o[t], tanh_c[t], out=hs[t + 1])    # h_t = o * tanh(c_t)
+            h = np.multiply(o, tanh_c[t], out=z[:H, t + 1])  # h_t = o * tanh(c_t)
             if h_shift is not None:
-                hs[t + 1] += h_shift[t]
-        return self.readout(hs[1:]), (x, hs, cs, tanh_c, gates)
+                h += h_shift[t].T
+        # The cache shows c_t as (T+1, B, H), as everywhere outside this file (a view).
+        return self.column_readout(z), (x, z, cs.swapaxes(1, 2), tanh_c, gates)
 
     def backward(self, dys, cache):
-        x, hs, cs, tanh_c, gates = cache
-        W = self.params["W"]
-        T, B, H = tanh_c.shape
-        grads, dh = self.readout_backward(dys, hs[1:])    # dh_t = dy_t V so far
-        i, f, g, o = gates.transpose(1, 0, 2, 3)
-        dtanh_c = 1.0 - tanh_c * tanh_c                  # tanh'(c_t), all t at once
-        dc = np.empty((T, B, H), self.dtype)            # total dL/dc_t
-        da = np.empty((4, T, B, H), self.dtype)         # dL/da_t, per gate
-        d = np.empty((4, B, H), self.dtype)             # dL/da_t, worked on contiguous
-        slope = np.empty((4, B, H), self.dtype)         # the gates' slopes at step t
-        # dL/da_t restacked (B, 4H) for the one GEMM dL/dh_{t-1} = Σ_k da_k W_k = da_t W
-        # (a copy of 32K floats costs less than four GEMMs and their sum).
-        da_stacked = np.empty((B, 4, H), self.dtype)
-        dh_next = np.zeros((B, H), self.dtype)
-        dc_next = np.zeros((B, H), self.dtype)          # dL/dc_t via c_{t+1}: dc_{t+1} * f_{t+1}
+        _, z, cs, tanh_c, gates = cache
+        cs = cs.swapaxes(1, 2)                            # (T+1, H, B) again
+        p = self.params
+        T, _, H, B = gates.shape
+        WVT = np.concatenate([p["W"], p["V"]]).T          # dL/dh_{t-1} = [W; V]^T e_t
+        e = self.column_gradients(dys, gates=4)           # e[:, t] = [da_t; dy_{t-1}]
+        dh = np.empty((T, H, B), self.dtype)              # total dL/dh_t
+        dc = np.empty((T, H, B), self.dtype)              # total dL/dc_t
+        dc_next = np.zeros((H, B), self.dtype)            # dL/dc_t via c_{t+1}: dc_{t+1} * f_{t+1}
+        slope = np.empty((4, H, B), self.dtype)
+        dh_c = np.empty((H, B), self.dtype)
         for t in reversed(range(T)):
-            dh[t] += dh_next                                 # dL/dh_t = dy_t V + dL/da_{t+1} W
-            # dL/dc_t = dL/dh_t * o_t * tanh'(c_t) + dL/dc_{t+1} * f_{t+1}
-            np.multiply(dh[t], o[t], out=dc[t])
-            dc[t] *= dtanh_c[t]
-            dc[t] += dc_next
-            di, df, dg, do = d
-            np.multiply(dc[t], g[t], out=di)                 # dL/di = dc * g
-            np.multiply(dc[t], cs[t], out=df)                # dL/df = dc * c_{t-1}
-            np.multiply(dc[t], i[t], out=dg)                 # dL/dg = dc * i
-            np.multiply(dh[t], tanh_c[t], out=do)            # dL/do = dh * tanh(c_t)
+            # What multiplies dL/dc_t or dL/dh_t on the way to dL/da_t (none of it is on
+            # the recurrent path): with σ' = σ(1 - σ) and tanh' = 1 - tanh²,
+            #     dL/da_i = dc * g * σ'(i)         dL/da_f = dc * c_{t-1} * σ'(f)
+            #     dL/da_g = dc * i * tanh'(g)      dL/da_o = dh * tanh(c_t) * σ'(o)
             s = gates[t]
-            np.subtract(1.0, s, out=slope)                   # σ' = σ(1 - σ) for i, f, o
-            slope *= s
-            np.multiply(g[t], g[t], out=slope[2])            # tanh' = 1 - g² for g
-            np.subtract(1.0, slope[2], out=slope[2])
-            d *= slope                                       # through σ' / tanh'
-            da[:, t] = d
-            dc_next = np.multiply(dc[t], f[t], out=dc_next)
-            np.copyto(da_stacked.transpose(1, 0, 2), d)
-            dh_next = np.matmul(da_stacked.reshape(B, 4 * H), W, out=dh_next)
-        grads |= self.gate_weight_grads(da, hs, x)
-        return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f,
-                            step_back=LSTMStep(W, gates, cs[1:]))
-
-    # dL/dW_k = Σ_t da_k,t ⊗ h_{t-1},  dL/dU_k = Σ_t da_k,t ⊗ x_t,  dL/db_k = Σ_t da_k,t:
-    # one batched GEMM each over all timesteps, restacked (4H, ...) as the parameters are.
-    def gate_weight_grads(self, da: np.ndarray, hs: np.ndarray, x: np.ndarray) -> Grads:
-        H, I = self.hidden_size, self.input_size
-        da_t = da.reshape(4, -1, H).transpose(0, 2, 1)  # (4, H, T*B)
-        dUb = (da_t @ with_ones(x)).reshape(4 * H, I + 1)  # [dL/dU | dL/db], one pass over da
-        return {"W": (da_t @ hs[:-1].reshape(-1, H)).reshape(4 * H, H),
-                "U": dUb[:, :I], "b": dUb[:, I]}
+            i, f, g, o = s
+            np.multiply(s, s, out=slope)
+            np.subtract(s, slope, out=slope)                 # σ(1 - σ) for i, f, o
+            np.subtract(1.0, np.multiply(g, g, out=slope[2]), out=slope[2])  # 1 - g² for g
+            slope[0] *= g                                    # then, in place, the factors
+            slope[1] *= cs[t]                                # [g σ'_i, c σ'_f, i tanh'_g]
+            slope[2] *= i                                    # of dc, and tanh(c_t) σ'_o of dh
+            slope[3] *= tanh_c[t]
+            np.multiply(tanh_c[t], tanh_c[t], out=dh_c)       # o tanh'(c_t), what dh_t gives c_t
+            np.subtract(1.0, dh_c, out=dh_c)
+            dh_c *= o
+            np.matmul(WVT, e[:, t + 1], out=dh[t])          # dh_t = W^T da_{t+1} + V^T dy_t
+            # dL/dc_t = dL/dh_t * o_t * tanh'(c_t) + dL/dc_{t+1} * f_{t+1}
+            np.multiply(dh[t], dh_c, out=dc[t])
+            dc[t] += dc_next
+            da = e[:4 * H, t].reshape(4, H, B)               # dL/da_t, gate by gate:
+            np.multiply(dc[t], slope[:3], out=da[:3])        # [di, df, dg] = dc * [...]
+            np.multiply(dh[t], slope[3], out=da[3])          # do = dh * tanh(c_t) σ'(o)
+            np.multiply(dc[t], f, out=dc_next)
+        grads = self.column_weight_grads(e, z, dys)
+        # Every (T, H, B) array seen as (T, B, H), the layout the trace promises (views).
+        def rows(a: np.ndarray) -> np.ndarray:
+            return a.swapaxes(-1, -2)
+        return grads, Trace(dh=rows(dh), h=z[:H, 1:].transpose(1, 2, 0), c=rows(cs[1:]),
+                            dc=rows(dc), f=rows(gates[:, 1]),
+                            step_back=LSTMStep(p["W"], rows(gates), rows(cs[1:])))
