@@ -87,7 +87,7 @@ class LSTMStep:
         v_c ← dc * f_t"""
 
     W: np.ndarray
-    gates: np.ndarray           # (T, 4, B, H): i, f, g, o after squashing (lstm.py's layout)
+    gates: np.ndarray           # (T, 4, B, H): o, i, f, g after squashing (lstm.py's order)
     c: np.ndarray               # (T, B, H): c_t
 
     @property
@@ -104,7 +104,7 @@ class LSTMStep:
 
     def back(self, t: int, v: np.ndarray) -> np.ndarray:
         H = self.c.shape[2]
-        i, f, g, o = self.gates[t]
+        o, i, f, g = self.gates[t]
         c_prev = self.c[t - 1] if t > 0 else np.zeros_like(self.c[0])
         tanh_c = np.tanh(self.c[t])
         v_h, v_c = v[..., :H], v[..., H:]

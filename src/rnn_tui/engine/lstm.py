@@ -25,6 +25,12 @@ from .jacobian import LSTMStep
 from .model import RecurrentModel
 from .trace import Trace
 
+# The parameters keep PyTorch's gate order i, f, g, o; the pass works in the order o, i, f, g,
+# where the three σ gates (o, i, f) are one contiguous block and so are the three gates
+# dL/dc_t reaches (i, f, g): one call each for σ forward and for dc's share backward.
+INTERNAL = [3, 0, 1, 2]   # block k of the pass is PyTorch's block INTERNAL[k]
+PYTORCH = [1, 2, 3, 0]    # and back
+
 
 class LSTM(RecurrentModel):
     """W (4H, H) and U (4H, I) map one-to-one onto torch.nn.LSTM's weight_hh_l0 and
@@ -37,34 +43,30 @@ class LSTM(RecurrentModel):
         b[H:2 * H] = 1.0
         return {"W": stacked_orthogonal(rng, 4, H), "U": xavier_uniform(rng, 4 * H, I), "b": b}
 
-    def blocks(self, name: str) -> np.ndarray:
-        """A stacked (4H, K) parameter as (4, H, K): block k belongs to gate k."""
-        p = self.params[name]
-        return p.reshape(4, self.hidden_size, -1)
-
     def forward(self, x, h_shift=None, c_shift=None):
         self.check_input(x)
         T, B, _ = x.shape
         H = self.hidden_size
         # σ(a) = (1 + tanh(a / 2)) / 2, so all four gates need ONE tanh per step if the
-        # pre-activations of i, f, o come halved: the halving is folded into [W | U | b].
+        # pre-activations of o, i, f come halved: the halving is folded into [W | U | b].
         half = self.dtype.type(0.5)
-        Wz = self.stacked_weights().reshape(4, H, -1)
-        Wz[[0, 1, 3]] *= half
+        Wz = self.stacked_weights().reshape(4, H, -1)[INTERNAL]
+        Wz[:3] *= half
         Wz = Wz.reshape(4 * H, -1)
         z = self.column_inputs(x)                         # z[:, t] = [h_{t-1}; x_t; 1]
-        gates = np.empty((T, 4, H, B), self.dtype)        # i, f, g, o after squashing
-        cs = np.zeros((T + 1, H, B), self.dtype)          # cs[t+1] = c_t
+        gates = np.empty((T, 4, H, B), self.dtype)        # o, i, f, g after squashing
+        cs = np.empty((T + 1, H, B), self.dtype)          # cs[t+1] = c_t
+        cs[0] = 0.0
         tanh_c = np.empty((T, H, B), self.dtype)
         ig = np.empty((H, B), self.dtype)
         for t in range(T):
             s = gates[t]
             np.matmul(Wz, z[:, t], out=s.reshape(4 * H, B))  # a_t = W h_{t-1} + U x_t + b
-            np.tanh(s, out=s)                              # g = tanh(a_g), and for i, f, o:
-            for sig in (s[:2], s[3]):                      # σ(a) = (1 + tanh(a / 2)) / 2
-                sig += 1.0
-                sig *= half
-            i, f, g, o = s
+            np.tanh(s, out=s)                              # g = tanh(a_g), and for o, i, f
+            sig = s[:3]                                    # σ(a) = (1 + tanh(a / 2)) / 2
+            sig += 1.0
+            sig *= half
+            o, i, f, g = s
             c = np.multiply(f, cs[t], out=cs[t + 1])       # c_t = f * c_{t-1} + i * g
             c += np.multiply(i, g, out=ig)
             if c_shift is not None:
@@ -81,7 +83,8 @@ class LSTM(RecurrentModel):
         cs = cs.swapaxes(1, 2)                            # (T+1, H, B) again
         p = self.params
         T, _, H, B = gates.shape
-        WVT = np.concatenate([p["W"], p["V"]]).T          # dL/dh_{t-1} = [W; V]^T e_t
+        W = p["W"].reshape(4, H, H)[INTERNAL].reshape(4 * H, H)
+        WVT = np.concatenate([W, p["V"]]).T               # dL/dh_{t-1} = [W; V]^T e_t
         e = self.column_gradients(dys, gates=4)           # e[:, t] = [da_t; dy_{t-1}]
         dh = np.empty((T, H, B), self.dtype)              # total dL/dh_t
         dc = np.empty((T, H, B), self.dtype)              # total dL/dc_t
@@ -89,19 +92,19 @@ class LSTM(RecurrentModel):
         slope = np.empty((4, H, B), self.dtype)
         dh_c = np.empty((H, B), self.dtype)
         for t in reversed(range(T)):
-            # What multiplies dL/dc_t or dL/dh_t on the way to dL/da_t (none of it is on
+            # What multiplies dL/dh_t or dL/dc_t on the way to dL/da_t (none of it is on
             # the recurrent path): with σ' = σ(1 - σ) and tanh' = 1 - tanh²,
-            #     dL/da_i = dc * g * σ'(i)         dL/da_f = dc * c_{t-1} * σ'(f)
-            #     dL/da_g = dc * i * tanh'(g)      dL/da_o = dh * tanh(c_t) * σ'(o)
+            #     dL/da_o = dh * tanh(c_t) * σ'(o)    dL/da_i = dc * g * σ'(i)
+            #     dL/da_f = dc * c_{t-1} * σ'(f)      dL/da_g = dc * i * tanh'(g)
             s = gates[t]
-            i, f, g, o = s
+            o, i, f, g = s
             np.multiply(s, s, out=slope)
-            np.subtract(s, slope, out=slope)                 # σ(1 - σ) for i, f, o
-            np.subtract(1.0, np.multiply(g, g, out=slope[2]), out=slope[2])  # 1 - g² for g
-            slope[0] *= g                                    # then, in place, the factors
-            slope[1] *= cs[t]                                # [g σ'_i, c σ'_f, i tanh'_g]
-            slope[2] *= i                                    # of dc, and tanh(c_t) σ'_o of dh
-            slope[3] *= tanh_c[t]
+            np.subtract(s[:3], slope[:3], out=slope[:3])     # σ(1 - σ) for o, i, f
+            np.subtract(1.0, slope[3], out=slope[3])         # 1 - g² for g
+            slope[0] *= tanh_c[t]                            # then, in place, the factors:
+            slope[1] *= g                                    # tanh(c_t) σ'_o of dh, and
+            slope[2] *= cs[t]                                # [g σ'_i, c_{t-1} σ'_f, i tanh'_g]
+            slope[3] *= i                                    # of dc
             np.multiply(tanh_c[t], tanh_c[t], out=dh_c)       # o tanh'(c_t), what dh_t gives c_t
             np.subtract(1.0, dh_c, out=dh_c)
             dh_c *= o
@@ -110,13 +113,15 @@ class LSTM(RecurrentModel):
             np.multiply(dh[t], dh_c, out=dc[t])
             dc[t] += dc_next
             da = e[:4 * H, t].reshape(4, H, B)               # dL/da_t, gate by gate:
-            np.multiply(dc[t], slope[:3], out=da[:3])        # [di, df, dg] = dc * [...]
-            np.multiply(dh[t], slope[3], out=da[3])          # do = dh * tanh(c_t) σ'(o)
+            np.multiply(dh[t], slope[0], out=da[0])          # do = dh * tanh(c_t) σ'(o)
+            np.multiply(dc[t], slope[1:], out=da[1:])        # [di, df, dg] = dc * [...]
             np.multiply(dc[t], f, out=dc_next)
         grads = self.column_weight_grads(e, z, dys)
+        for name in ("W", "U", "b"):                      # rows back in PyTorch's order
+            grads[name] = grads[name].reshape(4, H, -1)[PYTORCH].reshape(grads[name].shape)
         # Every (T, H, B) array seen as (T, B, H), the layout the trace promises (views).
         def rows(a: np.ndarray) -> np.ndarray:
             return a.swapaxes(-1, -2)
         return grads, Trace(dh=rows(dh), h=z[:H, 1:].transpose(1, 2, 0), c=rows(cs[1:]),
-                            dc=rows(dc), f=rows(gates[:, 1]),
+                            dc=rows(dc), f=rows(gates[:, 2]),
                             step_back=LSTMStep(p["W"], rows(gates), rows(cs[1:])))

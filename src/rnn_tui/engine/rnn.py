@@ -26,8 +26,9 @@ class SimpleRNN(RecurrentModel):
         return np.tanh(a, out=out)
 
     def sigma_prime(self, s: np.ndarray) -> np.ndarray:
-        """σ'(a) written in terms of s = σ(a): tanh' = 1 - s²."""
-        return 1.0 - s * s
+        """σ'(a) written in terms of s = σ(a): tanh' = 1 - s² (one new array, not three)."""
+        slope = np.multiply(s, s)
+        return np.subtract(1.0, slope, out=slope)
 
     def forward(self, x, h_shift=None, c_shift=None):
         self.check_input(x)
