@@ -32,6 +32,11 @@ INTERNAL = [3, 0, 1, 2]   # block k of the pass is PyTorch's block INTERNAL[k]
 PYTORCH = [1, 2, 3, 0]    # and back
 
 
+def rows(a: np.ndarray) -> np.ndarray:
+    """(..., H, B) seen as (..., B, H), the layout the trace promises (a view)."""
+    return a.swapaxes(-1, -2)
+
+
 class LSTM(RecurrentModel):
     """W (4H, H) and U (4H, I) map one-to-one onto torch.nn.LSTM's weight_hh_l0 and
     weight_ih_l0, b onto bias_ih_l0 + bias_hh_l0. W orthogonal per gate, U Xavier,
@@ -53,7 +58,7 @@ class LSTM(RecurrentModel):
         Wz = self.stacked_weights().reshape(4, H, -1)[INTERNAL]
         Wz[:3] *= half
         Wz = Wz.reshape(4 * H, -1)
-        z = self.column_inputs(x)                         # z[:, t] = [h_{t-1}; x_t; 1]
+        z = self.column_inputs(x)                         # z[:, t] = [h_{t-1}; x_t; 1] (model.py)
         gates = np.empty((T, 4, H, B), self.dtype)        # o, i, f, g after squashing
         cs = np.empty((T + 1, H, B), self.dtype)          # cs[t+1] = c_t
         cs[0] = 0.0
@@ -76,11 +81,11 @@ class LSTM(RecurrentModel):
             if h_shift is not None:
                 h += h_shift[t].T
         # The cache shows c_t as (T+1, B, H), as everywhere outside this file (a view).
-        return self.column_readout(z), (x, z, cs.swapaxes(1, 2), tanh_c, gates)
+        return self.column_readout(z), (x, z, rows(cs), tanh_c, gates)
 
     def backward(self, dys, cache):
         _, z, cs, tanh_c, gates = cache
-        cs = cs.swapaxes(1, 2)                            # (T+1, H, B) again
+        cs = rows(cs)                                     # (T+1, H, B) again
         p = self.params
         T, _, H, B = gates.shape
         W = p["W"].reshape(4, H, H)[INTERNAL].reshape(4 * H, H)
@@ -89,39 +94,39 @@ class LSTM(RecurrentModel):
         dh = np.empty((T, H, B), self.dtype)              # total dL/dh_t
         dc = np.empty((T, H, B), self.dtype)              # total dL/dc_t
         dc_next = np.zeros((H, B), self.dtype)            # dL/dc_t via c_{t+1}: dc_{t+1} * f_{t+1}
-        slope = np.empty((4, H, B), self.dtype)
-        dh_c = np.empty((H, B), self.dtype)
+        slope = np.empty((4, H, B), self.dtype)           # the step's factors, see below
+        dh_c = np.empty((H, B), self.dtype)               # o tanh'(c_t): what dh_t gives dc_t
+        # BPTT at step t, from the total dL/dh_t and dL/dc_{t+1} (σ' = σ - σ², tanh' = 1 - tanh²):
+        #     dc_t = dh_t * o * tanh'(c_t) + dc_{t+1} * f_{t+1}
+        #     da_o = dh_t * tanh(c_t) σ'(o)       da_i = dc_t * g σ'(i)
+        #     da_f = dc_t * c_{t-1} σ'(f)          da_g = dc_t * i tanh'(g)
+        #     dh_{t-1} = W^T da_t + V^T dy_{t-1}
+        # Only dc, da and dh are on the recurrent path: the factors they are multiplied by
+        # (tanh(c_t) σ'(o), g σ'(i), ...) are worked out first, in place, in `slope` and `dh_c`.
         for t in reversed(range(T)):
-            # What multiplies dL/dh_t or dL/dc_t on the way to dL/da_t (none of it is on
-            # the recurrent path): with σ' = σ(1 - σ) and tanh' = 1 - tanh²,
-            #     dL/da_o = dh * tanh(c_t) * σ'(o)    dL/da_i = dc * g * σ'(i)
-            #     dL/da_f = dc * c_{t-1} * σ'(f)      dL/da_g = dc * i * tanh'(g)
             s = gates[t]
             o, i, f, g = s
-            np.multiply(s, s, out=slope)
-            np.subtract(s[:3], slope[:3], out=slope[:3])     # σ(1 - σ) for o, i, f
-            np.subtract(1.0, slope[3], out=slope[3])         # 1 - g² for g
-            slope[0] *= tanh_c[t]                            # then, in place, the factors:
-            slope[1] *= g                                    # tanh(c_t) σ'_o of dh, and
-            slope[2] *= cs[t]                                # [g σ'_i, c_{t-1} σ'_f, i tanh'_g]
-            slope[3] *= i                                    # of dc
-            np.multiply(tanh_c[t], tanh_c[t], out=dh_c)       # o tanh'(c_t), what dh_t gives c_t
+            np.multiply(s, s, out=slope)                     # [σ'(o), σ'(i), σ'(f), tanh'(g)]:
+            np.subtract(s[:3], slope[:3], out=slope[:3])     #   σ' = σ - σ²
+            np.subtract(1.0, slope[3], out=slope[3])         #   tanh' = 1 - g²
+            slope[0] *= tanh_c[t]                            # then times what they meet:
+            slope[1] *= g                                    #   [tanh(c_t) σ'(o), g σ'(i),
+            slope[2] *= cs[t]                                #    c_{t-1} σ'(f), i tanh'(g)]
+            slope[3] *= i
+            np.multiply(tanh_c[t], tanh_c[t], out=dh_c)       # o tanh'(c_t)
             np.subtract(1.0, dh_c, out=dh_c)
             dh_c *= o
-            np.matmul(WVT, e[:, t + 1], out=dh[t])          # dh_t = W^T da_{t+1} + V^T dy_t
-            # dL/dc_t = dL/dh_t * o_t * tanh'(c_t) + dL/dc_{t+1} * f_{t+1}
-            np.multiply(dh[t], dh_c, out=dc[t])
-            dc[t] += dc_next
-            da = e[:4 * H, t].reshape(4, H, B)               # dL/da_t, gate by gate:
-            np.multiply(dh[t], slope[0], out=da[0])          # do = dh * tanh(c_t) σ'(o)
-            np.multiply(dc[t], slope[1:], out=da[1:])        # [di, df, dg] = dc * [...]
-            np.multiply(dc[t], f, out=dc_next)
+            dh_t, dc_t = dh[t], dc[t]
+            np.matmul(WVT, e[:, t + 1], out=dh_t)           # dh_t = W^T da_{t+1} + V^T dy_t
+            np.multiply(dh_t, dh_c, out=dc_t)                # dc_t = dh_t * o tanh'(c_t)
+            dc_t += dc_next                                  #        + dc_{t+1} * f_{t+1}
+            da = e[:4 * H, t].reshape(4, H, B)               # da_t, gate by gate:
+            np.multiply(dh_t, slope[0], out=da[0])           # da_o = dh_t * tanh(c_t) σ'(o)
+            np.multiply(dc_t, slope[1:], out=da[1:])         # [da_i, da_f, da_g] = dc_t * [...]
+            np.multiply(dc_t, f, out=dc_next)
         grads = self.column_weight_grads(e, z, dys)
         for name in ("W", "U", "b"):                      # rows back in PyTorch's order
             grads[name] = grads[name].reshape(4, H, -1)[PYTORCH].reshape(grads[name].shape)
-        # Every (T, H, B) array seen as (T, B, H), the layout the trace promises (views).
-        def rows(a: np.ndarray) -> np.ndarray:
-            return a.swapaxes(-1, -2)
         return grads, Trace(dh=rows(dh), h=z[:H, 1:].transpose(1, 2, 0), c=rows(cs[1:]),
                             dc=rows(dc), f=rows(gates[:, 2]),
                             step_back=LSTMStep(p["W"], rows(gates), rows(cs[1:])))
