@@ -129,4 +129,4 @@ class LSTM(RecurrentModel):
             grads[name] = grads[name].reshape(4, H, -1)[PYTORCH].reshape(grads[name].shape)
         return grads, Trace(dh=rows(dh), h=z[:H, 1:].transpose(1, 2, 0), c=rows(cs[1:]),
                             dc=rows(dc), f=rows(gates[:, 2]),
-                            step_back=LSTMStep(p["W"], rows(gates), rows(cs[1:])))
+                            step_back=LSTMStep(p["W"], gates, cs[1:]))
