@@ -23,6 +23,7 @@ import numpy as np
 from .init import stacked_orthogonal, xavier_uniform
 from .jacobian import LSTMStep
 from .model import RecurrentModel
+from .step_gradients import StepGradients
 from .trace import Trace
 
 # The parameters keep PyTorch's gate order i, f, g, o; the pass works in the order o, i, f, g,
@@ -90,7 +91,7 @@ class LSTM(RecurrentModel):
         T, _, H, B = gates.shape
         W = p["W"].reshape(4, H, H)[INTERNAL].reshape(4 * H, H)
         WVT = np.concatenate([W, p["V"]]).T               # dL/dh_{t-1} = [W; V]^T e_t
-        e = self.column_gradients(dys, gates=4)           # e[:, t] = [da_t; dy_{t-1}]
+        steps = StepGradients(dys, z, gates=4, hidden_size=H)  # e_t = [da_t; dy_{t-1}]
         dh = np.empty((T, H, B), self.dtype)              # total dL/dh_t
         dc = np.empty((T, H, B), self.dtype)              # total dL/dc_t
         dc_next = np.zeros((H, B), self.dtype)            # dL/dc_t via c_{t+1}: dc_{t+1} * f_{t+1}
@@ -103,28 +104,29 @@ class LSTM(RecurrentModel):
         #     dh_{t-1} = W^T da_t + V^T dy_{t-1}
         # Only dc, da and dh are on the recurrent path: the factors they are multiplied by
         # (tanh(c_t) σ'(o), g σ'(i), ...) are worked out first, in place, in `slope` and `dh_c`.
-        for t in reversed(range(T)):
-            s = gates[t]
-            o, i, f, g = s
-            np.multiply(s, s, out=slope)                     # [σ'(o), σ'(i), σ'(f), tanh'(g)]:
-            np.subtract(s[:3], slope[:3], out=slope[:3])     #   σ' = σ - σ²
-            np.subtract(1.0, slope[3], out=slope[3])         #   tanh' = 1 - g²
-            slope[0] *= tanh_c[t]                            # then times what they meet:
-            slope[1] *= g                                    #   [tanh(c_t) σ'(o), g σ'(i),
-            slope[2] *= cs[t]                                #    c_{t-1} σ'(f), i tanh'(g)]
-            slope[3] *= i
-            np.multiply(tanh_c[t], tanh_c[t], out=dh_c)       # o tanh'(c_t)
-            np.subtract(1.0, dh_c, out=dh_c)
-            dh_c *= o
-            dh_t, dc_t = dh[t], dc[t]
-            np.matmul(WVT, e[:, t + 1], out=dh_t)           # dh_t = W^T da_{t+1} + V^T dy_t
-            np.multiply(dh_t, dh_c, out=dc_t)                # dc_t = dh_t * o tanh'(c_t)
-            dc_t += dc_next                                  #        + dc_{t+1} * f_{t+1}
-            da = e[:4 * H, t].reshape(4, H, B)               # da_t, gate by gate:
-            np.multiply(dh_t, slope[0], out=da[0])           # da_o = dh_t * tanh(c_t) σ'(o)
-            np.multiply(dc_t, slope[1:], out=da[1:])         # [da_i, da_f, da_g] = dc_t * [...]
-            np.multiply(dc_t, f, out=dc_next)
-        grads = self.column_weight_grads(e, z, dys)
+        for t0, t1 in steps.chunks():
+            for t in reversed(range(t0, t1)):
+                s = gates[t]
+                o, i, f, g = s
+                np.multiply(s, s, out=slope)                 # [σ'(o), σ'(i), σ'(f), tanh'(g)]:
+                np.subtract(s[:3], slope[:3], out=slope[:3])  #   σ' = σ - σ²
+                np.subtract(1.0, slope[3], out=slope[3])     #   tanh' = 1 - g²
+                slope[0] *= tanh_c[t]                        # then times what they meet:
+                slope[1] *= g                                #   [tanh(c_t) σ'(o), g σ'(i),
+                slope[2] *= cs[t]                            #    c_{t-1} σ'(f), i tanh'(g)]
+                slope[3] *= i
+                np.multiply(tanh_c[t], tanh_c[t], out=dh_c)   # o tanh'(c_t)
+                np.subtract(1.0, dh_c, out=dh_c)
+                dh_c *= o
+                dh_t, dc_t = dh[t], dc[t]
+                np.matmul(WVT, steps.e(t + 1), out=dh_t)     # dh_t = W^T da_{t+1} + V^T dy_t
+                np.multiply(dh_t, dh_c, out=dc_t)            # dc_t = dh_t * o tanh'(c_t)
+                dc_t += dc_next                              #        + dc_{t+1} * f_{t+1}
+                da = steps.da(t).reshape(4, H, B)            # da_t, gate by gate:
+                np.multiply(dh_t, slope[0], out=da[0])       # da_o = dh_t * tanh(c_t) σ'(o)
+                np.multiply(dc_t, slope[1:], out=da[1:])     # [da_i, da_f, da_g] = dc_t * [...]
+                np.multiply(dc_t, f, out=dc_next)
+        grads = steps.grads(self.input_size)
         for name in ("W", "U", "b"):                      # rows back in PyTorch's order
             grads[name] = grads[name].reshape(4, H, -1)[PYTORCH].reshape(grads[name].shape)
         return grads, Trace(dh=rows(dh), h=z[:H, 1:].transpose(1, 2, 0), c=rows(cs[1:]),

@@ -105,9 +105,9 @@ class RecurrentModel:
     # so a step needs ONE GEMM and no add, and backward, with e_t = [da_t; dy_{t-1}],
     #     dL/dh_{t-1} = W^T da_t + V^T dy_{t-1} = [W; V]^T e_t
     # is one GEMM too: the total gradient at h_{t-1}, readout share included.
-    # z and e are feature-major, (K, T+1, B) and (G+O, T+1, B), so that z[:, t] is z_t and
-    # z[:, :T] is every z_t side by side as one (K, T*B) matrix (a view, no copy): the
-    # readout and every weight gradient are then one GEMM each over all timesteps.
+    # z is feature-major, (K, T+1, B), so that z[:, t] is z_t and z[:, :T] is every z_t
+    # side by side as one (K, T*B) matrix (a view, no copy): the readout and the weight
+    # gradients are one GEMM each over many timesteps. The e_t: step_gradients.py.
     def column_inputs(self, x: np.ndarray) -> np.ndarray:
         """z (K, T+1, B), K = H + I + 1: z[:, t] = [h_{t-1}; x_t; 1] with h_{-1} = 0. The
         forward pass writes h_t into z[:H, t+1]; z[H:, T] is never read (no step T)."""
@@ -130,26 +130,6 @@ class RecurrentModel:
         H, (_, T1, B) = self.hidden_size, z.shape
         ys = self.params["V"] @ z[:H, 1:].reshape(H, -1) + self.params["c"][:, None]
         return np.ascontiguousarray(ys.reshape(-1, T1 - 1, B).transpose(1, 2, 0))
-
-    def column_gradients(self, dys: np.ndarray, gates: int) -> np.ndarray:
-        """e (G+O, T+1, B), G = gates * H: e[:, t] = [da_t; dy_{t-1}]. The dy rows are filled
-        here, da_T = 0 (there is no step T); the backward pass writes da_t, t < T."""
-        T, B, O = dys.shape
-        G = gates * self.hidden_size
-        e = np.empty((G + O, T + 1, B), self.dtype)
-        e[G:, 1:] = dys.transpose(2, 0, 1)
-        e[:G, T] = 0.0
-        return e
-
-    def column_weight_grads(self, e: np.ndarray, z: np.ndarray, dys: np.ndarray) -> Grads:
-        """dL/d[W | U | b] = Σ_t da_t z_t^T and dL/dV = Σ_t dy_t h_t^T, dL/dc = Σ_t dy_t:
-        one GEMM each over all timesteps, on views of e and z."""
-        H, I, (K, T1, B) = self.hidden_size, self.input_size, z.shape
-        G = e.shape[0] - self.output_size
-        dWUb = e[:G, :-1].reshape(G, -1) @ z[:, :-1].reshape(K, -1).T
-        dV = e[G:, 1:].reshape(-1, (T1 - 1) * B) @ z[:H, 1:].reshape(H, -1).T
-        return {"W": dWUb[:, :H], "U": dWUb[:, H:H + I], "b": dWUb[:, H + I],
-                "V": dV, "c": dys.sum(axis=(0, 1))}
 
     def check_input(self, x: np.ndarray) -> None:
         if x.ndim != 3 or x.shape[2] != self.input_size:

@@ -11,6 +11,7 @@ import numpy as np
 
 from .init import orthogonal, xavier_uniform
 from .model import RecurrentModel
+from .step_gradients import StepGradients
 from .trace import Trace
 
 
@@ -51,12 +52,13 @@ class SimpleRNN(RecurrentModel):
         W, (H, T, B) = self.params["W"], s.shape
         dsigma = self.sigma_prime(s)               # σ'(a_t) for every t at once, (H, T, B)
         WVT = np.concatenate([W, self.params["V"]]).T  # dL/dh_{t-1} = [W; V]^T e_t (model.py)
-        e = self.column_gradients(dys, gates=1)    # e[:, t] = [da_t; dy_{t-1}]
+        steps = StepGradients(dys, z, gates=1, hidden_size=H)  # e_t = [da_t; dy_{t-1}]
         dh = np.empty((T, H, B), self.dtype)       # total dL/dh_t
-        for t in reversed(range(T)):
-            np.matmul(WVT, e[:, t + 1], out=dh[t])          # dh_t = W^T da_{t+1} + V^T dy_t
-            np.multiply(dh[t], dsigma[:, t], out=e[:H, t])  # dL/da_t = dL/dh_t * σ'(a_t)
-        grads = self.column_weight_grads(e, z, dys)
+        for t0, t1 in steps.chunks():
+            for t in reversed(range(t0, t1)):
+                np.matmul(WVT, steps.e(t + 1), out=dh[t])          # dh_t = W^T da_{t+1} + V^T dy_t
+                np.multiply(dh[t], dsigma[:, t], out=steps.da(t))  # da_t = dh_t * σ'(a_t)
+        grads = steps.grads(self.input_size)
         return grads, Trace(dh=dh.swapaxes(1, 2), h=z[:H, 1:].transpose(1, 2, 0),
                             dsigma=dsigma.transpose(1, 2, 0), W=W)
 
