@@ -12,8 +12,9 @@ layout (model.py): a_t = [W | U | b] z_t is one GEMM per step straight into the 
 gate block, (4, H, B), and dL/dh_{t-1} = [W; V]^T e_t one GEMM back. Every per-step array
 is time-major and contiguous per step ((T, 4, H, B) gates, (T, H, B) for c, dc, dh), so
 each gate is one contiguous (H, B) block: numpy's element-wise loops run 2 to 4 times
-slower on strided column slices. Only h (in z) and dL/da (in e) are feature-major, because
-the readout and the weight gradients read them over all timesteps at once.
+slower on strided column slices. Only h (in z) and dL/da (in e, step_gradients.py) are
+feature-major, because the readout and the weight gradients read them over many timesteps
+at once.
 """
 
 from __future__ import annotations

@@ -4,12 +4,11 @@ to the one before, and Σ_t da_t z_t^T, the weight gradient it makes.
     dL/dh_{t-1} = [W; V]^T e_t          dL/d[W | U | b] = Σ_t da_t z_t^T
 
 The e_t are kept for CHUNK steps at a time, feature-major, (G+O, CHUNK+1, B): each chunk's
-share of the sum is one GEMM over its steps side by side (a view), and the buffer, a few
-hundred kB, stays in the core's cache. Kept for all T steps instead (13 MB for the LSTM at
-H=128), every step's writes of da_t land on 4H rows of fresh cache lines one page apart,
-which cost more than the arithmetic: with chunks of 10 steps a whole LSTM step runs
-1.07-1.09x faster than with one (G+O, T+1, B) array, the RNN's 1.04-1.05x
-(docs/benchmarks.md).
+share of the sum is one GEMM over its steps side by side (a view), and the buffer (1.4 MB
+for the LSTM at H=128) stays in the core's 4 MB L2. Kept for all T steps instead (13 MB),
+every step's writes of da_t land on 4H rows of fresh cache lines one page apart, which
+cost more than the arithmetic: with chunks of 10 steps a whole LSTM step runs 1.07-1.09x
+faster than with one (G+O, T+1, B) array, the RNN's 1.04-1.05x (docs/benchmarks.md).
 """
 
 from __future__ import annotations
