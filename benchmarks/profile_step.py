@@ -2,10 +2,11 @@
 
 T=100, H=128 (or --hidden), B=64, float32, one BLAS thread. Each phase is timed in CPU seconds (so
 other processes on the core do not count) and the best of --repeats steps is kept (the
-least disturbed). The recurrent GEMMs alone (the forward h W^T and the backward dz W,
-T of each) are timed apart with the same shapes: what the loops cost beyond them is
-element-wise work and Python. The trace's statistics are not in a step: they are
-computed when a profile is sent (a few times a second), so they are timed apart too.
+least disturbed). The GEMMs alone are timed apart with the same shapes: the recurrent
+ones (the forward h W^T and the backward dz W, T of each) and the one weight-gradient
+GEMM: what a step costs beyond them is element-wise work and Python. The trace's
+statistics are not in a step: they are computed when a profile is sent (a few times a
+second), so they are timed apart too.
 
     python benchmarks/profile_step.py [--repeats 30] [--hidden 128]
 """
@@ -78,6 +79,15 @@ def recurrent_gemms_ms(gates: int, repeats: int) -> float:
     return best_of(loops, repeats)
 
 
+def weight_gradient_gemm_ms(gates: int, repeats: int) -> float:
+    """dL/d[W | U | b] = Σ_t da_t z_t^T as the engine does it: one (G, T*B) @ (T*B, K) GEMM
+    (K = H + 2 inputs + 1 for the bias)."""
+    rng = np.random.default_rng(0)
+    da = rng.standard_normal((gates * H, T * B)).astype(np.float32)
+    z = rng.standard_normal((H + 3, T * B)).astype(np.float32)
+    return best_of(lambda: da @ z.T, repeats)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
@@ -99,7 +109,8 @@ def main() -> None:
             stats = trace_statistics_ms(trainer.step().trace)
             print(f"\n{kind}: step {total:.1f} ms  " +
                   "  ".join(f"{p} {v:.2f}" for p, v in best.items()))
-            print(f"  of which recurrent GEMMs alone: {recurrent_gemms_ms(gates, 5):.1f} ms; "
+            print(f"  of which GEMMs alone: recurrent {recurrent_gemms_ms(gates, 5):.1f} ms, "
+                  f"weight gradients {weight_gradient_gemm_ms(gates, 5):.1f} ms; "
                   f"trace statistics (per profile, not per step): {stats:.1f} ms")
 
 

@@ -87,8 +87,8 @@ class LSTMStep:
         v_c ← dc * f_t"""
 
     W: np.ndarray
-    gates: np.ndarray           # (T, 4, B, H): i, f, g, o after squashing (lstm.py's layout)
-    c: np.ndarray               # (T, B, H): c_t
+    gates: np.ndarray           # (T, 4, H, B): o, i, f, g after squashing (lstm.py's layout)
+    c: np.ndarray               # (T, H, B): c_t
 
     @property
     def steps(self) -> int:
@@ -96,22 +96,24 @@ class LSTMStep:
 
     @property
     def batch(self) -> int:
-        return self.c.shape[1]
+        return self.c.shape[2]
 
     @property
     def size(self) -> int:
-        return 2 * self.c.shape[2]
+        return 2 * self.c.shape[1]
 
     def back(self, t: int, v: np.ndarray) -> np.ndarray:
-        H = self.c.shape[2]
-        i, f, g, o = self.gates[t]
+        H = self.c.shape[1]
+        o, i, f, g = self.gates[t]
         c_prev = self.c[t - 1] if t > 0 else np.zeros_like(self.c[0])
         tanh_c = np.tanh(self.c[t])
-        v_h, v_c = v[..., :H], v[..., H:]
+        v = np.ascontiguousarray(v.swapaxes(-1, -2))  # (..., 2H, B): columns, as the gates
+        v_h, v_c = v[..., :H, :], v[..., H:, :]
         dc = v_h * o * (1.0 - tanh_c * tanh_c) + v_c
         dz = np.concatenate([dc * g * i * (1 - i), dc * c_prev * f * (1 - f),
-                             dc * i * (1 - g * g), v_h * tanh_c * o * (1 - o)], axis=-1)
-        return np.concatenate([np.matmul(dz, self.W), dc * f], axis=-1)
+                             dc * i * (1 - g * g), v_h * tanh_c * o * (1 - o)], axis=-2)
+        back = np.concatenate([np.matmul(self.W.T, dz), dc * f], axis=-2)
+        return back.swapaxes(-1, -2)                   # (..., B, 2H), as it came
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@
 Backward, the path along c multiplies the gradient only by forget gates:
 dL/dc_{t-1} gets dL/dc_t * f_t, so where f stays near 1 the memory's gradient stays level.
 
-Layout: the parameters are stacked (4H, ...) as in PyTorch; the per-step arrays are not.
-Within a step the four gates are four contiguous (B, H) blocks of one (4, B, H) array:
-the plain layout (B, 4H) makes every gate a strided column slice, and numpy's
-element-wise loops run 2 to 4 times slower on those. The gates are kept time-major,
-(T, 4, B, H), so a step's block is contiguous; dL/da is kept gate-major, (4, T, B, H),
-so each gate's weight gradient is one GEMM over all timesteps.
+Layout: the parameters are stacked (4H, ...) as in PyTorch. The pass runs in the column
+layout (model.py): a_t = [W | U | b] z_t is one GEMM per step straight into the step's
+gate block, (4, H, B), and dL/dh_{t-1} = [W; V]^T e_t one GEMM back. Every per-step array
+is time-major and contiguous per step ((T, 4, H, B) gates, (T, H, B) for c, dc, dh), so
+each gate is one contiguous (H, B) block: numpy's element-wise loops run 2 to 4 times
+slower on strided column slices. Only h (in z) and dL/da (in e, step_gradients.py) are
+feature-major, because the readout and the weight gradients read them over many timesteps
+at once.
 """
 
 from __future__ import annotations
@@ -21,8 +23,20 @@ import numpy as np
 
 from .init import stacked_orthogonal, xavier_uniform
 from .jacobian import LSTMStep
-from .model import Grads, RecurrentModel, with_ones
+from .model import RecurrentModel
+from .step_gradients import StepGradients
 from .trace import Trace
+
+# The parameters keep PyTorch's gate order i, f, g, o; the pass works in the order o, i, f, g,
+# where the three σ gates (o, i, f) are one contiguous block and so are the three gates
+# dL/dc_t reaches (i, f, g): one call each for σ forward and for dc's share backward.
+INTERNAL = [3, 0, 1, 2]   # block k of the pass is PyTorch's block INTERNAL[k]
+PYTORCH = [1, 2, 3, 0]    # and back
+
+
+def rows(a: np.ndarray) -> np.ndarray:
+    """(..., H, B) seen as (..., B, H), the layout the trace promises (a view)."""
+    return a.swapaxes(-1, -2)
 
 
 class LSTM(RecurrentModel):
@@ -36,95 +50,86 @@ class LSTM(RecurrentModel):
         b[H:2 * H] = 1.0
         return {"W": stacked_orthogonal(rng, 4, H), "U": xavier_uniform(rng, 4 * H, I), "b": b}
 
-    def blocks(self, name: str) -> np.ndarray:
-        """A stacked (4H, K) parameter as (4, H, K): block k belongs to gate k."""
-        p = self.params[name]
-        return p.reshape(4, self.hidden_size, -1)
-
     def forward(self, x, h_shift=None, c_shift=None):
         self.check_input(x)
         T, B, _ = x.shape
         H = self.hidden_size
         # σ(a) = (1 + tanh(a / 2)) / 2, so all four gates need ONE tanh per step if the
-        # pre-activations of i, f, o come halved: the halving is folded into W, U and b.
+        # pre-activations of o, i, f come halved: the halving is folded into [W | U | b].
         half = self.dtype.type(0.5)
-        scale = np.array([half, half, 1, half], self.dtype)[:, None, None]
-        WT = self.blocks("W").transpose(0, 2, 1) * scale     # W_k^T (halved for σ gates)
-        # U_k x_t + b_k for every gate and every t, one batched matmul: (4, T, B, H).
-        Ub = np.concatenate([self.params["U"], self.params["b"][:, None]], axis=1)
-        ax = np.matmul(with_ones(x), Ub.reshape(4, H, -1).transpose(0, 2, 1))
-        ax *= scale
-        ax = ax.reshape(4, T, B, H)
-        gates = np.empty((T, 4, B, H), self.dtype)        # i, f, g, o after squashing
-        hs = np.zeros((T + 1, B, H), self.dtype)          # hs[t+1] = h_t
-        cs = np.zeros((T + 1, B, H), self.dtype)          # cs[t+1] = c_t
-        tanh_c = np.empty((T, B, H), self.dtype)
-        a = np.empty((4, B, H), self.dtype)
-        ig = np.empty((B, H), self.dtype)
-        i, f, g, o = gates.transpose(1, 0, 2, 3)          # each (T, B, H)
+        Wz = self.stacked_weights().reshape(4, H, -1)[INTERNAL]
+        Wz[:3] *= half
+        Wz = Wz.reshape(4 * H, -1)
+        z = self.column_inputs(x)                         # z[:, t] = [h_{t-1}; x_t; 1] (model.py)
+        gates = np.empty((T, 4, H, B), self.dtype)        # o, i, f, g after squashing
+        cs = np.empty((T + 1, H, B), self.dtype)          # cs[t+1] = c_t
+        cs[0] = 0.0
+        tanh_c = np.empty((T, H, B), self.dtype)
+        ig = np.empty((H, B), self.dtype)
         for t in range(T):
-            np.matmul(hs[t], WT, out=a)                    # a_t = W h_{t-1} + U x_t + b,
-            a += ax[:, t]                                  # gate by gate (block k: gate k)
-            s = np.tanh(a, out=gates[t])                   # g = tanh(a_g), and for i, f, o:
-            for sig in (s[:2], s[3]):                      # σ(a) = (1 + tanh(a / 2)) / 2
-                sig += 1.0
-                sig *= half
-            c = np.multiply(f[t], cs[t], out=cs[t + 1])    # c_t = f * c_{t-1} + i * g
-            c += np.multiply(i[t], g[t], out=ig)
+            s = gates[t]
+            np.matmul(Wz, z[:, t], out=s.reshape(4 * H, B))  # a_t = W h_{t-1} + U x_t + b
+            np.tanh(s, out=s)                              # g = tanh(a_g), and for o, i, f
+            sig = s[:3]                                    # σ(a) = (1 + tanh(a / 2)) / 2
+            sig += 1.0
+            sig *= half
+            o, i, f, g = s
+            c = np.multiply(f, cs[t], out=cs[t + 1])       # c_t = f * c_{t-1} + i * g
+            c += np.multiply(i, g, out=ig)
             if c_shift is not None:
-                c += c_shift[t]
+                c += c_shift[t].T
             np.tanh(c, out=tanh_c[t])
-            np.multiply(o[t], tanh_c[t], out=hs[t + 1])    # h_t = o * tanh(c_t)
+            h = np.multiply(o, tanh_c[t], out=z[:H, t + 1])  # h_t = o * tanh(c_t)
             if h_shift is not None:
-                hs[t + 1] += h_shift[t]
-        return self.readout(hs[1:]), (x, hs, cs, tanh_c, gates)
+                h += h_shift[t].T
+        # The cache shows c_t as (T+1, B, H), as everywhere outside this file (a view).
+        return self.column_readout(z), (x, z, rows(cs), tanh_c, gates)
 
     def backward(self, dys, cache):
-        x, hs, cs, tanh_c, gates = cache
-        W = self.params["W"]
-        T, B, H = tanh_c.shape
-        grads, dh = self.readout_backward(dys, hs[1:])    # dh_t = dy_t V so far
-        i, f, g, o = gates.transpose(1, 0, 2, 3)
-        dtanh_c = 1.0 - tanh_c * tanh_c                  # tanh'(c_t), all t at once
-        dc = np.empty((T, B, H), self.dtype)            # total dL/dc_t
-        da = np.empty((4, T, B, H), self.dtype)         # dL/da_t, per gate
-        d = np.empty((4, B, H), self.dtype)             # dL/da_t, worked on contiguous
-        slope = np.empty((4, B, H), self.dtype)         # the gates' slopes at step t
-        # dL/da_t restacked (B, 4H) for the one GEMM dL/dh_{t-1} = Σ_k da_k W_k = da_t W
-        # (a copy of 32K floats costs less than four GEMMs and their sum).
-        da_stacked = np.empty((B, 4, H), self.dtype)
-        dh_next = np.zeros((B, H), self.dtype)
-        dc_next = np.zeros((B, H), self.dtype)          # dL/dc_t via c_{t+1}: dc_{t+1} * f_{t+1}
-        for t in reversed(range(T)):
-            dh[t] += dh_next                                 # dL/dh_t = dy_t V + dL/da_{t+1} W
-            # dL/dc_t = dL/dh_t * o_t * tanh'(c_t) + dL/dc_{t+1} * f_{t+1}
-            np.multiply(dh[t], o[t], out=dc[t])
-            dc[t] *= dtanh_c[t]
-            dc[t] += dc_next
-            di, df, dg, do = d
-            np.multiply(dc[t], g[t], out=di)                 # dL/di = dc * g
-            np.multiply(dc[t], cs[t], out=df)                # dL/df = dc * c_{t-1}
-            np.multiply(dc[t], i[t], out=dg)                 # dL/dg = dc * i
-            np.multiply(dh[t], tanh_c[t], out=do)            # dL/do = dh * tanh(c_t)
-            s = gates[t]
-            np.subtract(1.0, s, out=slope)                   # σ' = σ(1 - σ) for i, f, o
-            slope *= s
-            np.multiply(g[t], g[t], out=slope[2])            # tanh' = 1 - g² for g
-            np.subtract(1.0, slope[2], out=slope[2])
-            d *= slope                                       # through σ' / tanh'
-            da[:, t] = d
-            dc_next = np.multiply(dc[t], f[t], out=dc_next)
-            np.copyto(da_stacked.transpose(1, 0, 2), d)
-            dh_next = np.matmul(da_stacked.reshape(B, 4 * H), W, out=dh_next)
-        grads |= self.gate_weight_grads(da, hs, x)
-        return grads, Trace(dh=dh, h=hs[1:], c=cs[1:], dc=dc, f=f,
-                            step_back=LSTMStep(W, gates, cs[1:]))
-
-    # dL/dW_k = Σ_t da_k,t ⊗ h_{t-1},  dL/dU_k = Σ_t da_k,t ⊗ x_t,  dL/db_k = Σ_t da_k,t:
-    # one batched GEMM each over all timesteps, restacked (4H, ...) as the parameters are.
-    def gate_weight_grads(self, da: np.ndarray, hs: np.ndarray, x: np.ndarray) -> Grads:
-        H, I = self.hidden_size, self.input_size
-        da_t = da.reshape(4, -1, H).transpose(0, 2, 1)  # (4, H, T*B)
-        dUb = (da_t @ with_ones(x)).reshape(4 * H, I + 1)  # [dL/dU | dL/db], one pass over da
-        return {"W": (da_t @ hs[:-1].reshape(-1, H)).reshape(4 * H, H),
-                "U": dUb[:, :I], "b": dUb[:, I]}
+        _, z, cs, tanh_c, gates = cache
+        cs = rows(cs)                                     # (T+1, H, B) again
+        p = self.params
+        T, _, H, B = gates.shape
+        W = p["W"].reshape(4, H, H)[INTERNAL].reshape(4 * H, H)
+        WVT = np.concatenate([W, p["V"]]).T               # dL/dh_{t-1} = [W; V]^T e_t
+        steps = StepGradients(dys, z, gates=4, hidden_size=H)  # e_t = [da_t; dy_{t-1}]
+        dh = np.empty((T, H, B), self.dtype)              # total dL/dh_t
+        dc = np.empty((T, H, B), self.dtype)              # total dL/dc_t
+        dc_next = np.zeros((H, B), self.dtype)            # dL/dc_t via c_{t+1}: dc_{t+1} * f_{t+1}
+        slope = np.empty((4, H, B), self.dtype)           # the step's factors, see below
+        dh_c = np.empty((H, B), self.dtype)               # o tanh'(c_t): what dh_t gives dc_t
+        # BPTT at step t, from the total dL/dh_t and dL/dc_{t+1} (σ' = σ - σ², tanh' = 1 - tanh²):
+        #     dc_t = dh_t * o * tanh'(c_t) + dc_{t+1} * f_{t+1}
+        #     da_o = dh_t * tanh(c_t) σ'(o)       da_i = dc_t * g σ'(i)
+        #     da_f = dc_t * c_{t-1} σ'(f)          da_g = dc_t * i tanh'(g)
+        #     dh_{t-1} = W^T da_t + V^T dy_{t-1}
+        # Only dc, da and dh are on the recurrent path: the factors they are multiplied by
+        # (tanh(c_t) σ'(o), g σ'(i), ...) are worked out first, in place, in `slope` and `dh_c`.
+        for t0, t1 in steps.chunks():
+            for t in reversed(range(t0, t1)):
+                s = gates[t]
+                o, i, f, g = s
+                np.multiply(s, s, out=slope)                 # [σ'(o), σ'(i), σ'(f), tanh'(g)]:
+                np.subtract(s[:3], slope[:3], out=slope[:3])  #   σ' = σ - σ²
+                np.subtract(1.0, slope[3], out=slope[3])     #   tanh' = 1 - g²
+                slope[0] *= tanh_c[t]                        # then times what they meet:
+                slope[1] *= g                                #   [tanh(c_t) σ'(o), g σ'(i),
+                slope[2] *= cs[t]                            #    c_{t-1} σ'(f), i tanh'(g)]
+                slope[3] *= i
+                np.multiply(tanh_c[t], tanh_c[t], out=dh_c)   # o tanh'(c_t)
+                np.subtract(1.0, dh_c, out=dh_c)
+                dh_c *= o
+                dh_t, dc_t = dh[t], dc[t]
+                np.matmul(WVT, steps.e(t + 1), out=dh_t)     # dh_t = W^T da_{t+1} + V^T dy_t
+                np.multiply(dh_t, dh_c, out=dc_t)            # dc_t = dh_t * o tanh'(c_t)
+                dc_t += dc_next                              #        + dc_{t+1} * f_{t+1}
+                da = steps.da(t).reshape(4, H, B)            # da_t, gate by gate:
+                np.multiply(dh_t, slope[0], out=da[0])       # da_o = dh_t * tanh(c_t) σ'(o)
+                np.multiply(dc_t, slope[1:], out=da[1:])     # [da_i, da_f, da_g] = dc_t * [...]
+                np.multiply(dc_t, f, out=dc_next)
+        grads = steps.grads(self.input_size)
+        for name in ("W", "U", "b"):                      # rows back in PyTorch's order
+            grads[name] = grads[name].reshape(4, H, -1)[PYTORCH].reshape(grads[name].shape)
+        return grads, Trace(dh=rows(dh), h=z[:H, 1:].transpose(1, 2, 0), c=rows(cs[1:]),
+                            dc=rows(dc), f=rows(gates[:, 2]),
+                            step_back=LSTMStep(p["W"], gates, cs[1:]))

@@ -98,6 +98,39 @@ class RecurrentModel:
         dUb = inp.T @ with_ones(x)                   # [dL/dU | dL/db] in one pass over da
         return {"W": rec.T @ hs[:-1].reshape(-1, H), "U": dUb[:, :I], "b": dUb[:, I]}
 
+    # The column layout (the simple RNN and the LSTM): vectors are columns, as in the
+    # formulas, so sequence b is column b of every per-step matrix, and a step's GEMM is
+    # a_t = W h_{t-1} with h_{t-1} (H, B). Input and bias ride along with the state:
+    #     a_t = W h_{t-1} + U x_t + b = [W | U | b] z_t,   z_t = [h_{t-1}; x_t; 1]  (K, B)
+    # so a step needs ONE GEMM and no add, and backward, with e_t = [da_t; dy_{t-1}],
+    #     dL/dh_{t-1} = W^T da_t + V^T dy_{t-1} = [W; V]^T e_t
+    # is one GEMM too: the total gradient at h_{t-1}, readout share included.
+    # z is feature-major, (K, T+1, B), so that z[:, t] is z_t and z[:, :T] is every z_t
+    # side by side as one (K, T*B) matrix (a view, no copy): the readout and the weight
+    # gradients are one GEMM each over many timesteps. The e_t: step_gradients.py.
+    def column_inputs(self, x: np.ndarray) -> np.ndarray:
+        """z (K, T+1, B), K = H + I + 1: z[:, t] = [h_{t-1}; x_t; 1] with h_{-1} = 0. The
+        forward pass writes h_t into z[:H, t+1]; z[H:, T] is never read (no step T)."""
+        T, B, I = x.shape
+        H = self.hidden_size
+        z = np.empty((H + I + 1, T + 1, B), self.dtype)
+        z[:H, 0] = 0.0
+        z[H:H + I, :T] = x.transpose(2, 0, 1)
+        z[H + I] = 1.0
+        z[H:H + I, T] = 0.0
+        return z
+
+    def stacked_weights(self) -> np.ndarray:
+        """[W | U | b]: (G, K), what multiplies z_t."""
+        p = self.params
+        return np.concatenate([p["W"], p["U"], p["b"][:, None]], axis=1)
+
+    def column_readout(self, z: np.ndarray) -> np.ndarray:
+        """y_t = V h_t + c for every t, one GEMM over the (H, T*B) view z[:H, 1:]: (T, B, O)."""
+        H, (_, T1, B) = self.hidden_size, z.shape
+        ys = self.params["V"] @ z[:H, 1:].reshape(H, -1) + self.params["c"][:, None]
+        return np.ascontiguousarray(ys.reshape(-1, T1 - 1, B).transpose(1, 2, 0))
+
     def check_input(self, x: np.ndarray) -> None:
         if x.ndim != 3 or x.shape[2] != self.input_size:
             raise ValueError(f"x must be (T, B, {self.input_size}), got shape {x.shape}")

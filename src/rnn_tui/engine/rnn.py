@@ -11,6 +11,7 @@ import numpy as np
 
 from .init import orthogonal, xavier_uniform
 from .model import RecurrentModel
+from .step_gradients import StepGradients
 from .trace import Trace
 
 
@@ -26,38 +27,40 @@ class SimpleRNN(RecurrentModel):
         return np.tanh(a, out=out)
 
     def sigma_prime(self, s: np.ndarray) -> np.ndarray:
-        """σ'(a) written in terms of s = σ(a): tanh' = 1 - s²."""
-        return 1.0 - s * s
+        """σ'(a) written in terms of s = σ(a): tanh' = 1 - s² (one new array, not three)."""
+        slope = np.multiply(s, s)
+        return np.subtract(1.0, slope, out=slope)
 
     def forward(self, x, h_shift=None, c_shift=None):
         self.check_input(x)
         T, B, _ = x.shape
-        WT = self.recurrent_matrix_t()
-        ax = self.input_projection(x)              # U x_t + b for every t, one matmul
-        hs = np.zeros((T + 1, B, self.hidden_size), self.dtype)  # hs[t+1] = h_t, hs[0] = h_0 = 0
-        s = hs[1:] if h_shift is None else np.empty_like(hs[1:])  # σ(a_t) before any shift
+        H = self.hidden_size
+        Wz = self.stacked_weights()                # [W | U | b]
+        z = self.column_inputs(x)                  # z[:, t] = [h_{t-1}; x_t; 1] (model.py)
+        # σ(a_t) before any shift, (H, T, B) like h in z: h itself when nothing is shifted
+        s = z[:H, 1:] if h_shift is None else np.empty((H, T, B), self.dtype)
+        a = np.empty((H, B), self.dtype)
         for t in range(T):
-            a = np.matmul(hs[t], WT)               # a_t = W h_{t-1} + U x_t + b
-            a += ax[t]
-            self.sigma(a, out=s[t])                # h_t = σ(a_t)
+            np.matmul(Wz, z[:, t], out=a)          # a_t = W h_{t-1} + U x_t + b
+            self.sigma(a, out=s[:, t])             # h_t = σ(a_t)
             if h_shift is not None:
-                hs[t + 1] = s[t] + h_shift[t]
-        return self.readout(hs[1:]), (x, hs, s)
+                np.add(s[:, t], h_shift[t].T, out=z[:H, t + 1])
+        return self.column_readout(z), (x, z, s)
 
     def backward(self, dys, cache):
-        x, hs, s = cache
-        W = self.params["W"]
-        T, B, H = s.shape
-        grads, dh = self.readout_backward(dys, hs[1:])   # dh_t = dy_t V so far
-        dsigma = self.sigma_prime(s)               # σ'(a_t) for every t at once
-        da = np.empty_like(s)                      # dL/da_t
-        dh_next = np.zeros((B, H), self.dtype)     # dL/dh_t through h_{t+1}
-        for t in reversed(range(T)):
-            dh[t] += dh_next                                # dL/dh_t = dy_t V + dL/da_{t+1} W
-            np.multiply(dh[t], dsigma[t], out=da[t])        # dL/da_t = dL/dh_t * σ'(a_t)
-            dh_next = np.matmul(da[t], W, out=dh_next)
-        grads |= self.weight_grads(da, da, hs, x)
-        return grads, Trace(dh=dh, h=hs[1:], dsigma=dsigma, W=W)
+        _, z, s = cache
+        W, (H, T, B) = self.params["W"], s.shape
+        dsigma = self.sigma_prime(s)               # σ'(a_t) for every t at once, (H, T, B)
+        WVT = np.concatenate([W, self.params["V"]]).T  # dL/dh_{t-1} = [W; V]^T e_t (model.py)
+        steps = StepGradients(dys, z, gates=1, hidden_size=H)  # e_t = [da_t; dy_{t-1}]
+        dh = np.empty((T, H, B), self.dtype)       # total dL/dh_t
+        for t0, t1 in steps.chunks():
+            for t in reversed(range(t0, t1)):
+                np.matmul(WVT, steps.e(t + 1), out=dh[t])          # dh_t = W^T da_{t+1} + V^T dy_t
+                np.multiply(dh[t], dsigma[:, t], out=steps.da(t))  # da_t = dh_t * σ'(a_t)
+        grads = steps.grads(self.input_size)
+        return grads, Trace(dh=dh.swapaxes(1, 2), h=z[:H, 1:].transpose(1, 2, 0),
+                            dsigma=dsigma.transpose(1, 2, 0), W=W)
 
 
 class ReLURNN(SimpleRNN):
