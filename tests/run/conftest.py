@@ -41,10 +41,13 @@ def child_pids(parent: int | None = None) -> list[int]:
 
 
 def like_a_terminal() -> None:
-    """`preexec_fn` for a program a test interrupts: SIGINT at its default, as a shell gives
-    a foreground program (a background job of a non-interactive shell, as CI may run us,
-    starts with SIGINT ignored, and Python then never raises KeyboardInterrupt)."""
+    """`preexec_fn` for a program a test interrupts: SIGINT and SIGHUP at their defaults,
+    as a shell gives a foreground program. A background job of a non-interactive shell,
+    as CI may run us, starts with SIGINT ignored (Python then never raises
+    KeyboardInterrupt), and under `nohup` with SIGHUP ignored (a closed terminal then
+    never reaches the program)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 @pytest.fixture(autouse=True)

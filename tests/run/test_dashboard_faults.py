@@ -20,7 +20,7 @@ import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import child_pids, running, wait_gone
+from .conftest import child_pids, like_a_terminal, running, wait_gone
 
 SMALL = ["--seq-len", "10", "--hidden", "8", "--batch", "4"]
 
@@ -31,7 +31,8 @@ class Dashboard:
     def __init__(self, log_dir: Path, cols: int = 120, rows: int = 36) -> None:
         self.log_dir = log_dir
         self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: become the program
+        if self.pid == 0:  # the child: become the program, as a terminal starts it
+            like_a_terminal()
             os.execvpe(sys.executable, [sys.executable, "-m", "rnn_tui", *SMALL,
                                         "--log-dir", str(log_dir)], os.environ)
         self.resize(cols, rows)

@@ -13,7 +13,7 @@ import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import child_pids, wait_gone
+from .conftest import child_pids, like_a_terminal, wait_gone
 
 HOLDER = """
 import sys, time
@@ -40,7 +40,8 @@ def wait_for_logs(log_dir, proc) -> None:
 @pytest.mark.parametrize("sig, whole_group", [(signal.SIGTERM, False), (signal.SIGHUP, True)])
 def test_the_holder_goes_and_every_log_ends(tmp_path, sig, whole_group) -> None:
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)],
-                            start_new_session=True, stderr=subprocess.PIPE, text=True)
+                            start_new_session=True, preexec_fn=like_a_terminal,
+                            stderr=subprocess.PIPE, text=True)
     try:
         wait_for_logs(tmp_path, proc)
         workers = child_pids(proc.pid)
