@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import signal
+import struct
 import subprocess
 import sys
+import termios
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,6 +53,48 @@ def like_a_terminal() -> None:
     never reaches the program)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+class PtyProgram:
+    """`python -m rnn_tui ARGS` on a pseudo-terminal of its own (its own session, the pty
+    its terminal), started as a terminal starts a program; its output always drained (a
+    terminal nobody reads blocks the program on its next write)."""
+
+    def __init__(self, args: list[str], cols: int = 120, rows: int = 36) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the program
+            like_a_terminal()
+            os.execvpe(sys.executable, [sys.executable, "-m", "rnn_tui", *args], os.environ)
+        self.resize(cols, rows)
+        self.output = bytearray()
+        self.status: int | None = None  # its exit code, once it exited
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self.output += data
+
+    def resize(self, cols: int, rows: int) -> None:
+        # The kernel sends SIGWINCH to the terminal's foreground group, as a terminal does.
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
+    def press(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def exited(self) -> int | None:
+        """Its exit code (negative: the signal that ended it), or None while it runs."""
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+        return self.status
 
 
 @pytest.fixture(autouse=True)

@@ -5,14 +5,8 @@ process is left, and every run log ends with its `run_ended` line."""
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import signal
-import struct
-import sys
-import termios
-import threading
 import time
 from pathlib import Path
 
@@ -20,44 +14,17 @@ import pytest
 
 from rnn_tui.run.runlog import read_run_log
 
-from .conftest import child_pids, like_a_terminal, running, wait_gone
+from .conftest import PtyProgram, child_pids, running, wait_gone
 
 SMALL = ["--seq-len", "10", "--hidden", "8", "--batch", "4"]
 
 
-class Dashboard:
-    """`rnn-tui` on a pty of its own (its own session, the pty its terminal)."""
+class Dashboard(PtyProgram):
+    """`rnn-tui` (small runs) on a pty of its own."""
 
     def __init__(self, log_dir: Path, cols: int = 120, rows: int = 36) -> None:
+        super().__init__([*SMALL, "--log-dir", str(log_dir)], cols, rows)
         self.log_dir = log_dir
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: become the program, as a terminal starts it
-            like_a_terminal()
-            os.execvpe(sys.executable, [sys.executable, "-m", "rnn_tui", *SMALL,
-                                        "--log-dir", str(log_dir)], os.environ)
-        self.resize(cols, rows)
-        self.output = bytearray()
-        self.status: int | None = None
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        # Always drain: a terminal nobody reads blocks the app on its next write.
-        while True:
-            try:
-                data = os.read(self.fd, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.output += data
-
-    def resize(self, cols: int, rows: int) -> None:
-        # The kernel sends SIGWINCH to the terminal's foreground group, as a terminal does.
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-
-    def press(self, keys: bytes) -> None:
-        os.write(self.fd, keys)
 
     def workers(self) -> list[int]:
         """The app's training processes (its children but multiprocessing's tracker)."""
@@ -79,13 +46,6 @@ class Dashboard:
             assert time.monotonic() < deadline, (
                 f"the runs did not train within {timeout} s: logs {self.log_sizes()}")
             time.sleep(0.05)
-
-    def exited(self) -> int | None:
-        if self.status is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.status = status
-        return self.status
 
     def wait_exit(self, timeout: float = 30) -> int:
         deadline = time.monotonic() + timeout
@@ -151,7 +111,7 @@ def test_ctrl_z_then_fg_carries_on(dashboard: Dashboard) -> None:
     dashboard.wait_training(more_than=dashboard.log_sizes())
     assert dashboard.exited() is None
     dashboard.press(b"q")
-    assert os.waitstatus_to_exitcode(dashboard.wait_exit()) == 0, dashboard.tail()
+    assert dashboard.wait_exit() == 0, dashboard.tail()
     assert_clean_end(dashboard, workers)
 
 
@@ -165,7 +125,7 @@ def test_many_resizes_while_training(dashboard: Dashboard) -> None:
     dashboard.wait_training(more_than=dashboard.log_sizes())
     assert dashboard.exited() is None
     dashboard.press(b"q")
-    assert os.waitstatus_to_exitcode(dashboard.wait_exit()) == 0, dashboard.tail()
+    assert dashboard.wait_exit() == 0, dashboard.tail()
     assert_clean_end(dashboard, workers)
 
 
@@ -183,5 +143,5 @@ def test_a_worker_killed_from_outside(dashboard: Dashboard) -> None:
     dashboard.wait_training(more_than=[rnn_size, 0])     # the other keeps training
     assert dashboard.exited() is None and running(workers[0])
     dashboard.press(b"q")
-    assert os.waitstatus_to_exitcode(dashboard.wait_exit()) == 0, dashboard.tail()
+    assert dashboard.wait_exit() == 0, dashboard.tail()
     assert_clean_end(dashboard, workers)

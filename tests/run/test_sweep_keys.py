@@ -6,17 +6,13 @@ back."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
-import pty
 import re
 import signal
-import struct
 import sys
 import termios
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +20,7 @@ from pathlib import Path
 from rnn_tui.run.sweep_keys import HeldOutput
 from rnn_tui.run.sweep_results import RESULTS_FILE
 
-from .conftest import child_pids, wait_gone
+from .conftest import PtyProgram, child_pids, wait_gone
 
 # Runs of a few seconds each (half a second a thousand steps, on a quiet machine), one
 # at a time: still running when `m` is pressed, and more of them finish while the map
@@ -43,42 +39,15 @@ CSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|[PX^_][^\x1b]*\x1b\\|\][^\x07\x1b]*
 FINISHED = re.compile(r"(\d+) of (\d+) runs finished")
 
 
-class Terminal:
+class Terminal(PtyProgram):
     """`rnn-tui sweep ...` on a pseudo-terminal of its own (its session, its foreground)."""
 
     def __init__(self, *args: str, cols: int = 120, rows: int = 36) -> None:
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:  # the child: SIGINT at its default, as a shell gives it
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            os.execvpe(sys.executable, [sys.executable, "-m", "rnn_tui", *args], os.environ)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        self.output = bytearray()
-        self.status: int | None = None
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        while True:  # always drain: a terminal nobody reads blocks the program
-            try:
-                data = os.read(self.fd, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.output += data
+        super().__init__(list(args), cols, rows)
 
     def text(self, since: int = 0) -> str:
         """What was written from byte `since` on, escape sequences taken out."""
         return CSI.sub(b"", bytes(self.output[since:])).decode("utf-8", "replace")
-
-    def press(self, keys: bytes) -> None:
-        os.write(self.fd, keys)
-
-    def exited(self) -> int | None:
-        if self.status is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.status = os.waitstatus_to_exitcode(status)
-        return self.status
 
     def wait_until(self, condition: Callable[[], object], what: str,
                    timeout: float = 120) -> None:
