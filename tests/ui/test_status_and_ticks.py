@@ -4,10 +4,15 @@ underflowed RNN and the LSTM's horizon caption fit a half-width panel."""
 
 from __future__ import annotations
 
-from ui_support import replay_of
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+from ui_support import ScriptedSource, replay_of
 
 from rnn_tui.run.config import RunConfig
-from rnn_tui.ui.axes import round_ticks, tick_label
+from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.axes import LogAxis, round_ticks, tick_label
 from rnn_tui.ui.history import RunHistory
 from rnn_tui.ui.palette import Palette
 from rnn_tui.ui.views.horizon import HorizonPlot
@@ -68,3 +73,33 @@ def test_lstm_horizon_caption_fits_a_half_width_panel() -> None:
     caption = HorizonPlot().caption(history, Palette.from_theme({}, dark=True)).plain
     assert caption.count("γ=") == 2 and caption.count(" steps") == 2, caption
     assert len(caption.rstrip()) <= 76, caption
+
+
+@given(low=st.integers(-40, 3), span=st.integers(1, 45), zeros=st.booleans(),
+       rows=st.integers(3, 60))
+def test_log_ticks_leave_a_row_between_labels(low: int, span: int, zeros: bool,
+                                              rows: int) -> None:
+    """Mapped to rows as a plot maps them (linearly, rounded), two decade labels never
+    land on neighbouring rows; the top decade is always labelled, and so is 0."""
+    axis = LogAxis(low, low + span, low - 1.0 if zeros else None)
+    ticks, labels = axis.ticks(rows)
+    scale = (rows - 1) / (axis.high - axis.bottom)
+    at = sorted(round((t - axis.bottom) * scale) for t in ticks)
+    assert all(b - a >= 2 for a, b in zip(at, at[1:], strict=False)), (ticks, rows)
+    assert ticks[0] == axis.high and ("0" in labels) == zeros
+
+
+async def test_no_two_y_labels_on_neighbouring_rows_of_the_real_plots() -> None:
+    """The gradient plot of an underflowed RNN spans 20 decades and a zero row: its
+    labels once read "1e-7" and "1e-10" on neighbouring rows."""
+    source = replay_of("rnn-underflow300")
+    for height in (40, 24):
+        app = RnnTuiApp(ScriptedSource(source.configs))
+        async with app.run_test(size=(160, height)) as pilot:
+            app.apply(source.until(source.last_step))
+            app.redraw(force=True)
+            await pilot.pause()
+            for plot in app.query(GradientPlot):
+                rows = [i for i, line in enumerate(plot.render().plain.splitlines())
+                        if re.match(r"\s*(1e-?\d+|0\.1|1|10|0)\s*[┤├│]", line)]
+                assert all(b - a >= 2 for a, b in zip(rows, rows[1:], strict=False)), rows

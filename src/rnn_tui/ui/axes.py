@@ -44,14 +44,17 @@ class LogAxis:
         return [math.log10(y) if y > 0 and math.isfinite(y) else floor for y in ys]
 
     def ticks(self, rows: int) -> tuple[list[float], list[str]]:
-        """Decade ticks, thinned to fit `rows` (about one label every 2 rows)."""
-        span = self.high - self.low
-        every = max(1, math.ceil(span / max(1, rows // 2)))
+        """Decade ticks for a plot whose data take `rows` rows, thinned so that two
+        labels are never on neighbouring rows (they would read as one: "1e-71e-10").
+        Between two ticks there are at least two rows, so rounding a tick to its row
+        leaves a row free between labels; the zero row's label likewise."""
+        rows_per_decade = max(1, rows - 1) / (self.high - self.bottom)
+        every = max(1, math.ceil(2 / rows_per_decade))
         ticks = [float(k) for k in range(self.high, self.low - 1, -every)]
-        labels = [decade_label(int(k)) for k in ticks]
         if self.zero_row is not None:
+            ticks = [t for t in ticks if (t - self.zero_row) * rows_per_decade >= 2]
             ticks.append(self.zero_row)
-            labels.append("0")
+        labels = ["0" if t == self.zero_row else decade_label(int(t)) for t in ticks]
         return ticks, labels
 
 

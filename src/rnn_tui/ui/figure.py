@@ -221,9 +221,10 @@ class PlotFigure(PlotextPlot, Figure):
     def build_text(self, width: int, height: int) -> Text:
         """The plot as Rich text for a widget of this size: ticks that fit, then
         plotext's grid (what `PlotextPlot.render` does, without reading the widget)."""
-        self.plt.xlabel(self.x_label if height >= self.LABEL_MIN_HEIGHT else "")
-        if self.log_axis is not None:
-            self.plt.yticks(*self.log_axis.ticks(max(3, height - 3)))
+        labelled = height >= self.LABEL_MIN_HEIGHT
+        self.plt.xlabel(self.x_label if labelled else "")
+        if self.log_axis is not None:  # data rows: less the frame, x ticks (and x label)
+            self.plt.yticks(*self.log_axis.ticks(max(3, height - (4 if labelled else 3))))
         elif self.y_ticks is not None:
             self.plt.yticks(*self.y_ticks)
         elif self.y_range is not None:
