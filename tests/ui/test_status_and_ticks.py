@@ -80,13 +80,17 @@ def test_lstm_horizon_caption_fits_a_half_width_panel() -> None:
 def test_log_ticks_leave_a_row_between_labels(low: int, span: int, zeros: bool,
                                               rows: int) -> None:
     """Mapped to rows as a plot maps them (linearly, rounded), two decade labels never
-    land on neighbouring rows; the top decade is always labelled, and so is 0."""
+    land on neighbouring rows; the labels are round (every k-th decade for k in 1, 2, 3,
+    5, 10, ...) but for the top one; at least one decade is labelled, and so is 0."""
     axis = LogAxis(low, low + span, low - 1.0 if zeros else None)
     ticks, labels = axis.ticks(rows)
     scale = (rows - 1) / (axis.high - axis.bottom)
     at = sorted(round((t - axis.bottom) * scale) for t in ticks)
     assert all(b - a >= 2 for a, b in zip(at, at[1:], strict=False)), (ticks, rows)
-    assert ticks[0] == axis.high and ("0" in labels) == zeros
+    decades = [int(t) for t in ticks if t != axis.zero_row]
+    assert (("0" in labels) == zeros) and (decades or zeros)
+    steps = {a - b for a, b in zip(decades[1:], decades[2:], strict=False)}
+    assert len(steps) <= 1 and all(d % step == 0 for step in steps for d in decades[1:])
 
 
 async def test_no_two_y_labels_on_neighbouring_rows_of_the_real_plots() -> None:

@@ -12,6 +12,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# Decades between labels on a log axis: round steps only (1e-10, 1e-20, not 1e-19, 1e-38).
+ROUND_DECADE_STEPS = (1, 2, 3, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
+
 
 @dataclass(frozen=True)
 class LogAxis:
@@ -45,15 +48,22 @@ class LogAxis:
 
     def ticks(self, rows: int) -> tuple[list[float], list[str]]:
         """Decade ticks for a plot whose data take `rows` rows, thinned so that two
-        labels are never on neighbouring rows (they would read as one: "1e-71e-10").
-        Between two ticks there are at least two rows, so rounding a tick to its row
-        leaves a row free between labels; the zero row's label likewise."""
+        labels are never on neighbouring rows (they would read as one: "1e-71e-10"):
+        every k-th decade for a round k (1e-10, 1e-20, ...), at least two rows apart, so
+        rounding a tick to its row leaves a row free between labels. The top decade is
+        labelled too when it has room, and so is the zero row."""
         rows_per_decade = max(1, rows - 1) / (self.high - self.bottom)
-        every = max(1, math.ceil(2 / rows_per_decade))
-        ticks = [float(k) for k in range(self.high, self.low - 1, -every)]
+
+        def room(upper: float, lower: float) -> bool:
+            return (upper - lower) * rows_per_decade >= 2
+
+        every = next((k for k in ROUND_DECADE_STEPS if k * rows_per_decade >= 2),
+                     ROUND_DECADE_STEPS[-1])
+        ticks = [float(k) for k in range(self.high, self.low - 1, -1) if k % every == 0]
+        if not ticks or (ticks[0] != self.high and room(self.high, ticks[0])):
+            ticks.insert(0, float(self.high))
         if self.zero_row is not None:
-            ticks = [t for t in ticks if (t - self.zero_row) * rows_per_decade >= 2]
-            ticks.append(self.zero_row)
+            ticks = [t for t in ticks if room(t, self.zero_row)] + [self.zero_row]
         labels = ["0" if t == self.zero_row else decade_label(int(t)) for t in ticks]
         return ticks, labels
 
