@@ -51,7 +51,8 @@ class LogAxis:
         labels are never on neighbouring rows (they would read as one: "1e-71e-10"):
         every k-th decade for a round k (1e-10, 1e-20, ...), at least two rows apart, so
         rounding a tick to its row leaves a row free between labels. The top decade is
-        labelled too when it has room, and so is the zero row."""
+        labelled too when it has room, and so is the zero row; a plot too short for two
+        round decades gets its two ends."""
         rows_per_decade = max(1, rows - 1) / (self.high - self.bottom)
 
         def room(upper: float, lower: float) -> bool:
@@ -62,6 +63,8 @@ class LogAxis:
         ticks = [float(k) for k in range(self.high, self.low - 1, -1) if k % every == 0]
         if not ticks or (ticks[0] != self.high and room(self.high, ticks[0])):
             ticks.insert(0, float(self.high))
+        if len(ticks) < 2 and room(self.high, self.low):  # a short plot: its two ends
+            ticks = [float(self.high), float(self.low)]
         if self.zero_row is not None:
             ticks = [t for t in ticks if room(t, self.zero_row)] + [self.zero_row]
         labels = ["0" if t == self.zero_row else decade_label(int(t)) for t in ticks]
