@@ -7,7 +7,7 @@ the terminal's output (escape codes stripped): `space` the header's "paused" or
 the help's title. A person's pace: 0.3 s between presses. Prints p50 / p95 / max per
 key and over all presses.
 
-    python benchmarks/bench_keys.py [--rounds 10]
+    python benchmarks/bench_keys.py [--rounds 10] [--only space tab] [--each]
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--only", nargs="*", help="time only these keys (names as printed)")
+    parser.add_argument("--each", action="store_true", help="print every press as it lands")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).parent))
     from bench_ui import PRESET, Terminal, percentile
@@ -59,7 +60,7 @@ def main() -> int:
                     term.press(key)
                     seen = term.wait_for(shows, since, timeout=30)
                     latencies.setdefault(name, []).append(1000 * (seen - pressed))
-                    if os.environ.get("BENCH_KEYS_EACH"):
+                    if args.each:
                         print(name, shows.decode(), f"{1000 * (seen - pressed):.0f}")
                 if not args.only or "?" in args.only:
                     time.sleep(0.3)

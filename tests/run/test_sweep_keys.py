@@ -14,7 +14,8 @@ import signal
 import sys
 import termios
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rnn_tui.run.sweep_keys import HeldOutput
@@ -44,6 +45,7 @@ class Terminal(PtyProgram):
 
     def __init__(self, *args: str, cols: int = 120, rows: int = 36) -> None:
         super().__init__(list(args), cols, rows)
+        self.mode = 0  # the terminal's local modes before the sweep changed them
 
     def text(self, since: int = 0) -> str:
         """What was written from byte `since` on, escape sequences taken out."""
@@ -98,17 +100,34 @@ def shown_finished(term: Terminal, since: int) -> int:
     return max(counts, default=-1)
 
 
-def test_m_opens_the_map_while_the_sweep_goes_on(tmp_path) -> None:
+@contextmanager
+def live_sweep(tmp_path: Path, text: str = SWEEP) -> Iterator[tuple[Terminal, Path]]:
+    """The sweep of `text` (one worker) in its live view on a terminal, the key's hint
+    on screen; killed, with anything it started, when the test is done."""
     file, out = tmp_path / "keys.toml", tmp_path / "out"
-    file.write_text(SWEEP)
+    file.write_text(text)
     term = Terminal("sweep", str(file), "--out", str(out), "--workers", "1")
+    term.mode = termios.tcgetattr(term.fd)[3]
     try:
         term.wait_until(lambda: "m: the map as it fills" in term.text(), "the key's hint")
+        yield term, out
+    finally:
+        term.kill()
+
+
+def open_map(term: Terminal) -> int:
+    """Press `m` and wait for the map's screen; where in the output it starts."""
+    opened = len(term.output)
+    term.press(b"m")
+    term.wait_until(lambda: shown_finished(term, opened) >= 0, "the map's screen")
+    return opened
+
+
+def test_m_opens_the_map_while_the_sweep_goes_on(tmp_path) -> None:
+    with live_sweep(tmp_path) as (term, out):
         term.wait_until(lambda: finished_runs(out), "a first run finished")
         assert len(finished_runs(out)) < RUNS - 2, "the sweep ran too fast for this test"
-        opened = len(term.output)
-        term.press(b"m")
-        term.wait_until(lambda: shown_finished(term, opened) >= 0, "the map's screen")
+        opened = open_map(term)
         viewers = viewers_of(term)
         assert len(viewers) == 1, "the map is not a child of the sweep"
         first = shown_finished(term, opened)
@@ -126,8 +145,6 @@ def test_m_opens_the_map_while_the_sweep_goes_on(tmp_path) -> None:
         assert "Traceback" not in term.text(), term.text()[-3000:]
         ids = finished_runs(out)
         assert len(ids) == len(set(ids)) == RUNS
-    finally:
-        term.kill()
 
 
 def viewers_of(term: Terminal) -> list[int]:
@@ -136,13 +153,9 @@ def viewers_of(term: Terminal) -> list[int]:
 
 
 def test_a_sweep_that_ends_under_the_map_waits_for_it_then_reports(tmp_path) -> None:
-    file, out = tmp_path / "keys.toml", tmp_path / "out"
-    file.write_text(SWEEP.replace("seed = [0, 1, 2, 3, 4, 5, 6, 7]", "seed = [0, 1]"))
-    term = Terminal("sweep", str(file), "--out", str(out), "--workers", "1")
-    try:
-        term.wait_until(lambda: "m: the map as it fills" in term.text(), "the key's hint")
-        opened = len(term.output)
-        term.press(b"m")
+    two_runs = SWEEP.replace("seed = [0, 1, 2, 3, 4, 5, 6, 7]", "seed = [0, 1]")
+    with live_sweep(tmp_path, two_runs) as (term, out):
+        opened = open_map(term)
         term.wait_until(lambda: shown_finished(term, opened) == 2, "the map showing 2 of 2")
         viewers = viewers_of(term)
         # The cluster closed, every run in: the sweep has only the map left to wait for.
@@ -153,39 +166,23 @@ def test_a_sweep_that_ends_under_the_map_waits_for_it_then_reports(tmp_path) -> 
         term.wait_until(lambda: term.exited() is not None, "the sweep's end after q")
         assert term.status == 0, term.text()[-2000:]
         assert f"2 of 2 runs in {out}/results.jsonl" in term.text(opened)
-    finally:
-        term.kill()
 
 
 def test_the_map_does_not_outlive_a_sweep_told_to_stop(tmp_path) -> None:
-    file, out = tmp_path / "keys.toml", tmp_path / "out"
-    file.write_text(SWEEP)
-    term = Terminal("sweep", str(file), "--out", str(out), "--workers", "1")
-    try:
-        before = termios.tcgetattr(term.fd)[3]
-        term.wait_until(lambda: "m: the map as it fills" in term.text(), "the key's hint")
-        opened = len(term.output)
-        term.press(b"m")
-        term.wait_until(lambda: shown_finished(term, opened) >= 0, "the map's screen")
+    with live_sweep(tmp_path) as (term, out):
+        open_map(term)
         viewers = viewers_of(term)
         assert len(viewers) == 1
         os.kill(term.pid, signal.SIGTERM)
         term.wait_until(lambda: term.exited() is not None, "the sweep's end after SIGTERM")
         assert term.status == 130, term.text()[-2000:]
         wait_gone(viewers)
-        assert termios.tcgetattr(term.fd)[3] == before, "the terminal kept another mode"
+        assert termios.tcgetattr(term.fd)[3] == term.mode, "the terminal kept another mode"
         assert len(set(finished_runs(out))) < RUNS
-    finally:
-        term.kill()
 
 
 def test_ctrl_c_in_the_live_view_interrupts_and_restores_the_terminal(tmp_path) -> None:
-    file, out = tmp_path / "keys.toml", tmp_path / "out"
-    file.write_text(SWEEP)
-    term = Terminal("sweep", str(file), "--out", str(out), "--workers", "1")
-    try:
-        before = termios.tcgetattr(term.fd)[3]
-        term.wait_until(lambda: "m: the map as it fills" in term.text(), "the key's hint")
+    with live_sweep(tmp_path) as (term, out):
         term.wait_until(lambda: not termios.tcgetattr(term.fd)[3] & termios.ICANON,
                         "the live view listening for keys (cbreak)")
         assert termios.tcgetattr(term.fd)[3] & termios.ISIG, "Ctrl-C would not interrupt"
@@ -194,11 +191,9 @@ def test_ctrl_c_in_the_live_view_interrupts_and_restores_the_terminal(tmp_path) 
         term.wait_until(lambda: term.exited() is not None, "the sweep's end", timeout=120)
         assert term.status == 130, term.text()[-2000:]
         assert "interrupted: run the same command again to resume" in term.text()
-        assert termios.tcgetattr(term.fd)[3] == before, "the terminal kept cbreak mode"
+        assert termios.tcgetattr(term.fd)[3] == term.mode, "the terminal kept cbreak mode"
         assert not (out / "sweep.lock").exists()  # a rerun may resume (tests/run/test_sweep)
         assert 1 <= len(set(finished_runs(out))) < RUNS
-    finally:
-        term.kill()
 
 
 def test_what_the_sweep_writes_under_the_map_waits_for_it(capsys) -> None:
