@@ -3,7 +3,7 @@
 Events flow one way. A thread worker pumps `(slot, event)` batches from the source
 (worker processes, or nothing in a replay) into `RunEvents` messages; the handler
 folds them into each panel's `RunHistory` (cheap); a timer redraws what moved a few
-times a second (plotext renders cost tens of milliseconds, so never per event).
+times a second (a plot's redraw costs a few milliseconds: never per event).
 """
 
 from __future__ import annotations
@@ -265,18 +265,16 @@ class RnnTuiApp(App[int]):
                       for figure in panel.stale_figures(now, force, compact)]
         stale.sort(key=lambda item: item[0])
         for _, panel, figure in stale if force else stale[:PLOTS_PER_TICK]:
-            # On the timer a plot's text is built in a thread: a key never waits for it.
-            panel.draw_figure(figure, self.palette, now, background=not force)
+            panel.draw_figure(figure, self.palette, now)
         self.update_header()
 
     def redraw_panel(self, panel: ModelPanel) -> None:
-        """One panel's figures now (a view just switched), its plots built in threads:
-        the key's change shows at once, the plots a moment later."""
+        """One panel's figures now (a view just switched)."""
         if self._closed:
             return
         now = time.monotonic()
         for figure in panel.figures(self.has_class("-compact")):
-            panel.draw_figure(figure, self.palette, now, background=True)
+            panel.draw_figure(figure, self.palette, now)
 
     @property
     def run_state(self) -> str:

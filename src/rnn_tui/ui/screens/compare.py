@@ -47,7 +47,7 @@ def memory_horizon_name(history: RunHistory) -> str:
 
 class ComparePlot(PlotFigure):
     """A plot of several runs, drawn once (the logs do not move); the ticks come from
-    `PlotFigure.render`, as every plot's."""
+    `PlotFigure.build_strips`, as every plot's."""
 
     def __init__(self, histories: Sequence[RunHistory], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -55,9 +55,8 @@ class ComparePlot(PlotFigure):
         self.x_label = "training step"
 
     def on_mount(self) -> None:
-        self.plt.clear_data()
+        self.canvas.clear()
         self.draw_runs()
-        self.data_version += 1  # (drawn: `render` builds it, on the loop)
         self.refresh()
 
     def draw(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
@@ -74,7 +73,7 @@ class CompareLossPlot(ComparePlot):
     """Smoothed loss of every run (log y), each task's memoryless baseline dotted."""
 
     def draw_runs(self) -> None:
-        plt = self.plt
+        canvas = self.canvas
         curves = []
         for index, history in enumerate(self.histories):
             rows = history.losses.rows
@@ -84,20 +83,20 @@ class CompareLossPlot(ComparePlot):
         baselines = sorted({h.baseline for h in self.histories if h.baseline})
         axis = LogAxis.fit([c[1] for c in curves] + [baselines])
         for steps, smooth, colour in curves:
-            plt.plot(steps, axis.values(smooth), color=colour, marker="hd")
+            canvas.plot(steps, axis.values(smooth), color=colour, marker="hd")
         for baseline in baselines:
-            plt.hline(math.log10(baseline), color=(128, 128, 128))
+            canvas.hline(math.log10(baseline), color=(128, 128, 128))
         last = max((c[0][-1] for c in curves if c[0]), default=1.0)
         self.log_axis, self.x_range = axis, (0.0, max(1.0, last))
-        plt.xlim(*self.x_range)
-        plt.ylim(axis.bottom, axis.high)
+        canvas.xlim(*self.x_range)
+        canvas.ylim(axis.bottom, axis.high)
 
 
 class CompareHorizonPlot(ComparePlot):
     """Memory horizon of every run against step; "> T" on its own row at the top."""
 
     def draw_runs(self) -> None:
-        plt = self.plt
+        canvas = self.canvas
         top = max((sequence_length(h) for h in self.histories), default=0) or 1
         beyond = top * 1.2
         last = 1.0
@@ -106,14 +105,14 @@ class CompareHorizonPlot(ComparePlot):
             above = beyond + index * top * 0.04
             steps, values = horizon_points(history, memory_horizon_name(history), above)
             if steps:
-                plt.plot(steps, values, color=run_colour(index), marker="hd")
+                canvas.plot(steps, values, color=run_colour(index), marker="hd")
                 last = max(last, steps[-1])
-        plt.ylim(0, beyond + len(self.histories) * top * 0.04 + top * 0.02)
+        canvas.ylim(0, beyond + len(self.histories) * top * 0.04 + top * 0.02)
         ticks = nice_ticks(0, top, 4)
         self.y_ticks = ([float(t) for t in ticks] + [beyond],
                         [tick_label(t) for t in ticks] + ["> T"])
         self.x_range = (0.0, last)
-        plt.xlim(*self.x_range)
+        canvas.xlim(*self.x_range)
 
 
 def legend_text(histories: Sequence[RunHistory], paths: Sequence[Path]) -> Text:

@@ -35,12 +35,11 @@ def gate_symbol(name: str) -> str:
 class GatesPlot(PlotFigure):
     """Share of cells holding memory from t to the end, and the gate's quantile band."""
 
-    def render(self):  # a Rich renderable, as PlotextPlot's
-        # Quarters when there are rows for them, else halves (two labels on one row
-        # would overwrite each other, whichever plotext draws last).
-        ticks = [0, 0.25, 0.5, 0.75, 1] if self.size.height >= 14 else [0, 0.5, 1]
-        self.plt.yticks(ticks, [f"{t:g}".lstrip("0") or "0" for t in ticks])
-        return super().render()
+    def y_axis(self, rows: int) -> tuple[list[float], list[str]]:
+        # Quarters when there are rows for them, else halves (labels on neighbouring
+        # rows would read as one).
+        ticks = [0, 0.25, 0.5, 0.75, 1] if rows >= 9 else [0, 0.5, 1]
+        return ticks, [f"{t:g}".lstrip("0") or "0" for t in ticks]
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
@@ -58,12 +57,12 @@ class GatesPlot(PlotFigure):
         return text
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
-        plt = self.plt
+        canvas = self.canvas
         latest = history.last_profile
         name = gate_name(latest)
         self.x_label = "timestep t"
         if latest is None or not name:
-            plt.xlim(0, 1)
+            canvas.xlim(0, 1)
             return
         series = latest.series
         ts = list(range(len(series[f"{name}_hold"])))
@@ -72,10 +71,10 @@ class GatesPlot(PlotFigure):
                                     (f"{name}_q50", palette.hidden, "hd"),
                                     (f"{name}_hold", palette.cell, "hd")):
             if key in series:
-                plt.plot(ts, list(series[key]), color=colour, marker=marker)
-        plt.ylim(0, 1.02)
+                canvas.plot(ts, list(series[key]), color=colour, marker=marker)
+        canvas.ylim(0, 1.02)
         self.x_range = (0, max(1, len(ts) - 1))
-        plt.xlim(*self.x_range)
+        canvas.xlim(*self.x_range)
 
 
 class PathGradientPlot(PlotFigure):
@@ -90,11 +89,11 @@ class PathGradientPlot(PlotFigure):
         return Text.assemble(*parts)
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
-        plt = self.plt
+        canvas = self.canvas
         latest = history.last_profile
         self.x_label = "timestep t"
         if latest is None:
-            plt.xlim(0, 1)
+            canvas.xlim(0, 1)
             return
         lines = [(list(latest.dh_norms), palette.hidden)]
         if "dc_norms" in latest.series:
@@ -102,7 +101,7 @@ class PathGradientPlot(PlotFigure):
         axis = LogAxis.fit([values for values, _ in lines])
         ts = list(range(sequence_length(history)))
         for values, colour in lines:
-            plt.plot(ts, axis.values(values), color=colour, marker="hd")
-        plt.ylim(axis.bottom, axis.high)
+            canvas.plot(ts, axis.values(values), color=colour, marker="hd")
+        canvas.ylim(axis.bottom, axis.high)
         self.log_axis, self.x_range = axis, (0, max(1, len(ts) - 1))
-        plt.xlim(*self.x_range)
+        canvas.xlim(*self.x_range)

@@ -20,13 +20,13 @@ class HorizonPlot(PlotFigure):
 
     seq_len = 0
 
-    def render(self):  # a Rich renderable, as PlotextPlot's
-        if self.seq_len:
-            # Ticks thinned to the height (two labels on one row would overwrite).
-            ticks = nice_ticks(0, self.seq_len, max(1, (self.size.height - 4) // 3))
-            self.plt.yticks([float(t) for t in ticks] + [self.seq_len * 1.2],
-                            [str(t) for t in ticks] + ["> T"])
-        return super().render()
+    def y_axis(self, rows: int) -> tuple[list[float], list[str]]:
+        if not self.seq_len:
+            return [], []
+        # Ticks thinned to the height (labels on neighbouring rows would read as one).
+        ticks = nice_ticks(0, self.seq_len, max(1, rows // 3))
+        return ([float(t) for t in ticks] + [self.seq_len * 1.2],
+                [str(t) for t in ticks] + ["> T"])
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
@@ -43,11 +43,11 @@ class HorizonPlot(PlotFigure):
         return Text.assemble(*parts)
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
-        plt = self.plt
+        canvas = self.canvas
         self.x_label = "training step"
         seq_len = sequence_length(history)
         if not seq_len:
-            plt.xlim(0, 1)
+            canvas.xlim(0, 1)
             return
         beyond = seq_len * 1.2  # where "> T" sits: above the T line, never clipped
         first_step, last_step = None, None
@@ -55,16 +55,16 @@ class HorizonPlot(PlotFigure):
             steps, values = horizon_points(history, horizon, beyond)
             if not steps:
                 continue
-            plt.plot(steps, values, color=colour, marker="hd")
+            canvas.plot(steps, values, color=colour, marker="hd")
             first_step = steps[0] if first_step is None else min(first_step, steps[0])
             last_step = steps[-1] if last_step is None else max(last_step, steps[-1])
         if first_step is None or last_step is None:
-            plt.xlim(0, 1)
+            canvas.xlim(0, 1)
             return
-        plt.hline(seq_len, color=palette.baseline)
-        plt.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=palette.baseline,
+        canvas.hline(seq_len, color=palette.baseline)
+        canvas.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=palette.baseline,
                  background=palette.canvas, alignment="left")
-        plt.ylim(0, beyond * 1.05)
+        canvas.ylim(0, beyond * 1.05)
         self.seq_len = seq_len
         self.x_range = (first_step, max(last_step, first_step + 1))
-        plt.xlim(*self.x_range)
+        canvas.xlim(*self.x_range)

@@ -174,11 +174,11 @@ class LawPlot(PlotFigure):
         return Text.assemble(*parts)
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
-        plt = self.plt
+        canvas = self.canvas
         latest = history.last_profile
         self.x_label = "steps back from the loss"
         if latest is None or not latest.dh_norms:
-            plt.xlim(0, 1)
+            canvas.xlim(0, 1)
             return
         n = len(latest.dh_norms)
         measured = normalised(latest.dh_norms)
@@ -195,11 +195,11 @@ class LawPlot(PlotFigure):
             ks, ys = steps_back(envelope)
             kept = [(k, y) for k, y in zip(ks, axis.values(ys), strict=True)
                     if axis.bottom <= y <= axis.high]
-            plt.plot([k for k, _ in kept], [y for _, y in kept], color=palette.zero,
+            canvas.plot([k for k, _ in kept], [y for _, y in kept], color=palette.zero,
                      marker="dot")
         for values, colour, marker in lines:
             ks, ys = steps_back(values)
-            plt.plot(ks, axis.values(ys), color=colour, marker=marker)
-        plt.ylim(axis.bottom, axis.high)
+            canvas.plot(ks, axis.values(ys), color=colour, marker=marker)
+        canvas.ylim(axis.bottom, axis.high)
         self.log_axis, self.x_range = axis, (0, max(1, n - 1))
-        plt.xlim(*self.x_range)
+        canvas.xlim(*self.x_range)

@@ -31,26 +31,26 @@ class LossPlot(PlotFigure):
                                     if self.size.width >= 60 else "baseline"))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
-        plt = self.plt
+        canvas = self.canvas
         self.x_label = "training step"
         rows = history.losses.rows
         baseline = history.baseline
         if not rows:
-            plt.xlim(0, 1)
+            canvas.xlim(0, 1)
             return
         # Two points per character column is all the plot can show (and all it pays for).
         raw_x, raw, steps, smooth = envelope(rows, max(16, 2 * self.size.width))
         axis = LogAxis.fit([raw, smooth, [baseline] if baseline else []])
-        plt.plot(raw_x, axis.values(raw), color=palette.faint, marker="hd")
-        plt.plot(steps, axis.values(smooth), color=palette.loss, marker="hd")
+        canvas.plot(raw_x, axis.values(raw), color=palette.faint, marker="hd")
+        canvas.plot(steps, axis.values(smooth), color=palette.loss, marker="hd")
         if baseline:
             y = math.log10(baseline)
-            plt.hline(y, color=palette.baseline)
-            plt.text(f"baseline {baseline:.3g}", x=steps[0], y=y, color=palette.baseline,
+            canvas.hline(y, color=palette.baseline)
+            canvas.text(f"baseline {baseline:.3g}", x=steps[0], y=y, color=palette.baseline,
                      background=palette.canvas, alignment="left")
-        plt.ylim(axis.bottom, axis.high)
+        canvas.ylim(axis.bottom, axis.high)
         self.log_axis, self.x_range = axis, (rows[0][0], max(rows[-1][0], rows[0][0] + 1))
-        plt.xlim(*self.x_range)
+        canvas.xlim(*self.x_range)
 
 
 def underflow_steps(values: Sequence[float]) -> list[int]:
@@ -79,12 +79,12 @@ class GradientPlot(PlotFigure):
         return Text.assemble(*parts)
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
-        plt = self.plt
+        canvas = self.canvas
         latest, first = history.last_profile, history.first_profile
         cell = "dc_norms" in (latest.series if latest else {})
         self.x_label = "steps back from the loss"
         if latest is None or first is None:
-            plt.xlim(0, 1)
+            canvas.xlim(0, 1)
             return
         lines: list[tuple[list[float], RGB, str]] = [
             (first.dh_norms, palette.hidden_faint, "hd"),
@@ -96,14 +96,14 @@ class GradientPlot(PlotFigure):
         axis = LogAxis.fit([values for values, _, _ in lines])
         for values, colour, marker in lines:
             ks, ys = steps_back(values)
-            plt.plot(ks, axis.values(ys), color=colour, marker=marker)
+            canvas.plot(ks, axis.values(ys), color=colour, marker=marker)
         zeros = underflow_steps(latest.dh_norms)
         if zeros and axis.zero_row is not None:
             # Exactly zero: marked on the "0" row in the error colour.
-            plt.scatter(zeros, [axis.zero_row] * len(zeros), color=palette.zero, marker="x")
-        plt.ylim(axis.bottom, axis.high)
+            canvas.scatter(zeros, [axis.zero_row] * len(zeros), color=palette.zero, marker="x")
+        canvas.ylim(axis.bottom, axis.high)
         self.log_axis, self.x_range = axis, (0, max(1, sequence_length(history) - 1))
-        plt.xlim(*self.x_range)
+        canvas.xlim(*self.x_range)
 
 
 class StatePlot(PlotFigure):
@@ -117,25 +117,25 @@ class StatePlot(PlotFigure):
         return Text.assemble(*parts)
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
-        plt = self.plt
+        canvas = self.canvas
         latest = history.last_profile
         cell = latest is not None and "c_norms" in latest.series
         self.x_label = "timestep t"
         if latest is None:
-            plt.xlim(0, 1)
+            canvas.xlim(0, 1)
             return
         ts = list(range(len(latest.h_norms)))
-        plt.plot(ts, list(latest.h_norms), color=palette.hidden, marker="hd")
+        canvas.plot(ts, list(latest.h_norms), color=palette.hidden, marker="hd")
         series = [list(latest.h_norms)]
         if cell:
             series.append(list(latest.series["c_norms"]))
-            plt.plot(ts, series[-1], color=palette.cell, marker="hd")
+            canvas.plot(ts, series[-1], color=palette.cell, marker="hd")
         # Round ticks from zero: a norm's scale reads best against 0 (issue 11 item 5).
         top = max((v for s in series for v in s if math.isfinite(v)), default=1.0)
         self.y_range = (0.0, max(top, 1e-12))
-        plt.ylim(*self.y_range)
+        canvas.ylim(*self.y_range)
         self.x_range = (0, max(1, len(ts) - 1))
-        plt.xlim(*self.x_range)
+        canvas.xlim(*self.x_range)
 
 
 class PlotsView(FigureColumn):

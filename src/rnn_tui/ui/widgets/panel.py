@@ -183,6 +183,5 @@ class ModelPanel(Vertical):
         return [figure for figure in self.figures(compact)
                 if force or figure.is_stale(self.history, now)]
 
-    def draw_figure(self, figure: Figure, palette: Palette, now: float,
-                    background: bool = False) -> None:
-        figure.show(self.history, palette, now, background)
+    def draw_figure(self, figure: Figure, palette: Palette, now: float) -> None:
+        figure.show(self.history, palette, now)
