@@ -42,7 +42,7 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
 SEQ_LENGTHS = (10, 20, 50, 100, 200, 400, 1000)
 REDRAW_HZ = 5.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a tick
-PLOTS_PER_TICK = 1  # a plot render costs 5-15 ms with its compositing: one per frame
+PLOTS_PER_TICK = 1  # a plot's redraw and compositing cost a few ms: one per frame
 PUMP_GATHER_SECONDS = 0.05  # batch events this long into one message
 
 PANEL = Binding.Group("panel", compact=True)
@@ -252,21 +252,32 @@ class RnnTuiApp(App[int]):
 
     # --- drawing -----------------------------------------------------------------
     def redraw(self, force: bool = False) -> None:
-        """Text that moved, then the stalest plots: a key press never waits behind
-        more than PLOTS_PER_TICK plot renders. `force` redraws everything now."""
+        """Text that moved, then, in the next frame, the stalest plots: a key press
+        never waits behind more than PLOTS_PER_TICK plot redraws. (Textual repaints
+        the box round everything that changed in a frame: the header and a plot
+        further down, changed together, would repaint all between them.) `force`
+        redraws everything now."""
+        if self._closed:
+            return
+        for panel in self.panels:
+            panel.update_text(force)
+        self.update_header()
+        if force:
+            self.redraw_plots(force=True)
+        else:
+            self.call_after_refresh(self.redraw_plots)
+
+    def redraw_plots(self, force: bool = False) -> None:
+        """The stalest figures (all of them if `force`)."""
         if self._closed:
             return
         now = time.monotonic()
         compact = self.has_class("-compact")
-        stale = []
-        for panel in self.panels:
-            panel.update_text(force)
-            stale += [(figure.shown_at, panel, figure)
-                      for figure in panel.stale_figures(now, force, compact)]
+        stale = [(figure.shown_at, panel, figure) for panel in self.panels
+                 for figure in panel.stale_figures(now, force, compact)]
         stale.sort(key=lambda item: item[0])
         for _, panel, figure in stale if force else stale[:PLOTS_PER_TICK]:
             panel.draw_figure(figure, self.palette, now)
-        self.update_header()
 
     def redraw_panel(self, panel: ModelPanel) -> None:
         """One panel's figures now (a view just switched)."""

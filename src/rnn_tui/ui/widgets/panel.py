@@ -106,6 +106,7 @@ class ModelPanel(Vertical):
         self.slot = slot
         self.history = history
         self._shown: tuple[int, int] = (-1, -1)
+        self.title_markup = ""  # the border title as last set (see `update_title`)
         # Its parts, found once when mounted (a query walks the DOM: several a tick add up).
         self.status: PanelStatus | None = None
         self.message: PanelMessage | None = None
@@ -145,8 +146,10 @@ class ModelPanel(Vertical):
         history = self.history
         title = f"{self.slot + 1} · {history.config.cell}" if history.config else str(self.slot + 1)
         title = f"[bold $accent]{title}[/]" if self.selected else title
-        if self.border_title != title:
-            self.border_title = title
+        # (Compared with what was set: `border_title` reads back as Content, never
+        # equal to the markup, and setting it repaints the whole panel.)
+        if self.title_markup != title:
+            self.border_title = self.title_markup = title
 
     def watch_view(self, view: str) -> None:
         if self.is_mounted:
