@@ -33,7 +33,7 @@ from . import views as _views  # noqa: F401 - registers the built-in views
 from .help_text import teaching_text
 from .history import RunHistory
 from .palette import Palette
-from .registry import next_view, view_title
+from .registry import next_view
 from .sources import EventSource, ReplaySource
 from .widgets.header import RunHeader, header_text
 from .widgets.panel import ModelPanel
@@ -468,7 +468,6 @@ class RnnTuiApp(App[int]):
         panel = self.query_one(f"#panel-{self.selected}", ModelPanel)
         panel.view = next_view(panel.view, direction)
         self.call_after_refresh(self.redraw_panel, panel)
-        self.notify(f"panel {self.selected + 1}: {view_title(panel.view)}", timeout=2)
 
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")

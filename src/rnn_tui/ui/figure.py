@@ -3,9 +3,11 @@
 A figure draws one run's `RunHistory` and says what it shows in a caption line above
 it. The base owns the redraw throttle: a figure is stale when its data key moved AND
 at least `MIN_INTERVAL` seconds passed since it was last drawn, so the app redraws on
-its own timer, never per event. Two kinds: `PlotFigure` (a `Canvas`, drawn by hand
-straight to the screen's lines) and `TextFigure` (Rich text built to the widget's
-size, like the heatmap and the law's table).
+its own timer, never per event. Two kinds: `StripFigure`, which builds the screen's
+lines itself (`PlotFigure`, a `Canvas` drawn by hand; the heatmap), and `TextFigure`
+(Rich text built to the widget's size, like the law's table). Building lines costs a
+few milliseconds where Rich text with a style per cell costs tens (Textual converts
+it, cell by cell, to the same lines).
 """
 
 from __future__ import annotations
@@ -77,7 +79,45 @@ def figure_box(name: str, figure: Widget, caption: Text | None = None) -> Vertic
     return Vertical(Static(caption or "", classes="caption"), figure, classes=f"figure {name}")
 
 
-class PlotFigure(Figure):
+class StripFigure(Figure):
+    """A figure that builds its own lines for the screen (`build_strips`), when first
+    shown after a redraw or a resize."""
+
+    DEFAULT_CSS = """
+    StripFigure {
+        width: 1fr;
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.strips: list[Strip] | None = None  # built for `strips_size`, on demand
+        self.strips_size = (0, 0)
+
+    def redrawn(self) -> None:
+        """The data changed: build the lines again when next shown."""
+        self.strips = None
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        size = (self.size.width, self.size.height)
+        if self.strips is None or self.strips_size != size:
+            self.strips, self.strips_size = self.build_strips(*size), size
+        return self.strips[y] if y < len(self.strips) else Strip.blank(size[0])
+
+    def build_strips(self, width: int, height: int) -> list[Strip]:  # pragma: no cover
+        raise NotImplementedError
+
+    def colours(self) -> tuple[RGB, RGB, RGB]:
+        """Ink, a fainter ink (axes, labels), and paper, from the widget's style."""
+        style = self.rich_style
+        paper = colour_of(style.bgcolor, (0, 0, 0))
+        ink = colour_of(style.color, (224, 224, 224))
+        return ink, blend(ink, paper, 0.5), paper
+
+
+class PlotFigure(StripFigure):
     """A plot on a `Canvas`. `draw` puts the data on it; the ticks depend on the
     widget's size, so they are chosen when the lines are built: a resize rebuilds with
     ticks that fit, without drawing the data again. Set `log_axis` (log y), or
@@ -85,8 +125,6 @@ class PlotFigure(Figure):
 
     DEFAULT_CSS = """
     PlotFigure {
-        width: 1fr;
-        height: 1fr;
         background: $surface;  /* the paper; the palette's canvas colour */
         color: $foreground;
     }
@@ -99,8 +137,6 @@ class PlotFigure(Figure):
         self.canvas = Canvas()
         self.x_label = ""
         self.clear_axes()
-        self.strips: list[Strip] | None = None  # built for `strips_size`, on demand
-        self.strips_size = (0, 0)
 
     def clear_axes(self) -> None:
         self.log_axis: LogAxis | None = None
@@ -112,14 +148,7 @@ class PlotFigure(Figure):
         self.canvas.clear()
         self.clear_axes()
         self.draw(history, palette)
-        self.strips = None
-        self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        size = (self.size.width, self.size.height)
-        if self.strips is None or self.strips_size != size:
-            self.strips, self.strips_size = self.build_strips(*size), size
-        return self.strips[y] if y < len(self.strips) else Strip.blank(size[0])
+        self.redrawn()
 
     def build_strips(self, width: int, height: int) -> list[Strip]:
         """The plot's lines for a widget of this size: ticks that fit, then the canvas."""
@@ -131,11 +160,7 @@ class PlotFigure(Figure):
         if self.x_range is not None:
             ticks = nice_ticks(*self.x_range, max(2, width // 14))
             canvas.xticks(ticks, [str(t) for t in ticks])
-        style = self.rich_style
-        paper = colour_of(style.bgcolor, (0, 0, 0))
-        ink = colour_of(style.color, (224, 224, 224))
-        axis = blend(ink, paper, 0.5)
-        return canvas.build(width, height, ink, axis, paper)
+        return canvas.build(width, height, *self.colours())
 
     def y_axis(self, rows: int) -> tuple[list[float], list[str]]:
         """Ticks and labels of the y axis for this many data rows."""

@@ -19,7 +19,7 @@ from rnn_tui.ui.registry import next_view
 from rnn_tui.ui.views.heatmap import (
     RAMP,
     ZERO,
-    heatmap_text,
+    heatmap_lines,
     norm_colour,
     pick_rows,
     ramp_colour,
@@ -49,8 +49,10 @@ def test_rows_fill_the_height_and_keep_first_and_latest() -> None:
 def test_heatmap_draws_the_lstm_cell_path() -> None:
     lstm = profile(5, [1e-3] * 8, dc_norms=[0.0] * 4 + [1e-2] * 4)
     assert memory_series(lstm)[0] == "‖∂L/∂c_t‖"
-    text = heatmap_text([lstm], width=40, height=6)
-    assert "t=7 → loss" in text.plain and "= 0" in text.plain
+    lines = heatmap_lines([lstm], width=40, height=6, faint=(128, 128, 128), paper=(0, 0, 0))
+    text = "\n".join(line.text for line in lines)
+    assert "t=7 → loss" in text and "= 0" in text
+    assert len(lines) == 6 and all(line.cell_length == 40 for line in lines)
 
 
 def test_law_lines_start_at_the_loss() -> None:

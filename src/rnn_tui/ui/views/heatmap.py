@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rich.color import Color
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 from ...run.events import Profile
 from ..axes import decade_label
-from ..figure import TextFigure
+from ..figure import StripFigure
 from ..history import RunHistory
 from ..palette import RGB, Palette
 from ..profiles import memory_series, profiles_over_training, resample
@@ -75,27 +77,24 @@ def pick_rows(profiles: Sequence[Profile], slots: int) -> list[Profile]:
 
 
 @lru_cache(maxsize=4096)
-def _style(upper: RGB | None, lower: RGB | None) -> Style:
-    return Style(color=Color.from_rgb(*upper) if upper else None,
-                 bgcolor=Color.from_rgb(*lower) if lower else None)
+def _style(upper: RGB, lower: RGB) -> Style:
+    return Style(color=Color.from_rgb(*upper), bgcolor=Color.from_rgb(*lower))
 
 
-def legend(width: int) -> Text:
+def legend(width: int, faint: RGB, paper: RGB) -> list[Segment]:
     """The scale: low decade, the ramp, high decade, and the underflow swatch."""
     bar = max(4, min(32, width - 30))
-    text = Text(f"{decade_label(LOW_DECADE)} ", "dim")
-    for i in range(bar):
-        text.append("█", Style(color=Color.from_rgb(*ramp_colour(i / (bar - 1)))))
-    text.append(f" {decade_label(HIGH_DECADE)} ", "dim")
-    text.append("  ██", Style(color=Color.from_rgb(*ZERO)))
-    text.append(" = 0", "dim")
-    return text
+    return [Segment(f"{decade_label(LOW_DECADE)} ", _style(faint, paper)),
+            *(Segment("█", _style(ramp_colour(i / (bar - 1)), paper)) for i in range(bar)),
+            Segment(f" {decade_label(HIGH_DECADE)}   ", _style(faint, paper)),
+            Segment("██", _style(ZERO, paper)), Segment(" = 0", _style(faint, paper))]
 
 
-def heatmap_text(profiles: Sequence[Profile], width: int, height: int) -> Text:
-    """The heatmap as lines of text: `height - 2` lines of cells (two profiles each),
-    an axis line and the legend."""
-    lines: list[Text] = []
+def heatmap_lines(profiles: Sequence[Profile], width: int, height: int, faint: RGB,
+                  paper: RGB) -> list[Strip]:
+    """The heatmap as `height` lines of `width` cells: `height - 2` lines of cells (two
+    profiles each), an axis line and the legend; labels in `faint`, on `paper`."""
+    lines: list[list[Segment]] = []
     body = max(1, height - 2)
     columns = max(4, width - GUTTER)
     rows = pick_rows(profiles, 2 * body)
@@ -110,34 +109,47 @@ def heatmap_text(profiles: Sequence[Profile], width: int, height: int) -> Text:
         # The last line's label names its newest profile (its lower half, if any).
         shown = rows[min(len(rows) - 1, 2 * line + (line == filled - 1))] if upper else None
         label = f"{shown.step:>{GUTTER - 1}} " if shown and line in labelled else ""
-        text = Text(label[-GUTTER:].ljust(GUTTER), "dim")
-        if upper is None:
-            lines.append(text)
-            continue
-        # One span per run of equal cells: a row of the map is a few dozen spans, not
-        # one per column (Rich's cost grows with spans, and this redraws every second).
-        pairs = list(zip(upper, lower if lower else [EMPTY] * columns, strict=True))
-        start = 0
-        for col in range(1, columns + 1):
-            if col == columns or pairs[col] != pairs[start]:
-                text.append("▀" * (col - start), _style(*pairs[start]))
-                start = col
-        lines.append(text)
+        segments = [Segment(label[-GUTTER:].ljust(GUTTER), _style(faint, paper))]
+        if upper is not None:
+            # One segment per run of equal cells: a row of the map is a few dozen
+            # segments, not one per column (the screen's cost grows with them).
+            pairs = list(zip(upper, lower if lower else [paper] * columns, strict=True))
+            start = 0
+            for col in range(1, columns + 1):
+                if col == columns or pairs[col] != pairs[start]:
+                    segments.append(Segment("▀" * (col - start), _style(*pairs[start])))
+                    start = col
+        lines.append(segments)
     axis = f"{'step':>{GUTTER - 1}} t=0"
     end = f"t={max(0, seq_len - 1)} → loss"
-    lines.append(Text(axis + end.rjust(max(1, width - len(axis))), "dim"))
-    lines.append(Text(" " * GUTTER) + legend(width - GUTTER))
-    return Text("\n").join(lines)
+    lines.append([Segment(axis + end.rjust(max(1, width - len(axis))), _style(faint, paper))])
+    lines.append([Segment(" " * GUTTER, _style(faint, paper)),
+                  *legend(width - GUTTER, faint, paper)])
+    blank = Style(bgcolor=Color.from_rgb(*paper))
+    return [Strip(segments).adjust_cell_length(width, blank)
+            for segments in lines[:height]]
 
 
-class GradientHeatmap(TextFigure):
+class GradientHeatmap(StripFigure):
     """Gradient flow of one panel's run over training (see the module docstring)."""
 
-    def build(self, history: RunHistory, palette: Palette, width: int, height: int) -> Text:
-        profiles = profiles_over_training(history)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.history: RunHistory | None = None
+
+    def paint(self, history: RunHistory, palette: Palette) -> None:
+        self.history = history
+        self.redrawn()
+
+    def build_strips(self, width: int, height: int) -> list[Strip]:
+        _, faint, paper = self.colours()
+        profiles = profiles_over_training(self.history) if self.history else []
         if not profiles:
-            return Text("waiting for the first profile…", "dim")
-        return heatmap_text(profiles, width, height)
+            waiting = Segment("waiting for the first profile…", _style(faint, paper))
+            blank = Style(bgcolor=Color.from_rgb(*paper))
+            return ([Strip([waiting]).adjust_cell_length(width, blank)]
+                    + [Strip.blank(width, blank)] * (height - 1))[:height]
+        return heatmap_lines(profiles, width, height, faint, paper)
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile

@@ -20,7 +20,7 @@ from textual.widgets import ContentSwitcher, Static
 from ..figure import Figure
 from ..history import RunHistory
 from ..palette import Palette
-from ..registry import VIEWS, View
+from ..registry import VIEWS, View, view_title
 
 
 def format_seconds(seconds: float) -> str:
@@ -125,6 +125,7 @@ class ModelPanel(Vertical):
         self.status, self.message = self.query_one(PanelStatus), self.query_one(PanelMessage)
         switcher = self.query_one(ContentSwitcher)
         self.view_widgets = {w.id: cast(View, w) for w in switcher.children if w.id}
+        self.border_subtitle = self.view_subtitle(self.view)
 
     def on_unmount(self) -> None:
         self.status, self.message, self.view_widgets = None, None, {}
@@ -154,6 +155,13 @@ class ModelPanel(Vertical):
     def watch_view(self, view: str) -> None:
         if self.is_mounted:
             self.query_one(ContentSwitcher).current = view
+            # On the border, not in a toast: the view's name stays, and a toast's coming
+            # and going repainted the screen between it and the panel.
+            self.border_subtitle = self.view_subtitle(view)
+
+    @staticmethod
+    def view_subtitle(view: str) -> str:
+        return f"v: {view_title(view)}"
 
     def figures(self, compact: bool = False) -> list[Figure]:
         """The figures the current view shows for this panel's history (on a short
