@@ -467,7 +467,9 @@ class RnnTuiApp(App[int]):
     def action_view(self, direction: int) -> None:
         panel = self.query_one(f"#panel-{self.selected}", ModelPanel)
         panel.view = next_view(panel.view, direction)
-        self.call_after_refresh(self.redraw_panel, panel)
+        # Drawn now, so the view shows in the frame that switches to it, drawn (the
+        # plots build their lines when that frame lays them out).
+        self.redraw_panel(panel)
 
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")

@@ -38,8 +38,10 @@ class LossPlot(PlotFigure):
         if not rows:
             canvas.xlim(0, 1)
             return
-        # Two points per character column is all the plot can show (and all it pays for).
-        raw_x, raw, steps, smooth = envelope(rows, max(16, 2 * self.size.width))
+        # Two points per character column is all the plot can show (and all it pays for);
+        # at least a half-screen panel's worth (a view just switched to is drawn before
+        # its first layout, at width 0).
+        raw_x, raw, steps, smooth = envelope(rows, max(160, 2 * self.size.width))
         axis = LogAxis.fit([raw, smooth, [baseline] if baseline else []])
         canvas.plot(raw_x, axis.values(raw), color=palette.faint, marker="hd")
         canvas.plot(steps, axis.values(smooth), color=palette.loss, marker="hd")
