@@ -11,7 +11,7 @@ from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.screens.help import HelpScreen
+from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.screens.presets import PresetScreen
 from rnn_tui.ui.widgets.header import RunHeader
 from rnn_tui.ui.widgets.panel import ModelPanel, PanelStatus
@@ -227,6 +227,37 @@ async def test_help_opened_again_is_the_same_screen_with_the_numbers_of_now() ->
         await wait_for(pilot, lambda: first.query_one("#help-teaching").source != before,
                        "its text brought up to the step of now")
         assert first.teaching == first.query_one("#help-teaching").source
+
+
+async def test_the_help_is_built_ahead_and_the_first_question_mark_shows_it(
+        scripted: ScriptedSource) -> None:
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        def built() -> bool:
+            return (app.is_screen_installed("help")
+                    and bool(app.get_screen("help").query("#help-text"))
+                    and app.get_screen("help").query_one("#help-text").size.height > 0)
+
+        await wait_for(pilot, built, "the help composed and laid out before any `?`")
+        ahead = app.get_screen("help")
+        assert app.screen is not ahead  # built, not shown
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen is ahead, "?: the help built ahead")
+        assert "forget gate" in ahead.query_one("#help-text", HelpText).source
+
+
+async def test_the_help_scrolls_with_the_keys(scripted: ScriptedSource) -> None:
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        body = app.screen.query_one("#help-body")
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: body.scroll_y > 0, "pagedown: the help scrolled down")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y > 0, "end: its end")
+        await pilot.press("home")
+        await wait_for(pilot, lambda: body.scroll_y == 0, "home: back to its top")
 
 
 async def test_q_quits_and_closes_the_source(scripted: ScriptedSource) -> None:
