@@ -7,12 +7,14 @@ from pathlib import Path
 
 from textual.color import Color
 from textual.content import Content
+from textual.widgets._footer import FooterKey
 from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.screens.presets import PresetScreen
+from rnn_tui.ui.widgets.footer import KeyFooter
 from rnn_tui.ui.widgets.header import RunHeader
 from rnn_tui.ui.widgets.panel import ModelPanel, PanelStatus
 
@@ -258,6 +260,35 @@ async def test_the_help_scrolls_with_the_keys(scripted: ScriptedSource) -> None:
         await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y > 0, "end: its end")
         await pilot.press("home")
         await wait_for(pilot, lambda: body.scroll_y == 0, "home: back to its top")
+
+
+async def test_opening_and_closing_the_help_does_not_rebuild_the_footer(
+        scripted: ScriptedSource, monkeypatch) -> None:
+    rebuilds = []
+    recompose = KeyFooter.recompose
+
+    async def counted(footer: KeyFooter) -> None:
+        rebuilds.append([str(key.description) for key in footer.query(FooterKey)])
+        await recompose(footer)
+
+    monkeypatch.setattr(KeyFooter, "recompose", counted)
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        footer = app.query_one(KeyFooter)
+        await wait_for(pilot, lambda: bool(footer.query(FooterKey)), "the footer's keys")
+        rebuilds.clear()
+        for _ in range(2):
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "closed")
+        # A key more: the footer is rebuilt, once, after anything the help asked for.
+        app.bind("x", "bell", description="bell")
+        app.screen.refresh_bindings()
+        await wait_for(pilot, lambda: "bell" in [str(key.description)
+                                                 for key in footer.query(FooterKey)],
+                       "the footer rebuilt with the new key")
+        assert len(rebuilds) == 1, f"the footer was rebuilt {len(rebuilds)} times"
 
 
 async def test_q_quits_and_closes_the_source(scripted: ScriptedSource) -> None:

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
@@ -35,6 +35,7 @@ from .history import RunHistory
 from .palette import Palette
 from .registry import next_view, view_title
 from .sources import EventSource, ReplaySource
+from .widgets.footer import KeyFooter
 from .widgets.header import RunHeader, header_text
 from .widgets.panel import ModelPanel
 
@@ -156,7 +157,7 @@ class RnnTuiApp(App[int]):
             for slot, history in enumerate(self.histories):
                 yield ModelPanel(slot, history)
         yield Static(id="too-small")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def panels(self) -> list[ModelPanel]:
