@@ -236,16 +236,20 @@ async def test_the_help_is_built_ahead_and_the_first_question_mark_shows_it(
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
         def built() -> bool:
-            return (app.is_screen_installed("help")
-                    and bool(app.get_screen("help").query("#help-text"))
-                    and app.get_screen("help").query_one("#help-text").size.height > 0)
+            help_screen = app.get_screen("help") if app.is_screen_installed("help") else None
+            return isinstance(help_screen, HelpScreen) and help_screen.prepared
 
-        await wait_for(pilot, built, "the help composed and laid out before any `?`")
+        await wait_for(pilot, built, "the help composed, laid out, rendered before any `?`")
         ahead = app.get_screen("help")
         assert app.screen is not ahead  # built, not shown
+        sizes = {widget: widget.size for widget in ahead.query("*")}
+        assert all(size.area for size in sizes.values())
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: app.screen is ahead, "?: the help built ahead")
         assert "forget gate" in ahead.query_one("#help-text", HelpText).source
+        await pilot.pause()
+        # Laid out ahead as it shows (its scrollbar too): nothing to lay out again.
+        assert {widget: widget.size for widget in ahead.query("*")} == sizes
 
 
 async def test_the_help_scrolls_with_the_keys(scripted: ScriptedSource) -> None:

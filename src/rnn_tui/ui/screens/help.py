@@ -73,6 +73,7 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.keys = list(keys)
         self.teaching = teaching  # the insight views' text, with the live numbers
+        self.prepared = False  # laid out and rendered before it was first shown
 
     def compose(self) -> ComposeResult:
         dark = self.app.current_theme.dark
@@ -90,11 +91,15 @@ class HelpScreen(ModalScreen[None]):
         if self.is_current:
             return
         # What showing it first does (private; textual is pinned to 8.2). Its first
-        # Resize also lays out the dashboard under it again.
-        self._refresh_layout(size)
+        # Resize also lays out the dashboard under it again. Twice: the first layout
+        # finds the text overflows, and the second makes room for the scrollbar.
+        for _ in range(2):
+            self._refresh_layout(size)
+            await asyncio.sleep(0)
         for widget in self.query("*"):
             await asyncio.sleep(0)  # (a key pressed meanwhile goes first)
             widget.render_lines(Region(0, 0, *widget.outer_size))
+        self.prepared = True
 
     def key_table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
