@@ -7,12 +7,14 @@ from pathlib import Path
 
 from textual.color import Color
 from textual.content import Content
+from textual.widgets._footer import FooterKey
 from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.screens.help import HelpScreen
+from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.screens.presets import PresetScreen
+from rnn_tui.ui.widgets.footer import KeyFooter
 from rnn_tui.ui.widgets.header import RunHeader
 from rnn_tui.ui.widgets.panel import ModelPanel, PanelStatus
 
@@ -227,6 +229,70 @@ async def test_help_opened_again_is_the_same_screen_with_the_numbers_of_now() ->
         await wait_for(pilot, lambda: first.query_one("#help-teaching").source != before,
                        "its text brought up to the step of now")
         assert first.teaching == first.query_one("#help-teaching").source
+
+
+async def test_the_help_is_built_ahead_and_the_first_question_mark_shows_it(
+        scripted: ScriptedSource) -> None:
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        def built() -> bool:
+            help_screen = app.get_screen("help") if app.is_screen_installed("help") else None
+            return isinstance(help_screen, HelpScreen) and help_screen.prepared
+
+        await wait_for(pilot, built, "the help composed, laid out, rendered before any `?`")
+        ahead = app.get_screen("help")
+        assert app.screen is not ahead  # built, not shown
+        sizes = {widget: widget.size for widget in ahead.query("*")}
+        assert all(size.area for size in sizes.values())
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen is ahead, "?: the help built ahead")
+        assert "forget gate" in ahead.query_one("#help-text", HelpText).source
+        await pilot.pause()
+        # Laid out ahead as it shows (its scrollbar too): nothing to lay out again.
+        assert {widget: widget.size for widget in ahead.query("*")} == sizes
+
+
+async def test_the_help_scrolls_with_the_keys(scripted: ScriptedSource) -> None:
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        body = app.screen.query_one("#help-body")
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: body.scroll_y > 0, "pagedown: the help scrolled down")
+        await pilot.press("end")
+        await wait_for(pilot, lambda: body.scroll_y == body.max_scroll_y > 0, "end: its end")
+        await pilot.press("home")
+        await wait_for(pilot, lambda: body.scroll_y == 0, "home: back to its top")
+
+
+async def test_opening_and_closing_the_help_does_not_rebuild_the_footer(
+        scripted: ScriptedSource, monkeypatch) -> None:
+    rebuilds = []
+    recompose = KeyFooter.recompose
+
+    async def counted(footer: KeyFooter) -> None:
+        rebuilds.append([str(key.description) for key in footer.query(FooterKey)])
+        await recompose(footer)
+
+    monkeypatch.setattr(KeyFooter, "recompose", counted)
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        footer = app.query_one(KeyFooter)
+        await wait_for(pilot, lambda: bool(footer.query(FooterKey)), "the footer's keys")
+        rebuilds.clear()
+        for _ in range(2):
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "closed")
+        # A key more: the footer is rebuilt, once, after anything the help asked for.
+        app.bind("x", "bell", description="bell")
+        app.screen.refresh_bindings()
+        await wait_for(pilot, lambda: "bell" in [str(key.description)
+                                                 for key in footer.query(FooterKey)],
+                       "the footer rebuilt with the new key")
+        assert len(rebuilds) == 1, f"the footer was rebuilt {len(rebuilds)} times"
 
 
 async def test_q_quits_and_closes_the_source(scripted: ScriptedSource) -> None:

@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
@@ -35,6 +35,7 @@ from .history import RunHistory
 from .palette import Palette
 from .registry import next_view
 from .sources import EventSource, ReplaySource
+from .widgets.footer import KeyFooter
 from .widgets.header import RunHeader, header_text
 from .widgets.panel import ModelPanel
 
@@ -43,6 +44,7 @@ COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
 SEQ_LENGTHS = (10, 20, 50, 100, 200, 400, 1000)
 REDRAW_HZ = 5.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a tick
 PLOTS_PER_TICK = 1  # a plot's redraw and compositing cost a few ms: one per frame
+HELP_BUILT_AFTER = 1.0  # seconds after start: the help is built while nothing is asked
 PUMP_GATHER_SECONDS = 0.05  # batch events this long into one message
 
 PANEL = Binding.Group("panel", compact=True)
@@ -155,7 +157,7 @@ class RnnTuiApp(App[int]):
             for slot, history in enumerate(self.histories):
                 yield ModelPanel(slot, history)
         yield Static(id="too-small")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def panels(self) -> list[ModelPanel]:
@@ -190,6 +192,7 @@ class RnnTuiApp(App[int]):
             self.call_after_refresh(self.start_training)
         self.set_interval(1 / REDRAW_HZ, self.redraw)
         self.call_after_refresh(self.redraw, True)
+        self.set_timer(HELP_BUILT_AFTER, self.build_help)
         if self.first_screen is not None:
             self.push_screen(self.first_screen)
 
@@ -486,21 +489,43 @@ class RnnTuiApp(App[int]):
             rows.append((binding.key_display or binding.key, binding.tooltip))
         return rows
 
+    def help_screen(self) -> Screen:
+        """The help screen, installed once and kept: a later `?` only brings its keys
+        and live numbers up to date."""
+        from .screens.help import HelpScreen
+
+        if not self.is_screen_installed("help"):
+            self.install_screen(HelpScreen(self.help_keys(), self.teaching()), "help")
+        return self.get_screen("help")
+
+    async def build_help(self) -> None:
+        """The help, built ahead on a timer after the first frame, so that the first `?`
+        only shows it: composing, laying out and rendering it costs ~100 ms of CPU,
+        done here in small callbacks rather than all at once in the way of the key."""
+        from .screens.help import HelpScreen
+
+        help_screen = self.help_screen()
+        if help_screen.is_running or self._closed:
+            return  # (already shown once)
+        # push_screen's first step (private; textual is pinned to 8.2): start the
+        # screen and compose it, without showing it.
+        _, mounted = self._get_screen("help")
+        await mounted
+        if isinstance(help_screen, HelpScreen) and not self._closed:
+            await help_screen.prepare(self.size)
+
+    def teaching(self) -> str:
+        return teaching_text(self.histories, self.lang)
+
     def action_help(self) -> None:
-        # Imported here: its Markdown widget (markdown-it) would delay the first frame.
         from .screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
-        keys, teaching = self.help_keys(), teaching_text(self.histories, self.lang)
-        # Kept once built: composing its Markdown costs a few hundred ms, so the next
-        # `?` shows it at once and only then brings its text up to date.
-        if not self.is_screen_installed("help"):
-            self.install_screen(HelpScreen(keys, teaching), "help")
-        help_screen = self.get_screen("help")
+        help_screen = self.help_screen()
         if isinstance(help_screen, HelpScreen):
-            help_screen.bring_up_to_date(keys, teaching)
-        self.push_screen("help")
+            help_screen.bring_up_to_date(self.help_keys(), self.teaching())
+        self.push_screen(help_screen)
 
     async def action_quit(self) -> None:
         self.shutdown()

@@ -5,10 +5,10 @@ help screen carries the teaching text with live numbers (in Japanese with lang="
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Markdown
 from ui_support import replay_of, wait_for
 
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.screens.help import HelpText
 from rnn_tui.ui.views.heatmap import GradientHeatmap
 from rnn_tui.ui.widgets.panel import ModelPanel
 
@@ -59,7 +59,7 @@ async def test_help_teaches_with_live_numbers_in_japanese() -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: bool(app.screen.query("#help-teaching")), "?: the help")
-        teaching = app.screen.query_one("#help-teaching", Markdown)
+        teaching = app.screen.query_one("#help-teaching", HelpText)
         rho = app.histories[0].last_profile.scalars["rho_W"]  # type: ignore[union-attr]
         assert "忘れ" in teaching.source and f"{rho:.3g}" in teaching.source
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Region, Size
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
+
+from ..help_markdown import markdown_content
 
 PLOTS = """\
 ## What you are looking at
@@ -43,6 +47,23 @@ beat the baseline (smoothed loss below 90% of it) and first counted as solved.
 """
 
 
+class HelpText(Static):
+    """Markdown shown as one Content (help_markdown), not as Textual's Markdown widget:
+    that one takes a few hundred ms to build and lay out, this a few. `source` is the
+    Markdown it shows."""
+
+    def __init__(self, source: str, dark: bool, id: str) -> None:
+        super().__init__(markdown_content(source, dark), id=id, classes="help-markdown")
+        self.source, self.dark = source, dark
+        self.display = bool(source)
+
+    def show(self, source: str) -> None:
+        if source != self.source:
+            self.source = source
+            self.display = bool(source)
+            self.update(markdown_content(source, self.dark))
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys and the story of the plots; any of escape, ?, q closes it."""
 
@@ -52,17 +73,33 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.keys = list(keys)
         self.teaching = teaching  # the insight views' text, with the live numbers
+        self.prepared = False  # laid out and rendered before it was first shown
 
     def compose(self) -> ComposeResult:
+        dark = self.app.current_theme.dark
         with VerticalScroll(id="help-body"):
             yield Static("[b]rnn-tui[/b]: keys (also in the command palette, ctrl+p)",
                          id="help-title")
             yield Static(self.key_table(), id="help-keys")
-            yield Markdown(self.teaching, id="help-teaching")
-            yield Markdown(PLOTS, id="help-text")
+            yield HelpText(self.teaching, dark, id="help-teaching")
+            yield HelpText(PLOTS, dark, id="help-text")
 
-    def on_mount(self) -> None:
-        self.query_one("#help-teaching").display = bool(self.teaching)
+    async def prepare(self, size: Size) -> None:
+        """Lay out and render it before it is shown (the app builds it ahead, see
+        RnnTuiApp.build_help), one widget per callback, so its first frame only
+        composes lines already made."""
+        if self.is_current:
+            return
+        # What showing it first does (private; textual is pinned to 8.2). Its first
+        # Resize also lays out the dashboard under it again. Twice: the first layout
+        # finds the text overflows, and the second makes room for the scrollbar.
+        for _ in range(2):
+            self._refresh_layout(size)
+            await asyncio.sleep(0)
+        for widget in self.query("*"):
+            await asyncio.sleep(0)  # (a key pressed meanwhile goes first)
+            widget.render_lines(Region(0, 0, *widget.outer_size))
+        self.prepared = True
 
     def key_table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
@@ -74,20 +111,14 @@ class HelpScreen(ModalScreen[None]):
         return table
 
     def bring_up_to_date(self, keys: Iterable[tuple[str, str]], teaching: str) -> None:
-        """Shown again (the app keeps it): the keys and the live numbers as they are
-        now, once it is on screen (its Markdown takes a while to lay out again)."""
+        """Shown again (the app keeps it): the keys and the live numbers as they are now."""
         keys = list(keys)
         if keys != self.keys:
             self.keys = keys
             self.query_one("#help-keys", Static).update(self.key_table())
         if teaching != self.teaching:
             self.teaching = teaching
-            self.call_after_refresh(self.show_teaching)
-
-    def show_teaching(self) -> None:
-        markdown = self.query_one("#help-teaching", Markdown)
-        markdown.display = bool(self.teaching)
-        markdown.update(self.teaching)
+            self.query_one("#help-teaching", HelpText).show(teaching)
 
     def action_close(self) -> None:
         self.dismiss(None)
