@@ -2,8 +2,9 @@
 pseudo-terminal, its output read as the terminal would.
 
 1. First frame: from starting the command to the header's text on the terminal.
-2. Throughput: steps/s of each model inside the dashboard (from its run logs, over
-   the same window) against `rnn-tui train` on the same preset, run for as long.
+2. Throughput: steps/s of each model inside the dashboard against `rnn-tui train` on
+   the same preset, run for as long, both read from their run logs over the same
+   window of each run (its first WARM_UP seconds left out).
 3. Key latency: `space` 50 times, both models training; each press is timed until
    the terminal shows its effect ("paused" in the header, then "running" again; the
    header does not repaint while paused, so neither word can come from before the
@@ -17,7 +18,7 @@ pseudo-terminal, its output read as the terminal would.
    empty folder, timed from the command to "solved @" on the terminal (only the LSTM
    solves the default preset), for each seed; then nothing else is measured.
 
-    python benchmarks/bench_ui.py [--seconds 30] [--presses 50] [--memory]
+    python benchmarks/bench_ui.py [--seconds 30] [--presses 50] [--memory] [--trials 1]
     python benchmarks/bench_ui.py --solve 0 1 2
 """
 
@@ -125,6 +126,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+WARM_UP = 2.0  # seconds of each run left out of its rate (start-up, first frames)
+
+
 def steps_per_second(log: Path, window: tuple[float, float]) -> float:
     """Steps/s of one run log between two wall-clock offsets from its start."""
     steps = [json.loads(line) for line in log.read_text().splitlines()
@@ -165,7 +169,7 @@ def bench_dashboard(rnn_tui: str, seconds: float, presses: int) -> dict[str, obj
             if term.process.poll() is None:
                 os.killpg(term.process.pid, signal.SIGKILL)
         runs = sorted(logs.glob("*.jsonl"))
-        rates = {p.name.split("-")[3]: steps_per_second(p, (0.0, seconds)) for p in runs}
+        rates = {p.name.split("-")[3]: steps_per_second(p, (WARM_UP, seconds)) for p in runs}
         ended = all('"run_ended"' in p.read_text().splitlines()[-1] for p in runs)
     return {"first_frame_s": first, "latencies_ms": [1000 * t for t in latencies],
             "rates": rates, "rss_mib": rss, "app_cpu": app_cpu, "exit_code": code,
@@ -187,15 +191,17 @@ def bench_headless(rnn_tui: str, seconds: float) -> dict[str, float]:
     as nice as the dashboard's."""
     from rnn_tui.ui.sources import WORKER_NICENESS
 
+    logs = Path(tempfile.mkdtemp())
     argv = ["nice", "-n", str(WORKER_NICENESS), rnn_tui, "train", "--preset", PRESET,
-            "--json", "--log-dir", tempfile.mkdtemp()]
+            "--json", "--log-dir", str(logs)]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True)
     time.sleep(seconds + 3.0)
     process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=30)
-    summary = json.loads(out)
-    return {m["cell"]: m["steps_per_sec"] for m in summary["models"]}
+    process.communicate(timeout=30)
+    # The same measure as the dashboard's: steps/s in its logs over the same window.
+    return {p.name.split("-")[3]: steps_per_second(p, (WARM_UP, seconds))
+            for p in sorted(logs.glob("*.jsonl"))}
 
 
 def bench_memory() -> tuple[float, float, float]:
@@ -244,6 +250,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--presses", type=int, default=50)
     parser.add_argument("--memory", action="store_true", help="also the 100,000-step run")
+    parser.add_argument("--trials", type=int, default=1,
+                        help="dashboard and headless runs, alternated, this many times "
+                             "(a model's steps/s swings from run to run: the median ratio)")
     parser.add_argument("--solve", type=int, nargs="+", metavar="SEED",
                         help="only time the default demo to the LSTM's 'solved', per seed")
     args = parser.parse_args()
@@ -262,7 +271,24 @@ def main() -> int:
               f"{after:.0f} MiB after 100,000 steps and 2,000 profiles per model "
               f"(growth after 10k: {after - at_10k:+.1f} MiB)")
 
-    dash = bench_dashboard(rnn_tui, args.seconds, args.presses)
+    ratios: dict[str, list[float]] = {}
+    for trial in range(args.trials):
+        if args.trials > 1:
+            print(f"trial {trial + 1} of {args.trials}:")
+        for cell, ratio in trial_figures(rnn_tui, args.seconds, args.presses).items():
+            ratios.setdefault(cell, []).append(ratio)
+    if args.trials > 1:
+        for cell, values in ratios.items():
+            print(f"steps/s {cell:5s}: median ratio over {len(values)} trials "
+                  f"{statistics.median(values):.2f} (each: "
+                  f"{', '.join(f'{v:.2f}' for v in values)})")
+    return 0
+
+
+def trial_figures(rnn_tui: str, seconds: float, presses: int) -> dict[str, float]:
+    """One dashboard run and one headless run: prints their figures, returns the
+    dashboard's steps/s over the headless run's, per model."""
+    dash = bench_dashboard(rnn_tui, seconds, presses)
     lat = dash["latencies_ms"]
     print(f"first frame: {dash['first_frame_s']:.2f} s after starting `rnn-tui` "
           f"(header text on the terminal)")
@@ -270,14 +296,16 @@ def main() -> int:
           f"p50 {statistics.median(lat):.0f} ms, p95 {percentile(lat, 0.95):.0f} ms, "
           f"max {max(lat):.0f} ms  (target p95 < 50 ms)")
     print(f"dashboard process CPU while both train: {100 * dash['app_cpu']:.0f} % of a core")
-    print(f"dashboard RSS after {args.seconds:.0f} s: {dash['rss_mib']:.0f} MiB; "
+    print(f"dashboard RSS after {seconds:.0f} s: {dash['rss_mib']:.0f} MiB; "
           f"quit: exit {dash['exit_code']}, every log ended: {dash['logs_ended']}")
-    headless = bench_headless(rnn_tui, args.seconds)
+    headless = bench_headless(rnn_tui, seconds)
+    ratios = {}
     for cell, rate in dash["rates"].items():
         solo = headless.get(cell, float("nan"))
+        ratios[cell] = rate / solo
         print(f"steps/s {cell:5s}: dashboard {rate:6.1f}, `rnn-tui train` {solo:6.1f}, "
               f"ratio {rate / solo:.2f}  (target >= 0.9; workers at nice 5 in both)")
-    return 0
+    return ratios
 
 
 if __name__ == "__main__":
