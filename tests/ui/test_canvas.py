@@ -121,8 +121,11 @@ def test_x_labels_are_centred_under_their_ticks_and_never_touch() -> None:
 
 
 @given(width=st.integers(1, 200), height=st.integers(1, 60),
-       values=st.lists(st.floats(), min_size=1, max_size=50))
+       values=st.lists(st.floats(allow_subnormal=False), min_size=1,
+                             max_size=50))
 def test_every_size_gives_whole_lines(width: int, height: int, values: list[float]) -> None:
+    """(No subnormal values: the engine's tests set flush-to-zero in this process, and
+    hypothesis cannot make them then.)"""
     canvas = Canvas()
     canvas.xlim(0, max(1, len(values) - 1))
     canvas.ylim(-10, 10)  # most values fall outside: clipped, never an error
