@@ -12,7 +12,7 @@ from ui_support import ScriptedSource, replay_of
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.axes import LogAxis, round_ticks, tick_label
+from rnn_tui.ui.axes import LogAxis, nice_ticks, round_ticks, tick_label
 from rnn_tui.ui.history import RunHistory
 from rnn_tui.ui.palette import Palette
 from rnn_tui.ui.views.horizon import HorizonPlot
@@ -49,6 +49,18 @@ def test_round_linear_ticks() -> None:
         mantissa = step / 10 ** int(f"{step:e}".split("e")[1])
         assert round(mantissa, 9) in (1, 2, 5), ticks
     assert [tick_label(t) for t in (0.0, 2.0, 0.5)] == ["0", "2", "0.5"]
+
+
+@given(low=st.integers(0, 10_000), span=st.integers(1, 100_000), count=st.integers(2, 12))
+def test_a_training_step_axis_always_gets_two_round_ticks(low: int, span: int,
+                                                          count: int) -> None:
+    """Steps 1 to 4848 at two ticks once got a step of 5000 and no tick at all (the
+    80x24 loss plot's x axis went blank)."""
+    ticks = nice_ticks(low, low + span, count)
+    assert len(ticks) >= 2 and all(low <= t <= low + span for t in ticks), ticks
+    step = ticks[1] - ticks[0]
+    assert all(b - a == step for a, b in zip(ticks, ticks[1:], strict=False))
+    assert str(step).strip("0") in ("1", "2", "5"), step
 
 
 def test_underflow_caption_fits_a_half_width_panel() -> None:

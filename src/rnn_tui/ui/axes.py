@@ -85,12 +85,25 @@ def round_step(span: float, count: int, smallest: float = 0.0) -> float:
 
 
 def round_ticks(low: float, high: float, count: int, smallest: float = 0.0) -> list[float]:
-    """Ticks at multiples of a round step (see `round_step`) from low to high."""
+    """Ticks at multiples of a round step (see `round_step`) from low to high; a
+    smaller round step if that one leaves fewer than two (1 to 4848 by 5000 has no
+    tick at all)."""
     step = round_step(high - low, count, smallest)
-    first = math.ceil(low / step - 1e-9)
-    last = math.floor(high / step + 1e-9)
-    # Multiply, never accumulate: 0.1 + 0.2 would print as 0.30000000000000004.
-    return [round(k * step, 12) for k in range(first, last + 1)]
+    while True:
+        first = math.ceil(low / step - 1e-9)
+        last = math.floor(high / step + 1e-9)
+        # Multiply, never accumulate: 0.1 + 0.2 would print as 0.30000000000000004.
+        ticks = [round(k * step, 12) for k in range(first, last + 1)]
+        if len(ticks) >= min(2, count) or step <= smallest:
+            return ticks
+        step = max(smaller_round_step(step), smallest)
+
+
+def smaller_round_step(step: float) -> float:
+    """The round step below: 5 -> 2 -> 1 -> 0.5 (times a power of ten)."""
+    power = 10 ** math.floor(math.log10(step) + 1e-9)
+    mantissa = step / power
+    return (2 if mantissa > 2.5 else 1 if mantissa > 1.5 else 0.5) * power
 
 
 def nice_ticks(low: float, high: float, count: int) -> list[int]:
