@@ -98,7 +98,8 @@ class Canvas:
     x_label: str = ""
 
     def clear(self) -> None:
-        self.__init__()  # type: ignore[misc]
+        """Nothing drawn, default limits, no ticks: a view draws afresh each redraw."""
+        self.__dict__.update(Canvas().__dict__)
 
     def plot(self, xs: Sequence[float], ys: Sequence[float], color: RGB,
              marker: str = "hd") -> None:
