@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import pytest
 from markdown_it import MarkdownIt
-from ui_support import fixture_path
+from ui_support import history_of
 
 from rnn_tui.ui.help_markdown import markdown_content
 from rnn_tui.ui.help_text import teaching_text
 from rnn_tui.ui.history import RunHistory
 from rnn_tui.ui.screens.help import PLOTS
-from rnn_tui.ui.sources import ReplaySource
 
 # Blank lines above a block: Textual's Markdown gives a `##` heading a top margin of 2,
 # a `###` heading and a paragraph 1 (margins collapse); at the top only the heading's.
@@ -22,14 +21,6 @@ SPACE = {"h2": 2, "h3": 1, "p": 1}
 FIRST_SPACE = {"h2": 2, "h3": 1, "p": 0}
 
 Span = tuple[int, int, str]
-
-
-def history_of(name: str, until: int | None = None) -> RunHistory:
-    source = ReplaySource.from_logs([fixture_path(name)])
-    history = RunHistory()
-    for _, event in source.until(source.last_step if until is None else until):
-        history.apply(event)
-    return history
 
 
 def commonmark(source: str) -> tuple[str, set[Span]]:

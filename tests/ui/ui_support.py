@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.run.events import Event, RunStarted
+from rnn_tui.ui.history import RunHistory
 from rnn_tui.ui.sources import ReplaySource
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -23,6 +24,15 @@ def fixture_path(name: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(path)
     return path
+
+
+def history_of(name: str, until: int | None = None) -> RunHistory:
+    """A fixture run's history as a panel holds it after replaying the log (to `until`)."""
+    source = ReplaySource.from_logs([fixture_path(name)])
+    history = RunHistory()
+    for _, event in source.until(source.last_step if until is None else until):
+        history.apply(event)
+    return history
 
 
 class ScriptedSource:

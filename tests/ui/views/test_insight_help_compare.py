@@ -7,22 +7,13 @@ import math
 from pathlib import Path
 
 from textual.pilot import Pilot
-from ui_support import fixture_path
+from ui_support import fixture_path, history_of
 
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.help_text import mean_product, teaching_text
 from rnn_tui.ui.history import RunHistory
 from rnn_tui.ui.screens.compare import CompareScreen
 from rnn_tui.ui.sources import ReplaySource
-
-
-def history_of(name: str, until: int | None = None) -> RunHistory:
-    """A fixture run's history as a panel holds it after replaying the log (to `until`)."""
-    source = ReplaySource.from_logs([fixture_path(name)])
-    history = RunHistory()
-    for _, event in source.until(source.last_step if until is None else until):
-        history.apply(event)
-    return history
 
 
 def test_teaching_text_fills_live_numbers() -> None:
