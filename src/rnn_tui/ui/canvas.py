@@ -64,14 +64,19 @@ class Frame:
     def cols(self) -> int:
         return self.width - self.left - 2  # (the axis line, and a free column at the right)
 
+    @property
+    def scales(self) -> tuple[float, float]:
+        """Dots per unit of x, and of y."""
+        (x_low, x_high), (y_low, y_high) = self.x_lim, self.y_lim
+        return ((2 * self.cols - 1) / ((x_high - x_low) or 1.0),
+                (2 * self.rows - 1) / ((y_high - y_low) or 1.0))
+
     def dot_x(self, x: float) -> float:
-        low, high = self.x_lim
-        return (x - low) / ((high - low) or 1.0) * (2 * self.cols - 1)
+        return (x - self.x_lim[0]) * self.scales[0]
 
     def dot_y(self, y: float) -> float:
         """Dots up from the bottom data row's lower half."""
-        low, high = self.y_lim
-        return (y - low) / ((high - low) or 1.0) * (2 * self.rows - 1)
+        return (y - self.y_lim[0]) * self.scales[1]
 
     def col(self, x: float) -> int:
         """The character column a value falls on (-1, off the plot, if not finite)."""
@@ -249,9 +254,8 @@ def line_points(frame: Frame, xs: Sequence[float],
     """Dot coordinates along the line through the points, one or more per dot it
     crosses inside the plot (a gap where a value is not finite)."""
     box = (-1.0, 2.0 * frame.cols, -1.0, 2.0 * frame.rows)  # a dot's margin round it
-    (x_low, x_high), (y_low, y_high) = frame.x_lim, frame.y_lim
-    x_scale = (2 * frame.cols - 1) / ((x_high - x_low) or 1.0)  # (frame.dot_x, inline:
-    y_scale = (2 * frame.rows - 1) / ((y_high - y_low) or 1.0)  # a plot has ~1000 dots)
+    x_low, y_low = frame.x_lim[0], frame.y_lim[0]
+    x_scale, y_scale = frame.scales  # (frame.dot_x and dot_y, inline: ~1000 points a plot)
     points: list[tuple[float, float]] = []
     previous: tuple[float, float] | None = None
     for x, y in zip(xs, ys, strict=True):

@@ -30,7 +30,6 @@ LOW_DECADE, HIGH_DECADE = -20, 6
 RAMP: tuple[RGB, ...] = ((0, 0, 4), (40, 11, 84), (101, 21, 110), (159, 42, 99),
                          (212, 72, 66), (245, 125, 21), (250, 193, 39), (252, 255, 164))
 ZERO: RGB = (64, 160, 200)  # exactly zero: a cold blue that the ramp never reaches
-EMPTY: RGB | None = None  # no profile in that half-row yet: the background shows
 GUTTER = 7  # columns for the step labels on the left
 
 
