@@ -1,12 +1,17 @@
-"""What a redraw tick repaints: the text that moved, never a whole panel (Textual
-repaints the box round everything that changed in a frame, so one panel-wide refresh
-a tick meant the whole screen, 18-105 ms of CPU, five times a second)."""
+"""What a redraw tick and a key repaint: the text that moved, never a whole panel
+(Textual repaints the box round everything that changed in a frame, so one panel-wide
+refresh a tick meant the whole screen, 18-105 ms of CPU, five times a second)."""
 
 from __future__ import annotations
 
+import pytest
+from textual.color import Color
+from textual.geometry import Region
+from textual.widget import Widget
 from ui_support import ScriptedSource, replay_of
 
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.widgets.panel import ModelPanel
 
 
 async def test_a_tick_with_new_steps_does_not_repaint_a_whole_panel() -> None:
@@ -25,3 +30,59 @@ async def test_a_tick_with_new_steps_does_not_repaint_a_whole_panel() -> None:
         assert app.panels[0].status is not None
         assert "step 300" in str(app.panels[0].status.render())  # (the text did move)
         assert refreshed == []
+
+
+def record_refreshes(monkeypatch: pytest.MonkeyPatch, panels: list[ModelPanel]
+                     ) -> dict[int, list[tuple[Region, ...]]]:
+    """The regions of each refresh that reaches Textual for each panel, by slot (no
+    regions: the whole panel)."""
+    calls: dict[int, list[tuple[Region, ...]]] = {panel.slot: [] for panel in panels}
+    refresh = Widget.refresh
+
+    def recording(self: Widget, *regions: Region, **kwargs: bool) -> Widget:
+        if isinstance(self, ModelPanel) and self in panels:
+            calls[self.slot].append(regions)
+        return refresh(self, *regions, **kwargs)
+
+    monkeypatch.setattr(Widget, "refresh", recording)
+    return calls
+
+
+def rows_of(panel: ModelPanel, calls: list[tuple[Region, ...]]) -> list[int]:
+    """The panel's rows the recorded refreshes cover (regions are inside the border)."""
+    assert all(calls), "a refresh of the whole panel (every line of it painted again)"
+    _, top = panel.content_offset
+    return sorted({y + top for regions in calls for r in regions for y in r.line_range})
+
+
+async def test_tab_repaints_only_the_panels_top_border_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The selection shows on the top edge and title: one row of each panel, not the
+    5-13 ms of repainting both panels whole (their border colour, before)."""
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        first, second = app.panels
+        calls = record_refreshes(monkeypatch, [first, second])
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.selected == 1
+        assert "$accent" in second.title_markup and "$accent" not in first.title_markup
+        assert rows_of(first, calls[0]) == [0] and rows_of(second, calls[1]) == [0]
+        accent = Color.parse(app.theme_variables["accent"])
+        assert second.styles.border_top == ("round", accent) != first.styles.border_top
+
+
+async def test_v_repaints_the_panel_border_only_on_its_bottom_row(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The view's name is on the bottom edge: that row, not the whole panel again."""
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        first, second = app.panels
+        calls = record_refreshes(monkeypatch, [first, second])
+        await pilot.press("v")
+        await pilot.pause()
+        assert first.view == "flow" and "gradient flow" in str(first.border_subtitle)
+        assert rows_of(first, calls[0]) == [first.outer_size.height - 1]
+        assert calls[1] == [], "v repainted the other panel"

@@ -1,13 +1,17 @@
 """The one base of every drawing in a panel (and on the compare screen): a `Figure`.
 
-A figure draws one run's `RunHistory` and says what it shows in a caption line above
-it. The base owns the redraw throttle: a figure is stale when its data key moved AND
-at least `MIN_INTERVAL` seconds passed since it was last drawn, so the app redraws on
+A figure draws one run's `RunHistory` and says what it shows in a caption, on its own
+first line. The base owns the redraw throttle: a figure is stale when its data key moved
+AND at least `MIN_INTERVAL` seconds passed since it was last drawn, so the app redraws on
 its own timer, never per event. Two kinds: `StripFigure`, which builds the screen's
 lines itself (`PlotFigure`, a `Canvas` drawn by hand; the heatmap), and `TextFigure`
 (Rich text built to the widget's size, like the law's table). Building lines costs a
 few milliseconds where Rich text with a style per cell costs tens (Textual converts
 it, cell by cell, to the same lines).
+
+A figure is one widget, caption included: a caption in a widget of its own, the two in a
+box, made three widgets of every figure, and a `v` press lays out and paints each of
+them (a third of that frame's CPU went to the boxes and captions).
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from collections.abc import Hashable
 from typing import Any
 
 from rich.color import Color as RichColor
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual.containers import Vertical
 from textual.events import Resize
 from textual.strip import Strip
 from textual.widget import Widget
@@ -45,6 +50,8 @@ class Figure(Widget):
         super().__init__(*children, **kwargs)
         self.shown_key: Hashable = None
         self.shown_at = -math.inf
+        self.caption_text = Text()  # the caption line, as last drawn
+        self.fixed_caption: Text | None = None  # one that never changes (`figure_box`)
 
     def data_key(self, history: RunHistory) -> Hashable:
         """What this figure shows of a history: a new key means a redraw is due.
@@ -57,12 +64,8 @@ class Figure(Widget):
 
     def show(self, history: RunHistory, palette: Palette, now: float = 0.0) -> None:
         """Draw the history, and the caption above it."""
-        caption = self.caption(history, palette)
+        self.caption_text = self.fixed_caption or self.caption(history, palette)
         self.paint(history, palette)
-        if self.parent is not None:
-            for static in self.parent.query_children(".caption"):
-                if isinstance(static, Static):
-                    static.update(caption, layout=False)
         self.shown_key, self.shown_at = self.data_key(history), now
 
     def paint(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
@@ -72,16 +75,33 @@ class Figure(Widget):
         """One line above the figure: what it shows, each series in its own colour."""
         raise NotImplementedError
 
+    def colours(self) -> tuple[RGB, RGB, RGB]:
+        """Ink, a fainter ink (axes, labels), and paper, from the widget's style."""
+        style = self.rich_style
+        paper = colour_of(style.bgcolor, (0, 0, 0))
+        ink = colour_of(style.color, (224, 224, 224))
+        return ink, blend(ink, paper, 0.5), paper
 
-def figure_box(name: str, figure: Widget, caption: Text | None = None) -> Vertical:
-    """A figure in its box: the caption line above it, classes "figure <name>" (the
-    stylesheet sizes figures by name). `caption`: a fixed one (else `show` writes it)."""
-    return Vertical(Static(caption or "", classes="caption"), figure, classes=f"figure {name}")
+    def caption_line(self, width: int) -> Text:
+        """The caption cut to `width` cells (an ellipsis where it is cut)."""
+        line = self.caption_text.copy()
+        line.no_wrap = True
+        line.truncate(max(1, width), overflow="ellipsis")
+        return line
+
+
+def figure_box(name: str, figure: Figure, caption: Text | None = None) -> Figure:
+    """The figure, classes "figure <name>" (the stylesheet sizes figures by name), and
+    `caption`: a fixed one (else `show` asks the figure for its own)."""
+    figure.add_class("figure", name)
+    if caption is not None:
+        figure.fixed_caption = figure.caption_text = caption
+    return figure
 
 
 class StripFigure(Figure):
-    """A figure that builds its own lines for the screen (`build_strips`), when first
-    shown after a redraw or a resize."""
+    """A figure that builds its own lines for the screen (`build_strips`, below its
+    caption line), when first shown after a redraw or a resize."""
 
     DEFAULT_CSS = """
     StripFigure {
@@ -101,20 +121,27 @@ class StripFigure(Figure):
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        size = (self.size.width, self.size.height)
+        size = self.content_size.width, self.content_size.height
         if self.strips is None or self.strips_size != size:
-            self.strips, self.strips_size = self.build_strips(*size), size
+            self.strips, self.strips_size = self.lines(*size), size
         return self.strips[y] if y < len(self.strips) else Strip.blank(size[0])
 
-    def build_strips(self, width: int, height: int) -> list[Strip]:  # pragma: no cover
-        raise NotImplementedError
+    def lines(self, width: int, height: int) -> list[Strip]:
+        """The caption line, then the figure's own."""
+        if height < 1 or width < 1:
+            return []
+        _, faint, paper = self.colours()
+        base = Style(color=rgb(faint), bgcolor=rgb(paper))
+        # (One cell of margin before the caption, as the figure's padding gives text.)
+        margin = " " if self.styles.padding.left == 0 else ""
+        line = Text(margin, end="").append_text(self.caption_line(width - len(margin)))
+        caption = Strip(Segment.apply_style(line.render(self.app.console), base))
+        body = self.build_strips(width, height - 1) if height > 1 else []
+        return [caption.adjust_cell_length(width, base), *body]
 
-    def colours(self) -> tuple[RGB, RGB, RGB]:
-        """Ink, a fainter ink (axes, labels), and paper, from the widget's style."""
-        style = self.rich_style
-        paper = colour_of(style.bgcolor, (0, 0, 0))
-        ink = colour_of(style.color, (224, 224, 224))
-        return ink, blend(ink, paper, 0.5), paper
+    def build_strips(self, width: int, height: int) -> list[Strip]:  # pragma: no cover
+        """The figure's lines below its caption: `height` of `width` cells."""
+        raise NotImplementedError
 
 
 class PlotFigure(StripFigure):
@@ -178,6 +205,10 @@ class PlotFigure(StripFigure):
         raise NotImplementedError
 
 
+def rgb(colour: RGB) -> RichColor:
+    return RichColor.from_rgb(*colour)
+
+
 def colour_of(colour: RichColor | None, fallback: RGB) -> RGB:
     if colour is None:
         return fallback
@@ -191,7 +222,8 @@ def blend(a: RGB, b: RGB, share: float) -> RGB:
 
 
 class TextFigure(Static, Figure):
-    """A figure drawn as Rich text, rebuilt to fit its size (on a redraw or a resize)."""
+    """A figure drawn as Rich text under its caption, rebuilt to fit its size (on a
+    redraw or a resize)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -212,7 +244,10 @@ class TextFigure(Static, Figure):
             return
         width, height = self.content_size
         if width and height:
-            self.update(self.build(self.history, self.palette, width, height), layout=False)
+            caption = self.caption_line(width)
+            caption.style = Style(color=rgb(self.colours()[1]))
+            body = self.build(self.history, self.palette, width, height - 1)
+            self.update(Group(caption, body), layout=False)
             self.built_size = (width, height)
 
     def build(self, history: RunHistory, palette: Palette, width: int,

@@ -30,24 +30,25 @@ class View(Protocol):
 
 
 class FigureColumn(Vertical):
-    """A view that is a column of figure boxes (`figure_box`), all of which apply.
-    Views that choose by cell or screen height override `applies`."""
+    """A view that is a column of figures (each classed by `figure_box`), all of which
+    apply. Views that choose by cell or screen height override `applies`."""
 
     def applies(self, name: str, history: RunHistory, compact: bool) -> bool:
         return True
 
     def figures(self, history: RunHistory, compact: bool) -> list[Figure]:
         shown = []
-        for box in self.query_children(".figure"):
-            name = next((c for c in box.classes if c != "figure"), "")
+        for figure in self.query_children(".figure"):
+            name = next((c for c in figure.classes if c != "figure"), "")
             if not self.applies(name, history, compact):
-                box.display = False  # set directly: the panel reads it in the same tick
+                figure.display = False  # set directly: the panel reads it in the same tick
                 continue
-            if box.styles.inline.has_rule("display"):
-                box.styles.clear_rule("display")  # it applies again: the stylesheet says
-            if box.display:  # (the stylesheet hides some figures on a short screen)
-                # (isinstance, not a query: Figure is a mixin, not in CSS type names)
-                shown += [w for w in box.children if isinstance(w, Figure)]
+            if figure.styles.inline.has_rule("display"):
+                figure.styles.clear_rule("display")  # it applies again: the stylesheet says
+            # (The stylesheet hides some figures on a short screen. isinstance, not a
+            # query: Figure is a mixin, not in CSS type names.)
+            if figure.display and isinstance(figure, Figure):
+                shown.append(figure)
         return shown
 
 

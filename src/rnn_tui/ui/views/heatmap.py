@@ -7,7 +7,7 @@ background = lower row) put two profiles in each line of text, and exact zeros
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from rich.color import Color
@@ -89,17 +89,25 @@ def legend(width: int, faint: RGB, paper: RGB) -> list[Segment]:
             Segment("██", _style(ZERO, paper)), Segment(" = 0", _style(faint, paper))]
 
 
+def colour_row(profile: Profile, columns: int) -> list[RGB]:
+    """One profile's row of the map: `columns` cells' colours."""
+    return [norm_colour(v) for v in resample(memory_series(profile)[1], columns)]
+
+
+ColourRow = Callable[[Profile, int], list[RGB]]
+
+
 def heatmap_lines(profiles: Sequence[Profile], width: int, height: int, faint: RGB,
-                  paper: RGB) -> list[Strip]:
+                  paper: RGB, colours: ColourRow = colour_row) -> list[Strip]:
     """The heatmap as `height` lines of `width` cells: `height - 2` lines of cells (two
-    profiles each), an axis line and the legend; labels in `faint`, on `paper`."""
+    profiles each), an axis line and the legend; labels in `faint`, on `paper`.
+    `colours` gives a profile's row (the widget's remembers the rows it made)."""
     lines: list[list[Segment]] = []
     body = max(1, height - 2)
     columns = max(4, width - GUTTER)
     rows = pick_rows(profiles, 2 * body)
     seq_len = len(memory_series(rows[-1])[1]) if rows else 0
-    colour_rows = [[norm_colour(v) for v in resample(memory_series(p)[1], columns)]
-                   for p in rows]
+    colour_rows = [colours(p, columns) for p in rows]
     filled = (len(rows) + 1) // 2
     labelled = {0, (filled - 1) // 2, filled - 1}  # first, middle and latest lines
     for line in range(body):
@@ -135,6 +143,19 @@ class GradientHeatmap(StripFigure):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.history: RunHistory | None = None
+        # Rows already coloured, by profile: a redraw adds one profile or two, and a
+        # map coloured afresh cost ~6 ms of the frame that shows it (a `v` press).
+        self.rows: dict[int, tuple[Profile, int, list[RGB]]] = {}
+
+    def colour_row(self, profile: Profile, columns: int) -> list[RGB]:
+        kept = self.rows.get(id(profile))
+        if kept is not None and kept[0] is profile and kept[1] == columns:
+            return kept[2]
+        if len(self.rows) > 1024:  # (profiles thinned out of the history linger here)
+            self.rows.clear()
+        row = colour_row(profile, columns)
+        self.rows[id(profile)] = (profile, columns, row)
+        return row
 
     def paint(self, history: RunHistory, palette: Palette) -> None:
         self.history = history
@@ -148,7 +169,7 @@ class GradientHeatmap(StripFigure):
             blank = Style(bgcolor=Color.from_rgb(*paper))
             return ([Strip([waiting]).adjust_cell_length(width, blank)]
                     + [Strip.blank(width, blank)] * (height - 1))[:height]
-        return heatmap_lines(profiles, width, height, faint, paper)
+        return heatmap_lines(profiles, width, height, faint, paper, self.colour_row)
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
