@@ -5,12 +5,14 @@ refresh a tick meant the whole screen, 18-105 ms of CPU, five times a second).""
 from __future__ import annotations
 
 import pytest
+from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.geometry import Region
 from textual.widget import Widget
-from ui_support import ScriptedSource, replay_of
+from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.widgets.panel import ModelPanel
 
 
@@ -86,3 +88,61 @@ async def test_v_repaints_the_panel_border_only_on_its_bottom_row(
         assert first.view == "flow" and "gradient flow" in str(first.border_subtitle)
         assert rows_of(first, calls[0]) == [first.outer_size.height - 1]
         assert calls[1] == [], "v repainted the other panel"
+
+
+async def test_nothing_under_the_help_is_redrawn_until_it_closes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual counts the screen under a modal as seen through it: each change of the
+    dashboard repainted the (opaque) help whole. The dashboard waits, then catches up."""
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.apply(replay.until(100))
+        app.redraw(force=True)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "? the help")
+        await pilot.pause()
+        repainted: list[str] = []
+        refresh = Widget.refresh
+
+        def recording(self: Widget, *regions: Region, **kwargs: bool) -> Widget:
+            repainted.append(type(self).__name__)
+            return refresh(self, *regions, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", recording)
+        app.apply(replay.until(300))
+        app.redraw()
+        await pilot.pause()
+        assert repainted == [], f"redrawn under the help: {repainted}"
+        status = app.panels[0].status
+        assert status is not None and "step 100" in str(status.render())
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "q: closed")
+        app.redraw()
+        await wait_for(pilot, lambda: "step 300" in str(status.render()),
+                       "the status caught up once the help closed")
+
+
+async def test_the_help_text_is_laid_out_again_only_when_its_height_moves(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`?` brings the live numbers up to date: new digits, the same lines, no layout
+    (which cost the `?` frame 5-10 ms and a second whole-screen frame after it)."""
+
+    class OneText(App[None]):
+        def compose(self) -> ComposeResult:
+            yield HelpText("the RNN forgets after **12** steps", True, id="text")
+
+    app = OneText()
+    async with app.run_test(size=(60, 10)) as pilot:
+        text = app.query_one(HelpText)
+        await pilot.pause()
+        layouts: list[bool] = []
+        refresh = text.refresh
+        monkeypatch.setattr(text, "refresh", lambda *regions, **kwargs: (
+            layouts.append(kwargs.get("layout", False)), refresh(*regions, **kwargs))[1])
+        text.show("the RNN forgets after **17** steps")
+        await pilot.pause()
+        assert layouts == [False], "new digits, the same one line: laid out again"
+        text.show("the RNN forgets after **17** steps\n\nand the LSTM remembers")
+        await pilot.pause()
+        assert layouts[1] is True and text.size.height == 3

@@ -58,10 +58,18 @@ class HelpText(Static):
         self.display = bool(source)
 
     def show(self, source: str) -> None:
-        if source != self.source:
-            self.source = source
-            self.display = bool(source)
-            self.update(markdown_content(source, self.dark))
+        if source == self.source:
+            return
+        self.source = source
+        content = markdown_content(source, self.dark)
+        # The live numbers change digits, rarely the text's height: the help is laid
+        # out again only if it moved (a layout there cost the `?` frame 5-10 ms, and
+        # a scrollbar update a second whole-screen frame after it).
+        width, height = self.content_size
+        relayout = not (self.display and source and width
+                        and content.get_height(self.styles, width) == height)
+        self.display = bool(source)
+        self.update(content, layout=relayout)
 
 
 class HelpScreen(ModalScreen[None]):
