@@ -1,0 +1,87 @@
+"""What a key costs the dashboard to paint: CPU time of the screen updates after each
+press, headless (no workers, no terminal), so the machine's load hardly moves it.
+
+The app replays the fixture logs (adding T=40, rnn and lstm) at 160x48. Each key is
+pressed --presses times, --gap seconds apart (the help is closed again after each `?`,
+not counted); every screen update in that gap is timed (`Screen._on_timer_update`, the
+event loop thread's CPU: layout, rendering, compositing). Prints the median and p90 per
+press. This is the part of a key's latency the code decides; `bench_keys.py` measures
+the whole of it on the real app while both models train.
+
+    python benchmarks/bench_key_frames.py [--presses 30] [--keys tab v question_mark space]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from pathlib import Path
+
+from textual import screen
+
+from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.sources import ReplaySource
+
+FIXTURES = Path(__file__).parents[1] / "tests" / "ui" / "fixtures"
+
+
+class FrameClock:
+    """Thread CPU of every screen update while `counting`."""
+
+    def __init__(self) -> None:
+        self.counting = False
+        self.spent = 0.0
+        update = screen.Screen._on_timer_update
+
+        def timed(scr: screen.Screen) -> None:
+            if not self.counting:
+                return update(scr)
+            start = time.thread_time()
+            try:
+                return update(scr)
+            finally:
+                self.spent += time.thread_time() - start
+
+        screen.Screen._on_timer_update = timed  # type: ignore[method-assign]
+
+
+async def press_costs(key: str, presses: int, gap: float, clock: FrameClock) -> list[float]:
+    source = ReplaySource.from_logs([FIXTURES / "adding-rnn.jsonl",
+                                     FIXTURES / "adding-lstm.jsonl"])
+    app = RnnTuiApp(source)
+    costs = []
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause(1.5)  # the help built ahead, the first frames done
+        for warm_up in [True] * 3 + [False] * presses:  # (each view shown once first)
+            clock.spent, clock.counting = 0.0, True
+            await pilot.press(key)
+            await pilot.pause(gap)
+            clock.counting = False
+            if not warm_up:
+                costs.append(clock.spent * 1e3)
+            if key == "question_mark":
+                await pilot.press("q")
+                await pilot.pause(gap)
+    return costs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--presses", type=int, default=30)
+    parser.add_argument("--gap", type=float, default=0.15)
+    parser.add_argument("--keys", nargs="*", default=["tab", "v", "question_mark", "space"])
+    args = parser.parse_args()
+    clock = FrameClock()
+    print(f"screen updates' CPU per key press, ms (headless replay at 160x48, "
+          f"{args.presses} presses each)")
+    for key in args.keys:
+        costs = sorted(asyncio.run(press_costs(key, args.presses, args.gap, clock)))
+        p90 = costs[min(len(costs) - 1, int(0.9 * len(costs)))]
+        print(f"{key:>14s}: median {statistics.median(costs):5.1f}  p90 {p90:5.1f}  "
+              f"max {costs[-1]:5.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
