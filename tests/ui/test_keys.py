@@ -178,10 +178,17 @@ async def test_p_picks_a_preset(scripted: ScriptedSource) -> None:
         assert not isinstance(app.screen, PresetScreen)
         assert [c for _, c in scripted.restarts()] == load_preset("relu-exploding")
         assert title(app, 0) == "1 · relu"
+        picker = app.get_screen("presets")
         await pilot.press("p", "escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, PresetScreen),
                        "escape: the picker closed")
         assert len(scripted.restarts()) == 2  # cancelled: nothing restarted
+        # The same picker again (kept, not built anew), from the top of its list.
+        await pilot.press("p")
+        await wait_for(pilot, lambda: app.screen is picker, "p: the same picker again")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 4, "enter: the first preset")
+        assert [c for _, c in scripted.restarts()[2:]] == load_preset(names[0])
 
 
 async def test_s_saves_an_svg_screenshot_and_says_where(

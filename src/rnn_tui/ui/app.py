@@ -441,10 +441,7 @@ class RnnTuiApp(App[int]):
         self.restart_all({"seed": seed}, f"new seed {seed}; both restart")
 
     def action_preset(self) -> None:
-        from ..run.presets import list_presets
-        from .screens.presets import PresetScreen
-
-        self.push_screen(PresetScreen(list_presets()), self.load_preset)
+        self.push_screen(self.preset_screen(), self.load_preset)
 
     def load_preset(self, name: str | None) -> None:
         if not name:
@@ -507,24 +504,39 @@ class RnnTuiApp(App[int]):
         return self.get_screen("help")
 
     async def build_help(self) -> None:
-        """The help, built ahead on a timer after the first frame, so that the first `?`
-        only shows it: composing, laying out and rendering it costs ~100 ms of CPU,
-        done here in small callbacks rather than all at once in the way of the key."""
+        """The help and the presets' list, built ahead on a timer after the first frame
+        (screens/ahead.py), so that the first `?` or `p` only shows them."""
+        from .screens.ahead import build_ahead
         from .screens.help import HelpScreen
 
         help_screen = self.help_screen()
         if help_screen.is_running or self._closed:
             return  # (already shown once)
-        # push_screen's first step (private; textual is pinned to 8.2): start the
-        # screen and compose it, without showing it.
-        _, mounted = self._get_screen("help")
-        await mounted
-        if isinstance(help_screen, HelpScreen) and not self._closed:
-            await help_screen.prepare(self.size)
+        await build_ahead(self, "help")
+        if isinstance(help_screen, HelpScreen):
+            help_screen.prepared = True
+        if (self.check_action("preset", ()) and not self._closed
+                and not self.preset_screen().is_running):
+            await build_ahead(self, "presets")
         # What is built by now (the DOM, its styles, the help) lives as long as the
         # app: out of the collector's way, its full collections (every second or so
         # while training, 30-70 ms on the event loop) scan only what came since.
         gc.freeze()
+
+    def preset_screen(self) -> Screen:
+        """The presets' list, installed once and kept while the presets stay the same
+        (a new screen at each `p` cost 50-70 ms before it showed)."""
+        from ..run.presets import list_presets
+        from .screens.presets import PresetScreen
+
+        names = list_presets()
+        if self.is_screen_installed("presets"):
+            kept = self.get_screen("presets")
+            if isinstance(kept, PresetScreen) and kept.names == names:
+                return kept
+            self.uninstall_screen("presets")
+        self.install_screen(PresetScreen(names), "presets")
+        return self.get_screen("presets")
 
     def teaching(self) -> str:
         return teaching_text(self.histories, self.lang)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..help_markdown import markdown_content
+from .ahead import prepare
 
 PLOTS = """\
 ## What you are looking at
@@ -93,20 +93,8 @@ class HelpScreen(ModalScreen[None]):
             yield HelpText(PLOTS, dark, id="help-text")
 
     async def prepare(self, size: Size) -> None:
-        """Lay out and render it before it is shown (the app builds it ahead, see
-        RnnTuiApp.build_help), one widget per callback, so its first frame only
-        composes lines already made."""
-        if self.is_current:
-            return
-        # What showing it first does (private; textual is pinned to 8.2). Its first
-        # Resize also lays out the dashboard under it again. Twice: the first layout
-        # finds the text overflows, and the second makes room for the scrollbar.
-        for _ in range(2):
-            self._refresh_layout(size)
-            await asyncio.sleep(0)
-        for widget in self.query("*"):
-            await asyncio.sleep(0)  # (a key pressed meanwhile goes first)
-            widget.render_lines(Region(0, 0, *widget.outer_size))
+        """Laid out and rendered before it is shown (the app builds it ahead)."""
+        await prepare(self, size)
         self.prepared = True
 
     def key_table(self) -> Table:

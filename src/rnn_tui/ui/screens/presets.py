@@ -24,7 +24,8 @@ def preset_blurb(name: str) -> str:
 
 
 class PresetScreen(ModalScreen[str | None]):
-    """A list of presets; enter picks one, escape cancels."""
+    """A list of presets; enter picks one, escape cancels. The app keeps it (built
+    ahead, shown again at each `p`): each showing starts at the top of the list."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -37,6 +38,9 @@ class PresetScreen(ModalScreen[str | None]):
             yield Label("Pick a preset (enter) · escape cancels", id="preset-title")
             yield OptionList(*[Option(f"{name}  [dim]{preset_blurb(name)}[/]", id=name)
                                for name in self.names], id="preset-list")
+
+    def on_screen_resume(self) -> None:
+        self.query_one(OptionList).highlighted = 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
