@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
-from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.app import RnnTuiApp, scaled_lr
 from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.screens.presets import PresetScreen
 from rnn_tui.ui.widgets.footer import KeyFooter
@@ -154,6 +154,20 @@ async def test_brackets_change_the_selected_panels_learning_rate(
         assert scripted.restarts()[-1] == (1, RunConfig(cell="lstm", lr=0.003))
         assert "lr=0.003" in status(app, 1)
         assert scripted.configs[0].lr == 0.03
+
+
+def test_the_learning_rate_ladder_goes_both_ways() -> None:
+    """Half a decade a press on 1-3-10, back where it started (from 0.03, `]` stayed at
+    0.03 and `[` skipped to 0.003)."""
+    up = [1e-4]
+    for _ in range(6):
+        up.append(scaled_lr(up[-1], 1))
+    assert up == [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1]
+    down = [up[-1]]
+    for _ in range(6):
+        down.append(scaled_lr(down[-1], -1))
+    assert down == up[::-1]
+    assert scaled_lr(0.005, 1) == 0.01 and scaled_lr(0.005, -1) == 0.003  # between rungs
 
 
 async def test_r_restarts_both_with_a_new_seed(scripted: ScriptedSource) -> None:

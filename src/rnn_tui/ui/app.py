@@ -78,11 +78,11 @@ def next_in(ladder: Iterable[float], value: float, direction: int) -> float:
 
 
 def scaled_lr(lr: float, direction: int) -> float:
-    """Half a decade up or down, on the 1-3-10 ladder (1e-3, 3e-3, 1e-2, ...)."""
-    exponent = math.log10(lr) + 0.5 * direction
-    decade = math.floor(exponent + 1e-9)
-    mantissa = 3.0 if exponent - decade >= 0.4 else 1.0
-    return float(f"{mantissa * 10 ** decade:.3g}")
+    """The next rung up or down the 1-3-10 ladder (1e-3, 3e-3, 1e-2, ...); from a rate
+    between rungs, the nearest one that way."""
+    decade = math.floor(math.log10(lr))
+    return next_in([float(f"{m}e{k}") for k in range(decade - 1, decade + 2) for m in (1, 3)],
+                   lr, direction)
 
 
 class RnnTuiApp(App[int]):
