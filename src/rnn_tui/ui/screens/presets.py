@@ -24,10 +24,10 @@ def preset_blurb(name: str) -> str:
 
 
 class PresetScreen(ModalScreen[str | None]):
-    """A list of presets; enter picks one, escape cancels. The app keeps it (built
+    """A list of presets; enter picks one, escape or q cancels. The app keeps it (built
     ahead, shown again at each `p`): each showing starts at the top of the list."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape,q", "cancel", "Cancel")]
 
     def __init__(self, names: list[str]) -> None:
         super().__init__()
@@ -35,7 +35,7 @@ class PresetScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="preset-box"):
-            yield Label("Pick a preset (enter) · escape cancels", id="preset-title")
+            yield Label("Pick a preset (enter) · escape or q cancels", id="preset-title")
             yield OptionList(*[Option(f"{name}  [dim]{preset_blurb(name)}[/]", id=name)
                                for name in self.names], id="preset-list")
 
