@@ -276,7 +276,10 @@ class RnnTuiApp(App[int]):
         be painted for nothing, and worse: Textual counts the screen below a modal as
         seen through it, so each change repainted the help whole (4-13 ms of CPU at
         every redraw tick). The figures left stale catch up once it shows again."""
-        return not self.panels or self.panels[0].screen is self.screen
+        try:
+            return not self.panels or self.panels[0].screen is self.screen
+        except NoScreen:  # (no screen at all: starting or closing)
+            return False
 
     def redraw_plots(self, force: bool = False) -> None:
         """The stalest figures (all of them if `force`)."""
