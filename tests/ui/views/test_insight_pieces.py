@@ -19,6 +19,7 @@ from rnn_tui.ui.registry import next_view
 from rnn_tui.ui.views.heatmap import (
     RAMP,
     ZERO,
+    GradientHeatmap,
     heatmap_lines,
     norm_colour,
     pick_rows,
@@ -53,6 +54,20 @@ def test_heatmap_draws_the_lstm_cell_path() -> None:
     text = "\n".join(line.text for line in lines)
     assert "t=7 → loss" in text and "= 0" in text
     assert len(lines) == 6 and all(line.cell_length == 40 for line in lines)
+
+
+def test_the_heatmap_remembers_rows_but_never_shows_a_stale_one() -> None:
+    """Rows kept by profile and width: the same lines as colouring every row afresh,
+    as profiles come and the width changes."""
+    heatmap = GradientHeatmap()
+    runs = [profile(s, [10.0 ** -(s * k % 30) for k in range(12)]) for s in range(40)]
+    for n, width in [(5, 40), (20, 40), (40, 40), (40, 60), (40, 40)]:
+        kwargs = {"width": width, "height": 12, "faint": (128, 128, 128), "paper": (0, 0, 0)}
+        remembered = heatmap_lines(runs[:n], colours=heatmap.remembered_row, **kwargs)
+        assert remembered == heatmap_lines(runs[:n], **kwargs), (n, width)
+    later = profile(99, [0.0] * 12)  # a new object, though other profiles were seen
+    row = heatmap.remembered_row(later, 10)
+    assert row == [ZERO] * 10 and heatmap.remembered_row(later, 10) is row
 
 
 def test_law_lines_start_at_the_loss() -> None:

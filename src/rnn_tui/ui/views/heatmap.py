@@ -147,7 +147,8 @@ class GradientHeatmap(StripFigure):
         # map coloured afresh cost ~6 ms of the frame that shows it (a `v` press).
         self.rows: dict[int, tuple[Profile, int, list[RGB]]] = {}
 
-    def colour_row(self, profile: Profile, columns: int) -> list[RGB]:
+    def remembered_row(self, profile: Profile, columns: int) -> list[RGB]:
+        """`colour_row`, once per profile and width."""
         kept = self.rows.get(id(profile))
         if kept is not None and kept[0] is profile and kept[1] == columns:
             return kept[2]
@@ -169,7 +170,7 @@ class GradientHeatmap(StripFigure):
             blank = Style(bgcolor=Color.from_rgb(*paper))
             return ([Strip([waiting]).adjust_cell_length(width, blank)]
                     + [Strip.blank(width, blank)] * (height - 1))[:height]
-        return heatmap_lines(profiles, width, height, faint, paper, self.colour_row)
+        return heatmap_lines(profiles, width, height, faint, paper, self.remembered_row)
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
