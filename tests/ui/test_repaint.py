@@ -12,7 +12,9 @@ from textual.widget import Widget
 from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.figure import StripFigure
 from rnn_tui.ui.screens.help import HelpScreen, HelpText
+from rnn_tui.ui.views.plots import LossPlot
 from rnn_tui.ui.widgets.panel import ModelPanel
 
 
@@ -146,3 +148,42 @@ async def test_the_help_text_is_laid_out_again_only_when_its_height_moves(
         text.show("the RNN forgets after **17** steps\n\nand the LSTM remembers")
         await pilot.pause()
         assert layouts[1] is True and text.size.height == 3
+
+
+def paper_of(figure: StripFigure) -> object:
+    """The background of a figure's first plotted line, as drawn."""
+    return figure.render_line(1)._segments[-1].style.bgcolor  # type: ignore[union-attr]
+
+
+async def test_a_theme_changed_under_the_help_is_drawn_once_it_closes() -> None:
+    """The redraws skipped under the help include the forced one of a theme change."""
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        loss = app.query_one(LossPlot)
+        dark = paper_of(loss)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "? the help")
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "q: closed")
+        await wait_for(pilot, lambda: paper_of(loss) != dark,
+                       "the plots drawn again in the new theme's colours")
+
+
+async def test_a_resize_rewrites_the_status_for_the_new_width() -> None:
+    """Shorter labels at a narrow width, also in a replay (no new events to redraw)."""
+    async def status_at(size: tuple[int, int], resized_from: tuple[int, int] | None) -> str:
+        app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+        async with app.run_test(size=resized_from or size) as pilot:
+            await pilot.pause()
+            if resized_from:
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+                await pilot.pause()
+            status = app.panels[0].status
+            assert status is not None
+            return str(status.render())
+
+    assert await status_at((100, 30), (160, 48)) == await status_at((100, 30), None)

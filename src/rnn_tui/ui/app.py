@@ -148,6 +148,7 @@ class RnnTuiApp(App[int]):
         self.screenshot_dir = screenshot_dir or Path.cwd()
         self.palette = Palette.from_theme({}, True)
         self._closed = False
+        self._force_when_shown = False  # a forced redraw asked for under another screen
         self._panels: list[ModelPanel] = []
         self._header: RunHeader | None = None
 
@@ -261,8 +262,13 @@ class RnnTuiApp(App[int]):
         the box round everything that changed in a frame: the header and a plot
         further down, changed together, would repaint all between them.) `force`
         redraws everything now."""
-        if self._closed or not self.dashboard_shown():
+        if self._closed:
             return
+        if not self.dashboard_shown():
+            # (A theme change or a resize under the help: done once the dashboard shows.)
+            self._force_when_shown |= force
+            return
+        force, self._force_when_shown = force or self._force_when_shown, False
         for panel in self.panels:
             panel.update_text(force)
         self.update_header()
@@ -449,7 +455,12 @@ class RnnTuiApp(App[int]):
         self.restart_all({"seed": seed}, f"new seed {seed}; both restart")
 
     def action_preset(self) -> None:
-        self.push_screen(self.preset_screen(), self.load_preset)
+        from .screens.presets import PresetScreen
+
+        screen = self.preset_screen()
+        if isinstance(screen, PresetScreen):
+            screen.from_the_top()
+        self.push_screen(screen, self.load_preset)
 
     def load_preset(self, name: str | None) -> None:
         if not name:

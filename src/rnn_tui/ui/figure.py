@@ -50,8 +50,8 @@ class Figure(Widget):
         super().__init__(*children, **kwargs)
         self.shown_key: Hashable = None
         self.shown_at = -math.inf
-        self.caption_text = Text()  # the caption line, as last drawn
         self.fixed_caption: Text | None = None  # one that never changes (`figure_box`)
+        self.drawn: tuple[RunHistory, Palette] | None = None  # what `show` drew last
 
     def data_key(self, history: RunHistory) -> Hashable:
         """What this figure shows of a history: a new key means a redraw is due.
@@ -64,7 +64,7 @@ class Figure(Widget):
 
     def show(self, history: RunHistory, palette: Palette, now: float = 0.0) -> None:
         """Draw the history, and the caption above it."""
-        self.caption_text = self.fixed_caption or self.caption(history, palette)
+        self.drawn = (history, palette)
         self.paint(history, palette)
         self.shown_key, self.shown_at = self.data_key(history), now
 
@@ -83,8 +83,12 @@ class Figure(Widget):
         return ink, blend(ink, paper, 0.5), paper
 
     def caption_line(self, width: int) -> Text:
-        """The caption cut to `width` cells (an ellipsis where it is cut)."""
-        line = self.caption_text.copy()
+        """The caption for the figure's size now (some say less when narrow), cut to
+        `width` cells (an ellipsis where it is cut)."""
+        if self.fixed_caption is not None:
+            line = self.fixed_caption.copy()
+        else:
+            line = self.caption(*self.drawn) if self.drawn else Text()
         line.no_wrap = True
         line.truncate(max(1, width), overflow="ellipsis")
         return line
@@ -94,8 +98,7 @@ def figure_box(name: str, figure: Figure, caption: Text | None = None) -> Figure
     """The figure, classes "figure <name>" (the stylesheet sizes figures by name), and
     `caption`: a fixed one (else `show` asks the figure for its own)."""
     figure.add_class("figure", name)
-    if caption is not None:
-        figure.fixed_caption = figure.caption_text = caption
+    figure.fixed_caption = caption
     return figure
 
 
@@ -120,6 +123,10 @@ class StripFigure(Figure):
         self.strips = None
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.strips = None  # (a new theme: the lines' colours come from the style)
+
     def render_line(self, y: int) -> Strip:
         size = self.content_size.width, self.content_size.height
         if self.strips is None or self.strips_size != size:
@@ -132,9 +139,9 @@ class StripFigure(Figure):
             return []
         _, faint, paper = self.colours()
         base = Style(color=rgb(faint), bgcolor=rgb(paper))
-        # (One cell of margin before the caption, as the figure's padding gives text.)
+        # (A cell of margin each side of the caption, as the figure's padding gives text.)
         margin = " " if self.styles.padding.left == 0 else ""
-        line = Text(margin, end="").append_text(self.caption_line(width - len(margin)))
+        line = Text(margin, end="").append_text(self.caption_line(width - 2 * len(margin)))
         caption = Strip(Segment.apply_style(line.render(self.app.console), base))
         body = self.build_strips(width, height - 1) if height > 1 else []
         return [caption.adjust_cell_length(width, base), *body]

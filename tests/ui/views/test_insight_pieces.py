@@ -68,6 +68,8 @@ def test_the_heatmap_remembers_rows_but_never_shows_a_stale_one() -> None:
     later = profile(99, [0.0] * 12)  # a new object, though other profiles were seen
     row = heatmap.remembered_row(later, 10)
     assert row == [ZERO] * 10 and heatmap.remembered_row(later, 10) is row
+    heatmap.forget_all_but([runs[-1], later])  # the others were thinned out of the history
+    assert {kept[0].step for kept in heatmap.rows.values()} == {39, 99}
 
 
 def test_law_lines_start_at_the_loss() -> None:

@@ -39,8 +39,10 @@ class PresetScreen(ModalScreen[str | None]):
             yield OptionList(*[Option(f"{name}  [dim]{preset_blurb(name)}[/]", id=name)
                                for name in self.names], id="preset-list")
 
-    def on_screen_resume(self) -> None:
-        self.query_one(OptionList).highlighted = 0
+    def from_the_top(self) -> None:
+        """Each `p` starts at the top of the list (not a return from the palette)."""
+        if self.is_mounted:
+            self.query_one(OptionList).highlighted = 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

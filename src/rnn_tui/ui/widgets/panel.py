@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Vertical
 from textual.content import Content
+from textual.events import Resize
 from textual.geometry import Region
 from textual.reactive import var
 from textual.widget import Widget
@@ -143,6 +144,11 @@ class ModelPanel(Vertical):
         views = self.query_one(PanelViews)
         self.view_widgets = {w.id: cast(View, w) for w in views.children if w.id}
         self.border_subtitle = self.view_subtitle(self.view)
+
+    def on_resize(self, _event: Resize) -> None:
+        # The status says more or less as the panel's width allows (the app's own
+        # redraw on a resize runs before the panels are laid out at the new size).
+        self.update_text(force=True)
 
     def on_unmount(self) -> None:
         self.status, self.message, self.view_widgets = None, None, {}
