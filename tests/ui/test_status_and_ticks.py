@@ -15,6 +15,7 @@ from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.axes import LogAxis, nice_ticks, round_ticks, tick_label
 from rnn_tui.ui.history import RunHistory
 from rnn_tui.ui.palette import Palette
+from rnn_tui.ui.views.gates import GatesPlot
 from rnn_tui.ui.views.horizon import HorizonPlot
 from rnn_tui.ui.views.plots import GradientPlot
 from rnn_tui.ui.widgets.panel import numbers_line, status_text
@@ -85,6 +86,17 @@ def test_lstm_horizon_caption_fits_a_half_width_panel() -> None:
     caption = HorizonPlot().caption(history, Palette.from_theme({}, dark=True)).plain
     assert caption.count("γ=") == 2 and caption.count(" steps") == 2, caption
     assert len(caption.rstrip()) <= 76, caption
+
+
+def test_a_gated_cell_without_a_profile_yet_is_waiting_not_gateless() -> None:
+    """Right after `c` restarts a panel as an LSTM, until its first profile comes."""
+    palette = Palette.from_theme({}, dark=True)
+    fresh = RunHistory(config=RunConfig(cell="lstm"))
+    assert "waiting for the first profile" in GatesPlot().caption(fresh, palette).plain
+    rnn = RunHistory(config=RunConfig(cell="rnn"))
+    for _, event in replay_of("adding-rnn").until(100):
+        rnn.apply(event)
+    assert "this cell has none" in GatesPlot().caption(rnn, palette).plain
 
 
 @given(low=st.integers(-40, 3), span=st.integers(1, 45), zeros=st.booleans(),

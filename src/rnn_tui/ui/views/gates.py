@@ -44,6 +44,8 @@ class GatesPlot(PlotFigure):
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
         name = gate_name(latest)
+        if latest is None:  # (a restart to a gated cell: its first profile comes soon)
+            return Text("gates: waiting for the first profile…", "dim")
         if not name:
             return Text("gates: this cell has none (c switches cell)", "dim")
         g = gate_symbol(name)
