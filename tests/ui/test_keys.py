@@ -403,3 +403,19 @@ async def test_events_of_replaced_runs_are_skipped(scripted: ScriptedSource) -> 
         app.restart(1, RunConfig(cell="irnn"))
         app.apply([(1, RunFailed(step=0, message="ValueError: no"))])
         assert app.histories[1].state == "failed"
+
+
+async def test_the_kept_help_follows_a_theme_change(scripted: ScriptedSource) -> None:
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        first = app.screen
+        assert all(text.dark for text in first.query(HelpText))
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "q: closed")
+        app.theme = "textual-light"
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen is first, "?: the same help again")
+        assert not any(text.dark for text in first.query(HelpText)), "dark colours on light"
+        assert first.accent == app.theme_variables["accent"]

@@ -57,11 +57,13 @@ class HelpText(Static):
         self.source, self.dark = source, dark
         self.display = bool(source)
 
-    def show(self, source: str) -> None:
-        if source == self.source:
+    def show(self, source: str, dark: bool | None = None) -> None:
+        """Show `source` (in the colours for a dark or a light theme, if given)."""
+        dark = self.dark if dark is None else dark
+        if (source, dark) == (self.source, self.dark):
             return
-        self.source = source
-        content = markdown_content(source, self.dark)
+        self.source, self.dark = source, dark
+        content = markdown_content(source, dark)
         # The live numbers change digits, rarely the text's height: the help is laid
         # out again only if it moved (a layout there cost the `?` frame 5-10 ms, and
         # a scrollbar update a second whole-screen frame after it).
@@ -82,6 +84,7 @@ class HelpScreen(ModalScreen[None]):
         self.keys = list(keys)
         self.teaching = teaching  # the insight views' text, with the live numbers
         self.prepared = False  # laid out and rendered before it was first shown
+        self.accent: str | None = None  # the theme's accent the key table was made in
 
     def compose(self) -> ComposeResult:
         dark = self.app.current_theme.dark
@@ -99,7 +102,8 @@ class HelpScreen(ModalScreen[None]):
 
     def key_table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-        accent = self.app.theme_variables.get("accent", "yellow")
+        self.accent = self.app.theme_variables.get("accent")
+        accent = self.accent or "yellow"
         table.add_column(style=f"bold {accent}", no_wrap=True)
         table.add_column()
         for key, what in self.keys:
@@ -107,14 +111,20 @@ class HelpScreen(ModalScreen[None]):
         return table
 
     def bring_up_to_date(self, keys: Iterable[tuple[str, str]], teaching: str) -> None:
-        """Shown again (the app keeps it): the keys and the live numbers as they are now."""
+        """Shown again (the app keeps it): the keys, the live numbers and the theme's
+        colours as they are now."""
         keys = list(keys)
-        if keys != self.keys:
-            self.keys = keys
+        if not self.is_mounted:  # not built yet: `compose` takes these
+            self.keys, self.teaching = keys, teaching
+            return
+        accent = self.app.theme_variables.get("accent")
+        if (keys, accent) != (self.keys, self.accent):
+            self.keys, self.accent = keys, accent
             self.query_one("#help-keys", Static).update(self.key_table())
-        if teaching != self.teaching:
-            self.teaching = teaching
-            self.query_one("#help-teaching", HelpText).show(teaching)
+        self.teaching = teaching
+        dark = self.app.current_theme.dark
+        self.query_one("#help-teaching", HelpText).show(teaching, dark)
+        self.query_one("#help-text", HelpText).show(PLOTS, dark)
 
     def action_close(self) -> None:
         self.dismiss(None)
