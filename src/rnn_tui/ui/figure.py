@@ -117,6 +117,7 @@ class StripFigure(Figure):
         super().__init__(id=id, classes=classes)
         self.strips: list[Strip] | None = None  # built for `strips_size`, on demand
         self.strips_size = (0, 0)
+        self.strips_colours: tuple[RGB, RGB, RGB] | None = None  # and in these colours
 
     def redrawn(self) -> None:
         """The data changed: build the lines again when next shown."""
@@ -124,8 +125,11 @@ class StripFigure(Figure):
         self.refresh()
 
     def notify_style_update(self) -> None:
+        # (A new theme: the lines' colours come from the style. Textual restyles every
+        # widget of a screen each time it shows again: most of the time nothing moved.)
         super().notify_style_update()
-        self.strips = None  # (a new theme: the lines' colours come from the style)
+        if self.strips is not None and self.colours() != self.strips_colours:
+            self.strips = None
 
     def render_line(self, y: int) -> Strip:
         size = self.content_size.width, self.content_size.height
@@ -137,7 +141,8 @@ class StripFigure(Figure):
         """The caption line, then the figure's own."""
         if height < 1 or width < 1:
             return []
-        _, faint, paper = self.colours()
+        self.strips_colours = self.colours()
+        _, faint, paper = self.strips_colours
         base = Style(color=rgb(faint), bgcolor=rgb(paper))
         # (A cell of margin each side of the caption, as the figure's padding gives text.)
         margin = " " if self.styles.padding.left == 0 else ""
