@@ -36,20 +36,23 @@ async def test_a_tick_with_new_steps_does_not_repaint_a_whole_panel() -> None:
         assert refreshed == []
 
 
-def record_refreshes(monkeypatch: pytest.MonkeyPatch, panels: list[ModelPanel]
-                     ) -> dict[int, list[tuple[Region, ...]]]:
-    """The regions of each refresh that reaches Textual for each panel, by slot (no
-    regions: the whole panel)."""
-    calls: dict[int, list[tuple[Region, ...]]] = {panel.slot: [] for panel in panels}
+def record_refreshes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Widget, tuple[Region, ...]]]:
+    """Every refresh that reaches Textual from now on: the widget, and the regions (none:
+    the whole widget)."""
+    calls: list[tuple[Widget, tuple[Region, ...]]] = []
     refresh = Widget.refresh
 
     def recording(self: Widget, *regions: Region, **kwargs: bool) -> Widget:
-        if isinstance(self, ModelPanel) and self in panels:
-            calls[self.slot].append(regions)
+        calls.append((self, regions))
         return refresh(self, *regions, **kwargs)
 
     monkeypatch.setattr(Widget, "refresh", recording)
     return calls
+
+
+def panel_refreshes(calls: list[tuple[Widget, tuple[Region, ...]]], panel: ModelPanel
+                    ) -> list[tuple[Region, ...]]:
+    return [regions for widget, regions in calls if widget is panel]
 
 
 def rows_of(panel: ModelPanel, calls: list[tuple[Region, ...]]) -> list[int]:
@@ -67,12 +70,13 @@ async def test_tab_repaints_only_the_panels_top_border_rows(
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         first, second = app.panels
-        calls = record_refreshes(monkeypatch, [first, second])
+        calls = record_refreshes(monkeypatch)
         await pilot.press("tab")
         await pilot.pause()
         assert app.selected == 1
         assert "$accent" in second.title_markup and "$accent" not in first.title_markup
-        assert rows_of(first, calls[0]) == [0] and rows_of(second, calls[1]) == [0]
+        assert rows_of(first, panel_refreshes(calls, first)) == [0]
+        assert rows_of(second, panel_refreshes(calls, second)) == [0]
         accent = Color.parse(app.theme_variables["accent"])
         assert second.styles.border_top == ("round", accent) != first.styles.border_top
 
@@ -84,12 +88,12 @@ async def test_v_repaints_the_panel_border_only_on_its_bottom_row(
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         first, second = app.panels
-        calls = record_refreshes(monkeypatch, [first, second])
+        calls = record_refreshes(monkeypatch)
         await pilot.press("v")
         await pilot.pause()
         assert first.view == "flow" and "gradient flow" in str(first.border_subtitle)
-        assert rows_of(first, calls[0]) == [first.outer_size.height - 1]
-        assert calls[1] == [], "v repainted the other panel"
+        assert rows_of(first, panel_refreshes(calls, first)) == [first.outer_size.height - 1]
+        assert panel_refreshes(calls, second) == [], "v repainted the other panel"
 
 
 async def test_nothing_under_the_help_is_redrawn_until_it_closes(
@@ -104,17 +108,11 @@ async def test_nothing_under_the_help_is_redrawn_until_it_closes(
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "? the help")
         await pilot.pause()
-        repainted: list[str] = []
-        refresh = Widget.refresh
-
-        def recording(self: Widget, *regions: Region, **kwargs: bool) -> Widget:
-            repainted.append(type(self).__name__)
-            return refresh(self, *regions, **kwargs)
-
-        monkeypatch.setattr(Widget, "refresh", recording)
+        calls = record_refreshes(monkeypatch)
         app.apply(replay.until(300))
         app.redraw()
         await pilot.pause()
+        repainted = [type(widget).__name__ for widget, _ in calls]
         assert repainted == [], f"redrawn under the help: {repainted}"
         status = app.panels[0].status
         assert status is not None and "step 100" in str(status.render())
