@@ -8,12 +8,10 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..help_markdown import markdown_content
-from .ahead import prepare
 
 PLOTS = """\
 ## What you are looking at
@@ -83,7 +81,7 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.keys = list(keys)
         self.teaching = teaching  # the insight views' text, with the live numbers
-        self.prepared = False  # laid out and rendered before it was first shown
+        self.prepared = False  # laid out and rendered before it was first shown (by the app)
         self.accent: str | None = None  # the theme's accent the key table was made in
 
     def compose(self) -> ComposeResult:
@@ -94,11 +92,6 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self.key_table(), id="help-keys")
             yield HelpText(self.teaching, dark, id="help-teaching")
             yield HelpText(PLOTS, dark, id="help-text")
-
-    async def prepare(self, size: Size) -> None:
-        """Laid out and rendered before it is shown (the app builds it ahead)."""
-        await prepare(self, size)
-        self.prepared = True
 
     def key_table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
