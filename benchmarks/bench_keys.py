@@ -7,11 +7,12 @@ the terminal's output (escape codes stripped): `space` the header's "paused" or
 caption, `?` and `p` their screen's title, `q` (closing them) the dashboard's header,
 `c C` the restarted panel's cell, `] [` its learning rate, `+ -` the header's new T.
 Keys come in groups that leave the app as they found it (`c` then `C`, ...); `--only`
-picks groups by a key's name. A person's pace: 0.3 s between presses. Prints p50 / p95
-/ max per key and over all presses. (Escape is not timed: a terminal sends it as the
+picks groups by a key's name. `--gap` sets the pace: 0.3 s between presses by default,
+a quick hand; `--gap 2` is someone reading each view before the next key. Prints
+p50 / p95 / max per key and over all presses. (Escape is not timed: a terminal sends it as the
 first byte of other keys too, and Textual waits to see whether more follow.)
 
-    python benchmarks/bench_keys.py [--rounds 10] [--only space tab] [--each]
+    python benchmarks/bench_keys.py [--rounds 10] [--gap 0.3] [--only space tab] [--each]
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ GROUPS: list[list[tuple[bytes, str, bytes]]] = [
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--gap", type=float, default=0.3, help="seconds between presses")
     parser.add_argument("--only", nargs="*", help="time only these keys (names as printed)")
     parser.add_argument("--each", action="store_true", help="print every press as it lands")
     args = parser.parse_args()
@@ -63,7 +65,7 @@ def main() -> int:
                       or any(name in args.only for _, name, _ in g)]
             for _ in range(args.rounds):
                 for key, name, shows in (press for group in groups for press in group):
-                    time.sleep(0.3)
+                    time.sleep(args.gap)
                     since, pressed = term.mark(), time.perf_counter()
                     term.press(key)
                     seen = term.wait_for(shows, since, timeout=30)
@@ -75,7 +77,8 @@ def main() -> int:
             if term.process.poll() is None:
                 os.killpg(term.process.pid, signal.SIGKILL)
     every = [ms for values in latencies.values() for ms in values]
-    print(f"key -> screen, ms, while both train (load {os.getloadavg()[0]:.1f}):")
+    print(f"key -> screen, ms, while both train, {args.gap:g} s between presses "
+          f"(load {os.getloadavg()[0]:.1f}):")
     for name, values in [*latencies.items(), ("all keys", every)]:
         print(f"  {name:>12}: p50 {statistics.median(values):5.0f}  p95 "
               f"{percentile(values, 0.95):5.0f}  max {max(values):5.0f}  ({len(values)} presses)")
