@@ -44,7 +44,9 @@ def test_train_prints_a_table_when_not_json(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--seq-len", "1"], "too short for adding"),
+    (["--seq-len", "1"], "--seq-len: seq_len = 1 is too short for adding"),
+    (["--hidden", "0"], "--hidden: hidden_size = 0 is not allowed"),
+    (["--batch", "0"], "--batch: batch_size = 0 is not allowed"),
     (["--lr", "-1"], "--lr: lr = -1.0 is not allowed"),
     (["--cells", "rnn,bogus"], "unknown cell 'bogus'"),
     (["--preset", "nope"], "no preset named 'nope'"),
