@@ -185,3 +185,19 @@ def test_train_never_imports_textual(tmp_path) -> None:
             "assert code == 0 and 'textual' not in sys.modules, sorted(sys.modules)")
     result = python("-c", code)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("args", [["presets"],
+                                  ["train", *SMALL, "--steps", "5", "--json", "--no-log"]])
+def test_a_reader_that_left_is_no_traceback(args, tmp_path) -> None:
+    # `rnn-tui presets | head -1`, `rnn-tui train --json | head`: the reader closes the
+    # pipe; we printed a BrokenPipeError traceback. Here the pipe is closed from the start.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "rnn_tui", *args], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, cwd=tmp_path, timeout=60)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 141
