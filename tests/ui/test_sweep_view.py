@@ -124,3 +124,16 @@ def test_sweep_view_of_a_folder_without_a_sweep_is_exit_2(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-m", "rnn_tui", "sweep-view", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "holds no sweep" in result.stderr
+
+
+async def test_the_legend_is_whole_at_80_columns(tmp_path) -> None:
+    # At 80x24 the one-line legend stopped at "... median steps to solve · enter: its".
+    sweep_folder(tmp_path)
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
+        await pilot.pause()
+        legend = app.screen.query_one("#sweep-legend", Static)
+        shown = " ".join("".join(s.text for s in strip).strip()
+                         for strip in legend.render_lines(legend.region.reset_offset))
+        assert shown.endswith("enter: its runs overlaid · a: columns"), shown
