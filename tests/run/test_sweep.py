@@ -162,6 +162,19 @@ def test_no_workers_is_bad_input(tmp_path) -> None:
     assert result.returncode == 2 and "--workers must be an integer >= 1" in result.stderr
 
 
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_an_out_folder_that_cannot_be_made_is_bad_input(tmp_path, where) -> None:
+    # `--out tiny.toml` (a file there) printed a FileExistsError traceback, exit 1.
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    out = blocker if where == "a file" else blocker / "out"
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (f"--out {out} is a file, not a folder" if where == "a file" else
+            f"--out {out}: cannot write the sweep there (Not a directory") in result.stderr
+
+
 def test_another_sweep_in_the_same_folder_is_refused(tmp_path) -> None:
     out = tmp_path / "out"
     out.mkdir()
