@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from itertools import count
 from pathlib import Path
 
 from textual import work
@@ -75,6 +76,14 @@ def next_in(ladder: Iterable[float], value: float, direction: int) -> float:
     if direction > 0:
         return next((r for r in rungs if r > value), value)
     return next((r for r in reversed(rungs) if r < value), value)
+
+
+def screenshot_name(folder: Path, stamp: str) -> str:
+    """rnn-tui-STAMP.svg, or -2, -3, ...: two taken in one second (s, v, s) are two files,
+    not one overwritten."""
+    names = (f"rnn-tui-{stamp}.svg" if n == 1 else f"rnn-tui-{stamp}-{n}.svg"
+             for n in count(1))
+    return next(name for name in names if not (folder / name).exists())
 
 
 def scaled_lr(lr: float, direction: int) -> float:
@@ -500,7 +509,13 @@ class RnnTuiApp(App[int]):
 
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        path = self.save_screenshot(f"rnn-tui-{stamp}.svg", str(self.screenshot_dir))
+        try:
+            path = self.save_screenshot(screenshot_name(self.screenshot_dir, stamp),
+                                        str(self.screenshot_dir))
+        except OSError as err:  # a folder removed or read-only: say so, keep training
+            self.notify(f"screenshot not saved: {self.screenshot_dir}: "
+                        f"{err.strerror or err}", severity="error", timeout=8)
+            return
         self.notify(f"screenshot saved to {path}", timeout=5)
 
     def help_keys(self) -> list[tuple[str, str]]:
