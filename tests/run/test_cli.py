@@ -68,6 +68,15 @@ def test_bad_preset_file_names_the_file(tmp_path) -> None:
     assert "hidden_size = 'big' is not allowed" in result.stderr
 
 
+def test_a_sweep_file_given_as_a_preset_says_to_sweep_it(tmp_path) -> None:
+    # It said "task = ['adding', 'copy'] is not allowed; task must be one of adding, copy".
+    sweep_file = tmp_path / "grid.toml"
+    sweep_file.write_text('task = ["adding", "copy"]\nseq_len = 10\n')
+    result = rnn_tui("train", "--preset", str(sweep_file), "--no-log")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"run it with: rnn-tui sweep {sweep_file}" in result.stderr
+
+
 def test_replay_of_a_missing_log_is_a_clear_error(tmp_path) -> None:
     result = rnn_tui("replay", str(tmp_path / "nope.jsonl"))
     assert result.returncode == 2 and "does not exist" in result.stderr

@@ -110,6 +110,10 @@ def configs_from(data: dict[str, Any], source: str,
     data = dict(data)
     cells = check_cells(source, data.pop("cells", ["rnn", "lstm"]))
     per_cell = {k: data.pop(k) for k in list(data) if k in CELL_KINDS}
+    listed = next((k for k, v in data.items() if isinstance(v, list)), None)
+    if listed is not None:  # lists of values make a grid: a sweep file, not a preset
+        raise PresetError(f"{source}: {listed} = {data[listed]!r} is a list, as in a sweep "
+                          f"file; run it with: rnn-tui sweep {source}")
     shared = {k: check_value(source, k, v) for k, v in data.items()}
     for key, value in (overrides or {}).items():
         if key == "cells":
