@@ -239,6 +239,16 @@ async def test_a_screenshot_that_cannot_be_written_is_told_not_a_crash(
         assert app.is_running and app.return_code is None
 
 
+async def test_the_palette_offers_one_screenshot_the_one_that_works(
+        scripted: ScriptedSource) -> None:
+    # ctrl+p "screen" listed Textual's own "Screenshot" first; picked, it said
+    # "Failed to save screenshot". Ours ("Save a screenshot", key s) saves in the folder.
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+    assert [t for t in titles if "screenshot" in t.lower()] == ["Save a screenshot"]
+
+
 async def test_question_mark_lists_every_key_and_explains_the_plots(
         scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)

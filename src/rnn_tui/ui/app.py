@@ -602,7 +602,10 @@ class RnnTuiApp(App[int]):
 
     # --- command palette -----------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Screenshot" delivers to a downloads folder, and fails where there is
+        # none; ours (key s) saves in the current folder and says where.
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title != "Screenshot")
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             name, _, args = binding.action.partition("(")
