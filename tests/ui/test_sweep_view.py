@@ -137,3 +137,34 @@ async def test_the_legend_is_whole_at_80_columns(tmp_path) -> None:
         shown = " ".join("".join(s.text for s in strip).strip()
                          for strip in legend.render_lines(legend.region.reset_offset))
         assert shown.endswith("enter: its runs overlaid · a: columns"), shown
+
+
+async def test_help_on_the_map_tells_the_maps_keys_and_entries(tmp_path) -> None:
+    # `?` on the map listed only ? q s and told the dashboard's story ("Both panels
+    # train on the same batches..."): nothing about enter, d, a or what an entry means.
+    from rnn_tui.ui.screens.help import HelpScreen, HelpText
+
+    sweep = sweep_folder(tmp_path)
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        keys = [key for key, _ in app.screen.keys]
+        assert {"⏎", "d", "a", "?", "q", "s"} <= set(keys), keys
+        shown = " ".join(text.source for text in app.screen.query(HelpText) if text.display)
+        assert "seeds solved / runs finished" in shown
+        assert "Both panels" not in shown and "Panel 1" not in shown
+
+        await pilot.press("escape")                              # and on an entry's runs
+        finish(tmp_path, sweep, "lstm", 20, solved=300)
+        await wait_for(pilot, lambda: cell_text(pilot, "lstm", 20) == "1/1 · 300",
+                       "lstm T=20 shown solved")
+        app.screen.query_one("#sweep-map", DataTable).move_cursor(row=1, column=1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepCompareScreen), "runs")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        assert "esc" in [key for key, _ in app.screen.keys]
+        shown = " ".join(text.source for text in app.screen.query(HelpText) if text.display)
+        assert "one colour per seed" in shown and "Both panels" not in shown

@@ -519,7 +519,10 @@ class RnnTuiApp(App[int]):
         self.notify(f"screenshot saved to {path}", timeout=5)
 
     def help_keys(self) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
+        # The screen's own keys first (the sweep map's enter, d, a), then the app's.
+        rows = [(self.get_key_display(binding), binding.tooltip or binding.description)
+                for binding in getattr(type(self.screen), "BINDINGS", [])
+                if isinstance(binding, Binding) and binding.show]
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             action = binding.action.split("(")[0]
@@ -576,13 +579,16 @@ class RnnTuiApp(App[int]):
         return teaching_text(self.histories, self.lang)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from .screens.help import PLOTS, HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
+        # A screen with a story of its own (the sweep map) tells it instead of the panels'.
+        about = getattr(self.screen, "HELP", "")
         help_screen = self.help_screen()
         if isinstance(help_screen, HelpScreen):
-            help_screen.bring_up_to_date(self.help_keys(), self.teaching())
+            help_screen.bring_up_to_date(self.help_keys(), about or self.teaching(),
+                                         plots="" if about else PLOTS)
         self.push_screen(help_screen)
 
     async def action_quit(self) -> None:
