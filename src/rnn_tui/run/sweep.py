@@ -98,7 +98,7 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
     try:
         map_key = not as_json and can_listen(sys.stdin, stdout)
         with SweepProgress(stderr if as_json else stdout, len(todo), skipped, str(out),
-                           map_key) as progress:
+                           map_key, grid.swept) as progress:
             if todo:
                 with nullcontext(client) if client else local_client(workers) as dask:
                     futures = submit(dask, todo, [log_path(out, r.id) for r in todo])
