@@ -168,3 +168,17 @@ async def test_help_on_the_map_tells_the_maps_keys_and_entries(tmp_path) -> None
         assert "esc" in [key for key, _ in app.screen.keys]
         shown = " ".join(text.source for text in app.screen.query(HelpText) if text.display)
         assert "one colour per seed" in shown and "Both panels" not in shown
+
+
+async def test_the_dashboard_d_opens_says_q_goes_back_to_the_map() -> None:
+    # Its footer and help said "q quit" while q brings the map back.
+    from rnn_tui.ui.app import MapDashboardApp
+    from rnn_tui.ui.widgets.footer import KeyFooter, shown_keys
+
+    app = MapDashboardApp(ReplaySource.from_logs([fixture_path("lstm-adding20"),
+                                                  fixture_path("lstm-adding40")]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: app.query(KeyFooter), "the dashboard")
+        assert ("q", "back to the sweep's map") in app.help_keys()
+        footer = {binding.key: binding.description for binding, *_ in shown_keys(app.screen)}
+        assert footer["q"] == "back to map"

@@ -623,3 +623,11 @@ class RnnTuiApp(App[int]):
 
     def _runner(self, action: str):  # a zero-argument callback
         return lambda: self.run_action(action)
+
+
+class MapDashboardApp(RnnTuiApp):
+    """The dashboard `d` opens from a sweep's map: quitting it brings the map back, and
+    its keys say so."""
+
+    BINDINGS = [Binding("q", "quit", "back to map", tooltip="back to the sweep's map")
+                if binding.key == "q" else binding for binding in RnnTuiApp.BINDINGS]
