@@ -158,11 +158,12 @@ def replay_command(args: argparse.Namespace) -> int:
 
 
 def sweep_view_command(args: argparse.Namespace) -> int:
-    from .run.sweep_results import GRID_FILE
+    from .run.sweep_results import GRID_FILE, read_grid
 
     if not (args.out / GRID_FILE).is_file():
         return fail(f"{args.out} holds no sweep ({GRID_FILE} is missing): give the --out "
                     "folder of `rnn-tui sweep`")
+    read_grid(args.out)  # one that cannot be read is bad input here, not a crash of the map
     from .ui.launch import run_sweep_view
 
     return run_sweep_view(args.out, **_lang(args))

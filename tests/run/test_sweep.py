@@ -192,6 +192,20 @@ def test_each_finished_run_line_names_its_swept_values_and_how_it_ended() -> Non
     assert "lr=0.01: finished at step 20, not solved (" in run_line(finished, swept=("lr",))
 
 
+@pytest.mark.parametrize("grid, message", [
+    ("not json", "cannot read the sweep's grid"),
+    ("[]", "not a sweep's grid"),
+    ('{"runs": [{"id": "a"}]}', "not a sweep's grid"),
+    ('{"runs": [], "swept": 3}', "not a sweep's grid")])
+def test_sweep_view_of_a_folder_with_an_unreadable_grid_is_bad_input(
+        tmp_path, grid, message) -> None:
+    # Such a sweep.json opened the map, which ended in a traceback.
+    (tmp_path / "sweep.json").write_text(grid)
+    result = rnn_tui("sweep-view", str(tmp_path), timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and message in result.stderr
+
+
 def test_another_sweep_in_the_same_folder_is_refused(tmp_path) -> None:
     out = tmp_path / "out"
     out.mkdir()
