@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -156,11 +158,12 @@ def replay_command(args: argparse.Namespace) -> int:
 
 
 def sweep_view_command(args: argparse.Namespace) -> int:
-    from .run.sweep_results import GRID_FILE
+    from .run.sweep_results import GRID_FILE, read_grid
 
     if not (args.out / GRID_FILE).is_file():
         return fail(f"{args.out} holds no sweep ({GRID_FILE} is missing): give the --out "
                     "folder of `rnn-tui sweep`")
+    read_grid(args.out)  # one that cannot be read is bad input here, not a crash of the map
     from .ui.launch import run_sweep_view
 
     return run_sweep_view(args.out, **_lang(args))
@@ -177,4 +180,12 @@ def list_presets_command() -> int:
 
 
 def entry() -> None:
-    sys.exit(main())
+    try:
+        status = main()
+        sys.stdout.flush()  # output still buffered meets a closed pipe here
+    except BrokenPipeError:
+        # Our reader left (`rnn-tui presets | head -1`): nothing is wrong, no traceback.
+        # stdout now points nowhere, so the interpreter's last flush stays quiet too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 128 + signal.SIGPIPE  # 141, as a shell reports a program its pipe ended
+    sys.exit(status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -87,6 +88,20 @@ def test_a_diverged_step_is_reported_and_not_applied() -> None:
     assert not result.finite and math.isnan(result.loss)
     for k, v in trainer.model.params.items():
         np.testing.assert_array_equal(v, before[k])
+
+
+def test_a_diverging_run_says_so_in_its_result_not_in_numpy_warnings() -> None:
+    # A worker shares the terminal with the dashboard: a RuntimeWarning from numpy
+    # ("overflow encountered in matmul") was printed over the screen as a ReLU RNN at
+    # lr=10 blew up. Diverging is a result (StepResult.finite), not a warning.
+    task = build_task("adding", 20)
+    model = build_model("relu", task.input_size, 16, task.output_size,
+                        rng=np.random.default_rng(0), dtype=np.float32)
+    trainer = Trainer(model, task, batch_size=8, seed=0, lr=10.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        results = [trainer.step() for _ in range(20)]
+    assert not all(r.finite for r in results), "lr=10 on a ReLU RNN never diverged"
 
 
 @pytest.mark.parametrize("kw, match", [

@@ -44,7 +44,9 @@ def test_train_prints_a_table_when_not_json(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--seq-len", "1"], "too short for adding"),
+    (["--seq-len", "1"], "--seq-len: seq_len = 1 is too short for adding"),
+    (["--hidden", "0"], "--hidden: hidden_size = 0 is not allowed"),
+    (["--batch", "0"], "--batch: batch_size = 0 is not allowed"),
     (["--lr", "-1"], "--lr: lr = -1.0 is not allowed"),
     (["--cells", "rnn,bogus"], "unknown cell 'bogus'"),
     (["--preset", "nope"], "no preset named 'nope'"),
@@ -64,6 +66,15 @@ def test_bad_preset_file_names_the_file(tmp_path) -> None:
     result = rnn_tui("train", "--preset", str(preset), "--no-log")
     assert result.returncode == 2 and str(preset) in result.stderr
     assert "hidden_size = 'big' is not allowed" in result.stderr
+
+
+def test_a_sweep_file_given_as_a_preset_says_to_sweep_it(tmp_path) -> None:
+    # It said "task = ['adding', 'copy'] is not allowed; task must be one of adding, copy".
+    sweep_file = tmp_path / "grid.toml"
+    sweep_file.write_text('task = ["adding", "copy"]\nseq_len = 10\n')
+    result = rnn_tui("train", "--preset", str(sweep_file), "--no-log")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"run it with: rnn-tui sweep {sweep_file}" in result.stderr
 
 
 def test_replay_of_a_missing_log_is_a_clear_error(tmp_path) -> None:
@@ -183,3 +194,19 @@ def test_train_never_imports_textual(tmp_path) -> None:
             "assert code == 0 and 'textual' not in sys.modules, sorted(sys.modules)")
     result = python("-c", code)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("args", [["presets"],
+                                  ["train", *SMALL, "--steps", "5", "--json", "--no-log"]])
+def test_a_reader_that_left_is_no_traceback(args, tmp_path) -> None:
+    # `rnn-tui presets | head -1`, `rnn-tui train --json | head`: the reader closes the
+    # pipe; we printed a BrokenPipeError traceback. Here the pipe is closed from the start.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run([sys.executable, "-m", "rnn_tui", *args], stdout=write_end,
+                                stderr=subprocess.PIPE, text=True, cwd=tmp_path, timeout=60)
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 141

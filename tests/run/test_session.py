@@ -208,6 +208,20 @@ def test_a_killed_worker_can_be_restarted_into_the_pause(two: Session) -> None:
     collect(two, lambda ev: of(ev, 1, Step))
 
 
+def test_a_run_started_after_the_last_one_ended_joins_the_pause(tmp_path) -> None:
+    # Panel 1 diverged, space paused both, p picked a preset: panel 1's new run trained
+    # while the header said "paused" (its worker, with no open run, had dropped the pause).
+    with Session([SMALL.with_(steps=3)], log_dir=None) as session:
+        collect(session, lambda ev: of(ev, 0, RunEnded))
+        session.pause()
+        session.restart(0, SMALL.with_(seed=1))
+        events = collect(session, lambda ev: of(ev, 0, Paused), what="the new run's Paused")
+        assert not of(events, 0, Step)
+        session.step_once()
+        events += collect(session, lambda ev: of(ev, 0, Step), what="one step on n")
+        assert [e.step for e in of(events, 0, Step)] == [1]
+
+
 def test_a_worker_trains_on_as_many_blas_threads_as_asked(tmp_path) -> None:
     with Session([SMALL], log_dir=None) as session:                    # blas_threads=1
         blas = of(collect(session, lambda ev: of(ev, 0, RunStarted)), 0, RunStarted)[0].blas

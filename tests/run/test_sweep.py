@@ -162,6 +162,50 @@ def test_no_workers_is_bad_input(tmp_path) -> None:
     assert result.returncode == 2 and "--workers must be an integer >= 1" in result.stderr
 
 
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_an_out_folder_that_cannot_be_made_is_bad_input(tmp_path, where) -> None:
+    # `--out tiny.toml` (a file there) printed a FileExistsError traceback, exit 1.
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    out = blocker if where == "a file" else blocker / "out"
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (f"--out {out} is a file, not a folder" if where == "a file" else
+            f"--out {out}: cannot write the sweep there (Not a directory") in result.stderr
+
+
+def test_each_finished_run_line_names_its_swept_values_and_how_it_ended() -> None:
+    # A sweep over lr printed two lines "relu adding T=20 seed=0: ..." that only the
+    # outcome told apart, one of them "diverged at step 1, not solved: diverged at step 2".
+    from rnn_tui.run.sweep_report import run_line
+
+    record = {"cell": "relu", "task": "adding", "seq_len": 20, "seed": 0, "lr": 10.0,
+              "steps": 1, "state": "diverged", "solved_step": None, "seconds": 0.003,
+              "worker": "tcp://127.0.0.1:1", "message": "diverged at step 2: loss is inf",
+              "config": {"cell": "relu", "task": "adding", "seq_len": 20, "seed": 0,
+                         "lr": 10.0, "hidden_size": 16}}
+    line = run_line(record, swept=("lr", "seq_len"))
+    assert line.startswith("relu adding T=20 seed=0 lr=10.0: diverged at step 2: loss is inf (")
+    finished = record | {"state": "finished", "steps": 20, "message": None, "lr": 0.01,
+                         "config": record["config"] | {"lr": 0.01}}
+    assert "lr=0.01: finished at step 20, not solved (" in run_line(finished, swept=("lr",))
+
+
+@pytest.mark.parametrize("grid, message", [
+    ("not json", "cannot read the sweep's grid"),
+    ("[]", "not a sweep's grid"),
+    ('{"runs": [{"id": "a"}]}', "not a sweep's grid"),
+    ('{"runs": [], "swept": 3}', "not a sweep's grid")])
+def test_sweep_view_of_a_folder_with_an_unreadable_grid_is_bad_input(
+        tmp_path, grid, message) -> None:
+    # Such a sweep.json opened the map, which ended in a traceback.
+    (tmp_path / "sweep.json").write_text(grid)
+    result = rnn_tui("sweep-view", str(tmp_path), timeout=30)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and message in result.stderr
+
+
 def test_another_sweep_in_the_same_folder_is_refused(tmp_path) -> None:
     out = tmp_path / "out"
     out.mkdir()

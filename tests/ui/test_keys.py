@@ -217,6 +217,38 @@ async def test_s_saves_an_svg_screenshot_and_says_where(
         assert any(str(shots[0]) in n.message for n in app._notifications)
 
 
+async def test_two_screenshots_in_one_second_are_two_files(
+        scripted: ScriptedSource, tmp_path: Path) -> None:
+    # The name has the time to the second: s, v, s in one second overwrote the first.
+    app = RnnTuiApp(scripted, screenshot_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "s", "s")
+        await wait_for(pilot, lambda: sum("screenshot saved" in n.message
+                                          for n in app._notifications) == 3, "three notes")
+        assert len(list(tmp_path.glob("rnn-tui-*.svg"))) == 3
+
+
+async def test_a_screenshot_that_cannot_be_written_is_told_not_a_crash(
+        scripted: ScriptedSource, tmp_path: Path) -> None:
+    # Started in a folder since removed (or read-only): s ended the app with a traceback.
+    app = RnnTuiApp(scripted, screenshot_dir=tmp_path / "gone")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: any("screenshot not saved" in n.message
+                                          for n in app._notifications), "s: the error")
+        assert app.is_running and app.return_code is None
+
+
+async def test_the_palette_offers_one_screenshot_the_one_that_works(
+        scripted: ScriptedSource) -> None:
+    # ctrl+p "screen" listed Textual's own "Screenshot" first; picked, it said
+    # "Failed to save screenshot". Ours ("Save a screenshot", key s) saves in the folder.
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+    assert [t for t in titles if "screenshot" in t.lower()] == ["Save a screenshot"]
+
+
 async def test_question_mark_lists_every_key_and_explains_the_plots(
         scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)

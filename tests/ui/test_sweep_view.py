@@ -124,3 +124,61 @@ def test_sweep_view_of_a_folder_without_a_sweep_is_exit_2(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-m", "rnn_tui", "sweep-view", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "holds no sweep" in result.stderr
+
+
+async def test_the_legend_is_whole_at_80_columns(tmp_path) -> None:
+    # At 80x24 the one-line legend stopped at "... median steps to solve · enter: its".
+    sweep_folder(tmp_path)
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
+        await pilot.pause()
+        legend = app.screen.query_one("#sweep-legend", Static)
+        shown = " ".join("".join(s.text for s in strip).strip()
+                         for strip in legend.render_lines(legend.region.reset_offset))
+        assert shown.endswith("enter: its runs overlaid · a: columns"), shown
+
+
+async def test_help_on_the_map_tells_the_maps_keys_and_entries(tmp_path) -> None:
+    # `?` on the map listed only ? q s and told the dashboard's story ("Both panels
+    # train on the same batches..."): nothing about enter, d, a or what an entry means.
+    from rnn_tui.ui.screens.help import HelpScreen, HelpText
+
+    sweep = sweep_folder(tmp_path)
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        keys = [key for key, _ in app.screen.keys]
+        assert {"⏎", "d", "a", "?", "q", "s"} <= set(keys), keys
+        shown = " ".join(text.source for text in app.screen.query(HelpText) if text.display)
+        assert "seeds solved / runs finished" in shown
+        assert "Both panels" not in shown and "Panel 1" not in shown
+
+        await pilot.press("escape")                              # and on an entry's runs
+        finish(tmp_path, sweep, "lstm", 20, solved=300)
+        await wait_for(pilot, lambda: cell_text(pilot, "lstm", 20) == "1/1 · 300",
+                       "lstm T=20 shown solved")
+        app.screen.query_one("#sweep-map", DataTable).move_cursor(row=1, column=1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepCompareScreen), "runs")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        assert "esc" in [key for key, _ in app.screen.keys]
+        shown = " ".join(text.source for text in app.screen.query(HelpText) if text.display)
+        assert "one colour per seed" in shown and "Both panels" not in shown
+
+
+async def test_the_dashboard_d_opens_says_q_goes_back_to_the_map() -> None:
+    # Its footer and help said "q quit" while q brings the map back.
+    from rnn_tui.ui.app import MapDashboardApp
+    from rnn_tui.ui.widgets.footer import KeyFooter, shown_keys
+
+    app = MapDashboardApp(ReplaySource.from_logs([fixture_path("lstm-adding20"),
+                                                  fixture_path("lstm-adding40")]))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: app.query(KeyFooter), "the dashboard")
+        assert ("q", "back to the sweep's map") in app.help_keys()
+        footer = {binding.key: binding.description for binding, *_ in shown_keys(app.screen)}
+        assert footer["q"] == "back to map"

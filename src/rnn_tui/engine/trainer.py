@@ -45,11 +45,14 @@ class Trainer:
 
     def step(self) -> StepResult:
         batch = self.task.sample(self.batch_size, self.data_rng, dtype=self.model.dtype)
-        ys, cache = self.model.forward(batch.x)
-        loss, dys = self.task.loss(ys, batch)
-        metric = self.task.metric(ys, batch)
-        grads, trace = self.model.backward(dys, cache)
-        norm = global_norm(grads)
+        # A diverging model overflows to inf and NaN: that is its result (`finite` says
+        # so), not a RuntimeWarning, which a worker would print over the dashboard.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            ys, cache = self.model.forward(batch.x)
+            loss, dys = self.task.loss(ys, batch)
+            metric = self.task.metric(ys, batch)
+            grads, trace = self.model.backward(dys, cache)
+            norm = global_norm(grads)
         self.steps_done += 1
         result = StepResult(self.steps_done, loss, metric, norm, trace)
         if result.finite:

@@ -110,12 +110,16 @@ def configs_from(data: dict[str, Any], source: str,
     data = dict(data)
     cells = check_cells(source, data.pop("cells", ["rnn", "lstm"]))
     per_cell = {k: data.pop(k) for k in list(data) if k in CELL_KINDS}
+    listed = next((k for k, v in data.items() if isinstance(v, list)), None)
+    if listed is not None:  # lists of values make a grid: a sweep file, not a preset
+        raise PresetError(f"{source}: {listed} = {data[listed]!r} is a list, as in a sweep "
+                          f"file; run it with: rnn-tui sweep {source}")
     shared = {k: check_value(source, k, v) for k, v in data.items()}
     for key, value in (overrides or {}).items():
         if key == "cells":
             cells = check_cells("--cells", value)
         elif value is not None:
-            shared[key] = check_value(f"--{key.replace('_', '-')}", key, value)
+            shared[key] = check_value(flag_of(key), key, value)
     configs = []
     for cell in cells:
         table = per_cell.get(cell, {})
@@ -123,8 +127,18 @@ def configs_from(data: dict[str, Any], source: str,
             raise PresetError(f"{source}: {cell} must be a table of settings for that cell")
         own = {k: check_value(f"{source} [{cell}]", k, v) for k, v in table.items()}
         configs.append(RunConfig(cell=cell, **(shared | own)))
-    check_length(source, configs[0])
+    given = [k for k in ("seq_len", "task") if (overrides or {}).get(k) is not None]
+    check_length(flag_of(given[0]) if given else source, configs[0])
     return configs
+
+
+# The flags whose names are not the setting's (cli.py: --hidden sets hidden_size).
+FLAGS = {"hidden_size": "--hidden", "batch_size": "--batch"}
+
+
+def flag_of(key: str) -> str:
+    """The command-line flag that sets `key`, as the user typed it."""
+    return FLAGS.get(key, f"--{key.replace('_', '-')}")
 
 
 def check_length(source: str, config: RunConfig) -> None:

@@ -55,9 +55,16 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
         # A given scheduler is reached first: a wrong address leaves no folder behind (the
         # embedded cluster starts later, only when there are runs left to do).
         client = stack.enter_context(scheduler_client(scheduler)) if scheduler else None
-        out.mkdir(parents=True, exist_ok=True)
-        stack.enter_context(writing(out))  # first: a sweep running there keeps its grid
-        prepare(out, grid)
+        if out.exists() and not out.is_dir():
+            raise PresetError(f"--out {out} is a file, not a folder: give a folder for the "
+                              "sweep's results and logs")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            stack.enter_context(writing(out))  # first: a sweep running there keeps its grid
+            prepare(out, grid)
+        except OSError as err:  # a file in the way, a read-only or missing disk
+            raise PresetError(f"--out {out}: cannot write the sweep there "
+                              f"({err.strerror or err}: {err.filename})") from None
         return run_sweep(grid, out, client, as_json, workers, stdout, stderr)
 
 
@@ -91,7 +98,7 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
     try:
         map_key = not as_json and can_listen(sys.stdin, stdout)
         with SweepProgress(stderr if as_json else stdout, len(todo), skipped, str(out),
-                           map_key) as progress:
+                           map_key, grid.swept) as progress:
             if todo:
                 with nullcontext(client) if client else local_client(workers) as dask:
                     futures = submit(dask, todo, [log_path(out, r.id) for r in todo])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, TextIO
 
@@ -21,9 +22,11 @@ class SweepProgress:
     """Progress of the runs this invocation submits (the skipped ones are already done)."""
 
     def __init__(self, out: TextIO, total: int, skipped: int, folder: str = "",
-                 map_key: bool = False) -> None:
-        """`map_key`: stdin and stdout are this terminal, so `m` may open the map."""
+                 map_key: bool = False, swept: Sequence[str] = ()) -> None:
+        """`map_key`: stdin and stdout are this terminal, so `m` may open the map;
+        `swept`: the keys whose values each run's line names."""
         self.console = Console(file=out)
+        self.swept = tuple(swept)
         self.total, self.skipped, self.folder = total, skipped, folder
         self.done = self.failed = self.running = 0
         self.started = time.monotonic()
@@ -90,7 +93,7 @@ class SweepProgress:
         if self.bar is not None:
             self.bar.update(self.task, completed=self.done, description=self._status())
         else:
-            self.console.print(f"[{self.done}/{self.total}] {run_line(record)}",
+            self.console.print(f"[{self.done}/{self.total}] {run_line(record, self.swept)}",
                                highlight=False, soft_wrap=True)
 
     def tick(self, running: int) -> None:
@@ -101,14 +104,24 @@ class SweepProgress:
             self.bar.update(self.task, description=self._status())
 
 
-def run_line(record: dict[str, Any]) -> str:
+NAMED = ("cell", "task", "seq_len", "seed")  # in every run's line
+
+
+def run_line(record: dict[str, Any], swept: Sequence[str] = ()) -> str:
+    """One finished run: what it is (with the other swept keys' values, which alone
+    tell two runs of a sweep over lr apart) and how it ended."""
     solved = record.get("solved_step")
-    outcome = f"solved at step {solved}" if solved is not None else (
-        f"{record.get('state')} at step {record.get('steps')}, not solved")
-    if record.get("message"):
-        outcome += f": {record['message']}"
-    return (f"{record['cell']} {record['task']} T={record['seq_len']} seed={record['seed']}: "
-            f"{outcome} ({_seconds(record.get('seconds'))}, {record.get('worker')})")
+    message = record.get("message")
+    if solved is not None:
+        outcome = f"solved at step {solved}" + (f": {message}" if message else "")
+    elif message:  # it says where and why: "diverged at step 2: loss is inf"
+        outcome = message
+    else:
+        outcome = f"{record.get('state')} at step {record.get('steps')}, not solved"
+    config = record.get("config") or record
+    values = "".join(f" {key}={config.get(key)}" for key in swept if key not in NAMED)
+    return (f"{record['cell']} {record['task']} T={record['seq_len']} seed={record['seed']}"
+            f"{values}: {outcome} ({_seconds(record.get('seconds'))}, {record.get('worker')})")
 
 
 def _seconds(value: float | None) -> str:

@@ -74,9 +74,20 @@ def prepare(out: Path, sweep: Sweep) -> None:
 def read_grid(out: Path) -> dict[str, Any]:
     path = Path(out) / GRID_FILE
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        grid = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise PresetError(f"{path}: cannot read the sweep's grid: {err}") from None
+    if not _is_grid(grid):  # JSON, but not what `rnn-tui sweep` writes (edited by hand?)
+        raise PresetError(f"{path}: not a sweep's grid (a list of runs, each an id and a "
+                          "config, as `rnn-tui sweep` writes)")
+    return grid
+
+
+def _is_grid(grid: Any) -> bool:
+    return (isinstance(grid, dict) and isinstance(grid.get("runs"), list)
+            and isinstance(grid.get("swept", []), list)
+            and all(isinstance(run, dict) and isinstance(run.get("id"), str)
+                    and isinstance(run.get("config"), dict) for run in grid["runs"]))
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -179,9 +179,12 @@ def train_one_step(state: RunState) -> None:
 def handle(state: RunState, command: tuple, profile_hz: float) -> bool:
     """Apply one command; False when the worker should exit."""
     name = command[0]
-    if name == "pause" and state.active and not state.paused:
+    if name == "pause" and not state.paused:
+        # Kept with no open run too (it diverged or finished): the next run, after a
+        # restart, starts paused like the others.
         state.paused = True
-        state.emit(Paused(step=state.step))
+        if state.active:
+            state.emit(Paused(step=state.step))
     elif name == "resume" and state.paused:
         state.paused = False
         state.pending_steps = 0

@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from itertools import count
 from pathlib import Path
 
 from textual import work
@@ -75,6 +76,14 @@ def next_in(ladder: Iterable[float], value: float, direction: int) -> float:
     if direction > 0:
         return next((r for r in rungs if r > value), value)
     return next((r for r in reversed(rungs) if r < value), value)
+
+
+def screenshot_name(folder: Path, stamp: str) -> str:
+    """rnn-tui-STAMP.svg, or -2, -3, ...: two taken in one second (s, v, s) are two files,
+    not one overwritten."""
+    names = (f"rnn-tui-{stamp}.svg" if n == 1 else f"rnn-tui-{stamp}-{n}.svg"
+             for n in count(1))
+    return next(name for name in names if not (folder / name).exists())
 
 
 def scaled_lr(lr: float, direction: int) -> float:
@@ -500,11 +509,20 @@ class RnnTuiApp(App[int]):
 
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        path = self.save_screenshot(f"rnn-tui-{stamp}.svg", str(self.screenshot_dir))
+        try:
+            path = self.save_screenshot(screenshot_name(self.screenshot_dir, stamp),
+                                        str(self.screenshot_dir))
+        except OSError as err:  # a folder removed or read-only: say so, keep training
+            self.notify(f"screenshot not saved: {self.screenshot_dir}: "
+                        f"{err.strerror or err}", severity="error", timeout=8)
+            return
         self.notify(f"screenshot saved to {path}", timeout=5)
 
     def help_keys(self) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
+        # The screen's own keys first (the sweep map's enter, d, a), then the app's.
+        rows = [(self.get_key_display(binding), binding.tooltip or binding.description)
+                for binding in getattr(type(self.screen), "BINDINGS", [])
+                if isinstance(binding, Binding) and binding.show]
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             action = binding.action.split("(")[0]
@@ -561,13 +579,16 @@ class RnnTuiApp(App[int]):
         return teaching_text(self.histories, self.lang)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from .screens.help import PLOTS, HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
+        # A screen with a story of its own (the sweep map) tells it instead of the panels'.
+        about = getattr(self.screen, "HELP", "")
         help_screen = self.help_screen()
         if isinstance(help_screen, HelpScreen):
-            help_screen.bring_up_to_date(self.help_keys(), self.teaching())
+            help_screen.bring_up_to_date(self.help_keys(), about or self.teaching(),
+                                         plots="" if about else PLOTS)
         self.push_screen(help_screen)
 
     async def action_quit(self) -> None:
@@ -587,7 +608,10 @@ class RnnTuiApp(App[int]):
 
     # --- command palette -----------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's "Screenshot" delivers to a downloads folder, and fails where there is
+        # none; ours (key s) saves in the current folder and says where.
+        yield from (command for command in super().get_system_commands(screen)
+                    if command.title != "Screenshot")
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             name, _, args = binding.action.partition("(")
@@ -599,3 +623,11 @@ class RnnTuiApp(App[int]):
 
     def _runner(self, action: str):  # a zero-argument callback
         return lambda: self.run_action(action)
+
+
+class MapDashboardApp(RnnTuiApp):
+    """The dashboard `d` opens from a sweep's map: quitting it brings the map back, and
+    its keys say so."""
+
+    BINDINGS = [Binding("q", "quit", "back to map", tooltip="back to the sweep's map")
+                if binding.key == "q" else binding for binding in RnnTuiApp.BINDINGS]

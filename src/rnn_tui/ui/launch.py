@@ -23,11 +23,12 @@ def run_dashboard(configs: list[RunConfig], log_dir: Path | None, lang: str = "e
     return app.return_code or 0
 
 
-def run_replay(paths: list[Path], lang: str = "en") -> int:
+def run_replay(paths: list[Path], lang: str = "en", from_map: bool = False) -> int:
     """Open the dashboard on recorded run logs (no training); more than two logs open
-    the compare view instead (their loss and horizon overlaid). Exit status."""
+    the compare view instead (their loss and horizon overlaid). `from_map`: opened by a
+    sweep's map, to which `q` goes back. Exit status."""
     from ..run.runlog import RunLogError
-    from .app import RnnTuiApp
+    from .app import MapDashboardApp, RnnTuiApp
     from .sources import ReplaySource
 
     try:
@@ -40,7 +41,7 @@ def run_replay(paths: list[Path], lang: str = "en") -> int:
         from .screens.compare import CompareScreen
 
         compare = CompareScreen(source)
-    app = RnnTuiApp(source, lang=lang, first_screen=compare)
+    app = (MapDashboardApp if from_map else RnnTuiApp)(source, lang=lang, first_screen=compare)
     app.run()
     return app.return_code or 0
 
@@ -61,4 +62,4 @@ def run_sweep_view(out: Path, lang: str = "en") -> int:
         if not isinstance(app.return_value, OpenDashboard):
             return app.return_code or 0
         back = app.return_value
-        run_replay(back.logs, lang)
+        run_replay(back.logs, lang, from_map=True)

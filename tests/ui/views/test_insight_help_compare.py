@@ -61,3 +61,25 @@ def test_compare_three_runs(snap_compare) -> None:
         assert app.screen is compare
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=shown)
+
+
+def test_the_compare_legend_says_which_runs_diverged_or_failed() -> None:
+    # A ReLU RNN at lr=10 that diverged at step 2 read "not solved by step 1".
+    from rnn_tui.run.config import RunConfig
+    from rnn_tui.run.events import Diverged, RunFailed, RunStarted, Step
+    from rnn_tui.ui.screens.compare import legend_text
+
+    histories = []
+    for ending in (Diverged(step=2, what="loss", value="nan"),
+                   RunFailed(step=2, message="MemoryError"), None):
+        history = RunHistory()
+        history.apply(RunStarted(config=RunConfig(cell="relu").to_dict(), seed=0,
+                                 baseline_loss=1 / 6))
+        history.apply(Step(step=1, loss=1.0, metric=0.0, grad_norm=1.0, seconds=0.01))
+        if ending is not None:
+            history.apply(ending)
+        histories.append(history)
+    lines = legend_text(histories, [Path(f"{n}.jsonl") for n in "abc"]).plain.splitlines()
+    assert "diverged at step 2 ·" in lines[0]
+    assert "failed at step 2 ·" in lines[1]
+    assert "not solved by step 1 ·" in lines[2]

@@ -123,7 +123,12 @@ def legend_text(histories: Sequence[RunHistory], paths: Sequence[Path]) -> Text:
         latest = history.last_profile
         horizon = horizon_text(scalar(latest, memory_horizon_name(history)),
                                sequence_length(history) or None)
-        status = f"solved @{solved[0]}" if solved else f"not solved by step {history.step}"
+        if solved:
+            status = f"solved @{solved[0]}"
+        elif history.state in ("diverged", "failed"):  # "diverged at step 2: loss is nan"
+            status = history.message.split(":")[0]
+        else:
+            status = f"not solved by step {history.step}"
         lines.append(Text.assemble(swatch(run_colour(index), run_label(history, path)),
                                    (f"{status} · horizon {horizon} · {path.name}", "dim")))
     return Text("\n").join(lines)

@@ -83,6 +83,7 @@ class HelpScreen(ModalScreen[None]):
         self.teaching = teaching  # the insight views' text, with the live numbers
         self.prepared = False  # laid out and rendered before it was first shown (by the app)
         self.accent: str | None = None  # the theme's accent the key table was made in
+        self.plots = PLOTS  # what the panels' plots show ("" on the sweep map)
 
     def compose(self) -> ComposeResult:
         dark = self.app.current_theme.dark
@@ -91,7 +92,7 @@ class HelpScreen(ModalScreen[None]):
                          id="help-title")
             yield Static(self.key_table(), id="help-keys")
             yield HelpText(self.teaching, dark, id="help-teaching")
-            yield HelpText(PLOTS, dark, id="help-text")
+            yield HelpText(self.plots, dark, id="help-text")
 
     def key_table(self) -> Table:
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
@@ -103,10 +104,12 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key, what)
         return table
 
-    def bring_up_to_date(self, keys: Iterable[tuple[str, str]], teaching: str) -> None:
+    def bring_up_to_date(self, keys: Iterable[tuple[str, str]], teaching: str,
+                         plots: str = PLOTS) -> None:
         """Shown again (the app keeps it): the keys, the live numbers and the theme's
-        colours as they are now."""
+        colours as they are now; `plots` "" on a screen without the panels."""
         keys = list(keys)
+        self.plots = plots
         if not self.is_mounted:  # not built yet: `compose` takes these
             self.keys, self.teaching = keys, teaching
             return
@@ -117,7 +120,7 @@ class HelpScreen(ModalScreen[None]):
         self.teaching = teaching
         dark = self.app.current_theme.dark
         self.query_one("#help-teaching", HelpText).show(teaching, dark)
-        self.query_one("#help-text", HelpText).show(PLOTS, dark)
+        self.query_one("#help-text", HelpText).show(plots, dark)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,18 +11,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+MIN_BLURB = 30  # characters
+
 
 def preset_blurb(name: str) -> str:
-    """The first comment line of a shipped preset: what it shows."""
+    """What a shipped preset shows: the opening sentences of its leading comment, whole
+    (its first line alone stops mid-sentence: "... The tanh RNN's"), at least a clause
+    long ("The default." alone says little)."""
     from ...run.presets import resolve_preset
 
     try:
-        for line in resolve_preset(name).read_text(encoding="utf-8").splitlines():
-            if line.startswith("#"):
-                return line.lstrip("# ").strip()
+        text = resolve_preset(name).read_text(encoding="utf-8")
     except (OSError, ValueError):
-        pass
-    return ""
+        return ""
+    comment = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        comment.append(line.lstrip("# ").strip())
+    blurb = ""
+    for sentence in re.split(r"(?<=\.)\s+", " ".join(comment)):
+        blurb = f"{blurb} {sentence}".strip()
+        if len(blurb) >= MIN_BLURB:
+            break
+    return blurb
 
 
 class PresetScreen(ModalScreen[str | None]):

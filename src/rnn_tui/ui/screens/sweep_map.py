@@ -83,12 +83,39 @@ class SweepCompareScreen(CompareScreen):
 
     BINDINGS = [Binding("escape", "dismiss", "back to the map")]
 
+    HELP = """\
+## The runs of one entry of the map
+
+Each run of the entry, one colour per seed, named in the legend with how it ended and
+its log. Above, the smoothed **loss** against training step (log scale; grey: the
+task's memoryless baseline); below, the **memory horizon**: how many steps back the
+gradient takes to fall 100-fold ("> T": it never did). Escape comes back to the map.
+"""
+
     def action_dismiss(self) -> None:
         self.dismiss(None)
 
 
 class SweepMapScreen(Screen[None]):
     """The map of the sweep in `out`, refreshed as the sweep writes."""
+
+    HELP = """\
+## The map of a sweep
+
+Rows are cells, columns T (`a` makes another swept key the columns: lr, H, ...), one
+block of rows per value of any other swept key, such as the task. Each entry reads
+**seeds solved / runs finished · median steps to solve**: green when every finished
+seed solved, yellow when some did, red when none; dim `… / 3` while none has finished,
+and `(of 3)` while some are still to come.
+
+The title counts the runs finished, running (a log but no result yet) and failed. The
+map follows the sweep's folder once a second, wherever its runs execute.
+
+**Enter** on an entry overlays its runs on one screen (smoothed loss and memory horizon
+against training step, one colour per seed); escape comes back. **d** opens the entry's
+first run in the dashboard, replayed, beside the other cell's run of the same task, T
+and seed; `q` there comes back to the map.
+"""
 
     BINDINGS = [
         Binding("enter", "open_entry", "runs", tooltip="the entry's runs overlaid (compare)",

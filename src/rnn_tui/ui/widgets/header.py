@@ -25,8 +25,12 @@ def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
     line1 = Text.assemble(
         ("rnn-tui ", "bold"), (task, "bold"), " · ", cells, " · step ", steps,
         " · ", format_seconds(elapsed), " · ", (state, STATE_STYLES.get(state, "bold")))
-    logs = [str(p) for p in log_paths if p]
-    line2 = Text("logs: " + "  ".join(logs) if logs else "not logging (--no-log)", "dim")
+    # A log the worker could not write is named as such: its panel says why.
+    logs = [f"{path} (not written)" if history.log_warning else str(path)
+            for history, path in zip(histories, log_paths, strict=False) if path]
+    # No paths yet while starting: the workers are not asked to log until they start.
+    no_logs = "" if state == "starting" else "not logging (--no-log)"
+    line2 = Text("logs: " + "  ".join(logs) if logs else no_logs, "dim")
     if replay_step is not None:
         line2 = Text.assemble((f"step {replay_step} of {replay_last} ", "bold"),
                               ("(←/→ scrub, home/end) · ", "dim"), line2)

@@ -1,0 +1,42 @@
+"""The header's second line: the run logs being written, and only those."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.events import LogStopped, RunStarted
+from rnn_tui.ui.history import RunHistory
+from rnn_tui.ui.widgets.header import header_text
+
+PATHS = [Path("runs/0-rnn-adding100.jsonl"), Path("runs/1-lstm-adding100.jsonl")]
+
+
+def started(cell: str) -> RunHistory:
+    history = RunHistory()
+    config = RunConfig(cell=cell)
+    history.apply(RunStarted(config=config.to_dict(), seed=0, baseline_loss=1 / 6))
+    return history
+
+
+def second_line(histories: list[RunHistory], state: str, paths: list) -> str:
+    return header_text(histories, state, 1.0, paths).plain.split("\n")[1]
+
+
+def test_a_log_that_is_not_written_is_not_listed_as_a_log() -> None:
+    # `runs` a file: each panel said "run log runs/... not written", while the header
+    # still listed both paths under "logs:".
+    rnn, lstm = started("rnn"), started("lstm")
+    lstm.apply(LogStopped(step=0, message=f"run log {PATHS[1]} not written (runs is a file, "
+                                          "not a directory): this run carries on unlogged"))
+    line = second_line([rnn, lstm], "running", PATHS)
+    assert line.startswith(f"logs: {PATHS[0]}")
+    assert f"{PATHS[1]} (not written)" in line
+
+
+def test_no_log_is_said_only_of_runs_started_without_logs() -> None:
+    # The first frame, before the workers had started, said "not logging (--no-log)"
+    # for a run that was being logged.
+    assert "--no-log" not in second_line([RunHistory(), RunHistory()], "starting", [None, None])
+    assert second_line([started("rnn"), started("lstm")], "running",
+                       [None, None]) == "not logging (--no-log)"
