@@ -451,3 +451,15 @@ async def test_the_kept_help_follows_a_theme_change(scripted: ScriptedSource) ->
         await wait_for(pilot, lambda: app.screen is first, "?: the same help again")
         assert not any(text.dark for text in first.query(HelpText)), "dark colours on light"
         assert first.accent == app.theme_variables["accent"]
+
+
+async def test_the_help_built_ahead_as_the_app_closes_is_no_crash() -> None:
+    """The help is built on a timer a second after start, which can fire while the app is
+    taken down: no screen is left then to ask for its keys."""
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert not app.screen_stack
+    assert any(key == "v" for key, _ in app.help_keys())
+    await app.build_help()
+    assert not app.is_screen_installed("help")

@@ -520,8 +520,10 @@ class RnnTuiApp(App[int]):
 
     def help_keys(self) -> list[tuple[str, str]]:
         # The screen's own keys first (the sweep map's enter, d, a), then the app's.
+        # (No screen at all while the app closes: the help may be built ahead then.)
+        screen = self.screen_stack[-1] if self.screen_stack else None
         rows = [(self.get_key_display(binding), binding.tooltip or binding.description)
-                for binding in getattr(type(self.screen), "BINDINGS", [])
+                for binding in getattr(type(screen), "BINDINGS", [])
                 if isinstance(binding, Binding) and binding.show]
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
@@ -546,8 +548,10 @@ class RnnTuiApp(App[int]):
         from .screens.ahead import build_ahead
         from .screens.help import HelpScreen
 
+        if self._closed or not self.screen_stack:
+            return  # closing (the timer fired as the app was taken down)
         help_screen = self.help_screen()
-        if help_screen.is_running or self._closed:
+        if help_screen.is_running:
             return  # (already shown once)
         await build_ahead(self, "help")
         if isinstance(help_screen, HelpScreen):
