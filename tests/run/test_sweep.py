@@ -241,3 +241,14 @@ def test_a_task_cancelled_or_lost_with_its_scheduler_has_no_result() -> None:
         status = "lost"
 
     assert summary_of(Lost()) is None  # not `failed`: a rerun must run it again
+
+
+def test_a_results_line_that_is_no_result_is_not_a_finished_run(tmp_path) -> None:
+    """A line of valid JSON without a result's fields (edited by hand) is skipped like a
+    line cut short: the run counts as not done, and readers never meet it."""
+    from rnn_tui.run.sweep_results import read_results, result_record
+
+    good = result_record("a", RunConfig(), {"state": "finished", "steps": 3})
+    lines = [good, {"id": "b", "state": "finished"}, {"id": 7, "log": "x"}, ["b"]]
+    (tmp_path / RESULTS_FILE).write_text("".join(json.dumps(r) + "\n" for r in lines))
+    assert list(read_results(tmp_path)) == ["a"]

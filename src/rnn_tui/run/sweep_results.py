@@ -36,6 +36,16 @@ RUN_FIELDS = ("cell", "task", "seq_len", "hidden_size", "batch_size", "lr", "see
               "state", "solved_step", "final_loss", "baseline_loss", "seconds", "log", "worker")
 
 
+# What the readers of a result take from it by name (the report, the map, the viewer): a
+# line without them (edited by hand, or from an older version) is not a result.
+READ_FIELDS = ("id", "log", "state", "solved_step", "cell", "task", "seq_len", "seed")
+
+
+def is_result(record: Any) -> bool:
+    return (isinstance(record, dict) and all(k in record for k in READ_FIELDS)
+            and isinstance(record["id"], str) and isinstance(record["log"], str))
+
+
 def log_path(out: Path, run_id: str) -> Path:
     return Path(out) / LOGS_DIR / f"{run_id}.jsonl"
 
@@ -183,7 +193,7 @@ class ResultsFollower:
                 record = json.loads(line)
             except ValueError:  # a line cut by a killed writer, then appended after
                 continue
-            if isinstance(record, dict) and "id" in record:
+            if is_result(record):  # (else that run is not done: a rerun does it again)
                 self.results[record["id"]] = record
                 new.append(record)
         return new
