@@ -100,7 +100,8 @@ class RnnTuiApp(App[int]):
     CSS_PATH = "rnn_tui.tcss"
     TITLE = "rnn-tui"
 
-    # Help and quit first: on an 80-column footer they are the two that must show.
+    # In the footer's order: help and quit first, then what the lesson is seen with (the
+    # panel, its view, its cell, the sequence's length), as far as 80 columns go.
     BINDINGS = [
         Binding("question_mark", "help", "help", key_display="?",
                 tooltip="help: the keys, and what each plot shows and why"),
@@ -110,17 +111,19 @@ class RnnTuiApp(App[int]):
         Binding("1", "select_panel(0)", "left", tooltip="select the left panel", group=PANEL),
         Binding("2", "select_panel(1)", "right", tooltip="select the right panel",
                 group=PANEL),
+        Binding("v", "view(1)", "view", tooltip="switch the selected panel's view: "
+                "gradients, gradient flow over training, the law (RNN) / gates (LSTM, GRU)"),
         Binding("c", "cell(1)", "next cell", tooltip="next cell kind for the selected panel "
                 "(rnn, relu, irnn, lstm, gru); it restarts on the same data seed", group=CELL),
         Binding("C", "cell(-1)", "previous cell", key_display="C",
                 tooltip="previous cell kind for the selected panel", group=CELL),
-        Binding("space", "toggle_pause", "pause", tooltip="pause / resume both"),
-        Binding("n", "step", "step", tooltip="one training step for both while paused"),
-        Binding("t", "task", "task", tooltip="switch task (adding, copy); both restart"),
         Binding("plus", "seq_len(1)", "longer", key_display="+",
                 tooltip="longer sequences (both restart)", group=LENGTH),
         Binding("minus", "seq_len(-1)", "shorter", key_display="-",
                 tooltip="shorter sequences (both restart)", group=LENGTH),
+        Binding("space", "toggle_pause", "pause", tooltip="pause / resume both"),
+        Binding("n", "step", "step", tooltip="one training step for both while paused"),
+        Binding("t", "task", "task", tooltip="switch task (adding, copy); both restart"),
         Binding("right_square_bracket", "lr(1)", "raise", key_display="]",
                 tooltip="raise the selected panel's learning rate (restart)", group=RATE),
         Binding("left_square_bracket", "lr(-1)", "lower", key_display="[",
@@ -132,8 +135,6 @@ class RnnTuiApp(App[int]):
         Binding("home", "scrub_to(0)", "start", tooltip="replay: go to the start",
                 show=False),
         Binding("end", "scrub_to(1)", "end", tooltip="replay: go to the end", show=False),
-        Binding("v", "view(1)", "view", tooltip="switch the selected panel's view: "
-                "gradients, gradient flow over training, the law (RNN) / gates (LSTM, GRU)"),
         Binding("s", "screenshot", "shot", tooltip="save a screenshot (SVG) and say where"),
     ]
 

@@ -56,6 +56,19 @@ def test_heatmap_draws_the_lstm_cell_path() -> None:
     assert len(lines) == 6 and all(line.cell_length == 40 for line in lines)
 
 
+def test_the_heatmap_names_its_series_only_once_a_profile_says_which() -> None:
+    """An LSTM's flow view maps its cell path: before its first profile the caption
+    names no series (it once said ‖∂L/∂h_t‖ there, then switched to c)."""
+    from rnn_tui.run.config import RunConfig
+    from rnn_tui.ui.history import RunHistory
+    from rnn_tui.ui.palette import Palette
+
+    history, palette = RunHistory(config=RunConfig(cell="lstm")), Palette.from_theme({}, True)
+    assert "∂L/∂" not in GradientHeatmap().caption(history, palette).plain
+    history.apply(profile(5, [1e-3] * 8, dc_norms=[1e-2] * 8))
+    assert "log10 ‖∂L/∂c_t‖" in GradientHeatmap().caption(history, palette).plain
+
+
 def test_the_heatmap_remembers_rows_but_never_shows_a_stale_one() -> None:
     """Rows kept by profile and width: the same lines as colouring every row afresh,
     as profiles come and the width changes."""

@@ -88,7 +88,8 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         dark = self.app.current_theme.dark
         with VerticalScroll(id="help-body"):
-            yield Static("[b]rnn-tui[/b]: keys (also in the command palette, ctrl+p)",
+            yield Static("[b]rnn-tui[/b]: keys (also in the command palette, ctrl+p)"
+                         "[dim] · q or esc: close · ↑ ↓ pgup pgdn: scroll[/]",
                          id="help-title")
             yield Static(self.key_table(), id="help-keys")
             yield HelpText(self.teaching, dark, id="help-teaching")

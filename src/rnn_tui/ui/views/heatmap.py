@@ -180,6 +180,7 @@ class GradientHeatmap(StripFigure):
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
-        name = memory_series(latest)[0] if latest is not None else "‖∂L/∂h_t‖"
-        return Text.assemble(("gradient flow ", "bold"), f"log10 {name}",
+        # Which series it maps is the profiles' to say (an LSTM's is its cell path's).
+        name = f"log10 {memory_series(latest)[0]}" if latest is not None else ""
+        return Text.assemble(("gradient flow ", "bold"), name,
                              (" · rows: training step ↓, columns: timestep t", "dim"))

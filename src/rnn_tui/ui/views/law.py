@@ -154,8 +154,8 @@ class LawTable(TextFigure):
         return outer
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
-        return Text.assemble(("the note's law ", "bold"),
-                             ("an inequality; the product is the rate", "dim"))
+        return Text.assemble(("the note's law", "bold"),
+                             (" is an inequality; the product is the rate", "dim"))
 
 
 class LawPlot(PlotFigure):

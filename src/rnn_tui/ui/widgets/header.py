@@ -21,9 +21,11 @@ def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
     config = next((h.config for h in histories if h.config), None)
     task = f"{config.task} T={config.seq_len}" if config else "starting…"
     cells = " vs ".join(h.config.cell if h.config else "?" for h in histories)
-    steps = " / ".join(str(h.step) for h in histories)
+    # Each cell's step in the order of the cells ("2734 / 608" read as a fraction).
+    steps = ", ".join(str(h.step) for h in histories)
     line1 = Text.assemble(
-        ("rnn-tui ", "bold"), (task, "bold"), " · ", cells, " · step ", steps,
+        ("rnn-tui ", "bold"), (task, "bold"), " · ", cells,
+        " · step " if len(histories) == 1 else " · steps ", steps,
         " · ", format_seconds(elapsed), " · ", (state, STATE_STYLES.get(state, "bold")))
     # A log the worker could not write is named as such: its panel says why.
     logs = [f"{path} (not written)" if history.log_warning else str(path)
