@@ -95,6 +95,28 @@ def test_law_lines_start_at_the_loss() -> None:
     assert underflow_back([0.0, 0.0, 1e-30, 1.0]) == 2 and underflow_back([1.0, 2.0]) is None
 
 
+def test_the_law_table_keeps_its_numbers_whole_in_an_80_column_panel() -> None:
+    """At 80x24 a panel's table has 36 columns: a live run's numbers (T=100, every
+    scalar set) fit whole, labels and all (once they were cut: "σ' mean/RMS… 0.9/0…")."""
+    from rich.console import Console
+
+    from rnn_tui.run.config import RunConfig
+    from rnn_tui.ui.history import RunHistory
+    from rnn_tui.ui.views.law import law_table
+
+    scalars = {"dsigma_mean": 0.9137, "dsigma_rms": 0.9321, "dsigma_max": 0.9999,
+               "rho_W": 1.0412, "sigma_max_W": 1.8934, "gamma_bound": 1.8932,
+               "gamma_product": 0.83125, "gamma_h": 0.84271}
+    history = RunHistory(config=RunConfig(cell="rnn", seq_len=100))
+    for step in (1, 3146):
+        history.apply(Profile(step=step, dh_norms=[1e-3 * 0.9 ** k for k in range(100)],
+                              h_norms=[1.0] * 100, scalars=scalars))
+    console = Console(width=36, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(law_table(history, narrow=True))
+    text = console.export_text()
+    assert "…" not in text and "99 back: product" in text and "σ' max" in text, text
+
+
 def test_the_rate_is_the_products_and_old_logs_fall_back_to_the_fit() -> None:
     new = Profile(step=1, dh_norms=[1.0], h_norms=[1.0],
                   scalars={"gamma_h": 0.5, "gamma_product": 0.4, "gamma_meanfield": 0.9})

@@ -88,13 +88,18 @@ def law_table(history: RunHistory, narrow: bool = False) -> Table:
     labels in a narrow panel, so the numbers keep their room)."""
     first, latest = history.first_profile, history.last_profile
     seq_len = sequence_length(history)
-    table = Table(box=None, show_header=True, padding=(0, 1), header_style="dim")
+    table = Table(box=None, show_header=True, padding=(0, 1), header_style="dim",
+                  pad_edge=not narrow)  # (narrow: the two edge cells' room to the numbers)
     table.add_column("" if narrow else "per step back", no_wrap=True)
     table.add_column("step 1" if first else "", justify="right", no_wrap=True)
     table.add_column(f"step {latest.step}" if latest else "now", justify="right",
                      style="bold", no_wrap=True)
-    table.add_row("σ' mean/RMS/max" if narrow else "σ' mean / RMS / max", slopes(first),
-                  slopes(latest))
+    if narrow:  # (three numbers in one cell took the room of the others at 80 columns)
+        for name in ("mean", "max"):
+            table.add_row(f"σ' {name}", fmt(scalar(first, f"dsigma_{name}"), 2),
+                          fmt(scalar(latest, f"dsigma_{name}"), 2))
+    else:
+        table.add_row("σ' mean / RMS / max", slopes(first), slopes(latest))
     for long, short, name in ROWS:
         table.add_row(short if narrow else long, fmt(scalar(first, name)),
                       fmt(scalar(latest, name)))
