@@ -108,14 +108,22 @@ def test_a_folder_accepts_its_own_sweep_grown_and_refuses_another(tmp_path) -> N
         prepare(tmp_path / "other", expand(small(), "a.toml"))
 
 
+def result(run_id: str, **fields) -> dict:
+    """A results.jsonl line as `rnn-tui sweep` writes it."""
+    from rnn_tui.run.config import RunConfig
+    from rnn_tui.run.sweep_results import result_record
+
+    return result_record(run_id, RunConfig(), {"state": "finished"}) | fields
+
+
 def test_the_follower_takes_complete_lines_and_survives_a_cut_one(tmp_path) -> None:
     results = tmp_path / RESULTS_FILE
     follower = ResultsFollower(tmp_path)
     assert follower.poll() == []                                  # no file yet
-    results.write_text('{"id": "a", "state": "finished"}\n{"id": "b", "sta')
+    results.write_text(json.dumps(result("a")) + '\n{"id": "b", "sta')
     assert [r["id"] for r in follower.poll()] == ["a"]            # b is still being written
     writer = ResultsWriter(tmp_path)  # a writer killed mid-line left b cut: ended, not merged
-    writer.write({"id": "c", "state": "finished"})
+    writer.write(result("c"))
     writer.close()
     assert [r["id"] for r in follower.poll()] == ["c"]
     assert set(read_results(tmp_path)) == {"a", "c"}
@@ -143,10 +151,10 @@ def test_a_viewer_follows_a_folder_while_the_sweep_writes(tmp_path) -> None:
     folder = SweepFolder(tmp_path)
     assert folder.refresh() == [] and len(folder.grid["runs"]) == 4
     writer = ResultsWriter(tmp_path)
-    writer.write({"id": sweep.runs[0].id, "state": "finished", "log": "logs/x.jsonl"})
+    writer.write(result(sweep.runs[0].id, log="logs/x.jsonl"))
     assert [r["id"] for r in folder.refresh()] == [sweep.runs[0].id]
     prepare(tmp_path, expand(small(seq_len=[5, 6, 7]), "a.toml"))   # the grid grows
-    writer.write({"id": sweep.runs[1].id, "state": "failed", "log": "logs/y.jsonl"})
+    writer.write(result(sweep.runs[1].id, state="failed", log="logs/y.jsonl"))
     writer.close()
     assert [r["id"] for r in folder.refresh()] == [sweep.runs[1].id]
     assert len(folder.grid["runs"]) == 6 and len(folder.results) == 2
