@@ -143,6 +143,20 @@ def test_the_map_counts_solved_seeds_and_their_median_steps() -> None:
     assert table.entries[("rnn", 6)].finished == 0
 
 
+def test_the_map_tells_runs_that_diverged_from_runs_that_did_not_learn() -> None:
+    from rnn_tui.run.sweep_report import entry_text
+
+    sweep = expand(small(seed=[0, 1, 2], seq_len=[5]), "a.toml")
+    grid = [{"id": r.id, "config": r.config.to_dict()} for r in sweep.runs]
+    rnn = [r.id for r in sweep.runs if r.config.cell == "rnn"]
+    results = {rnn[0]: {"state": "diverged", "solved_step": None},
+               rnn[1]: {"state": "finished", "solved_step": None}}
+    (table,) = sweep_maps(grid, results, sweep.swept)
+    entry = table.entries[("rnn", 5)]
+    assert (entry.finished, entry.solved, entry.diverged) == (2, 0, 1)
+    assert entry_text(entry) == "[red]0/2 · 1 diverged [dim](of 3)[/][/]"
+
+
 def test_a_viewer_follows_a_folder_while_the_sweep_writes(tmp_path) -> None:
     from rnn_tui.run.sweep_results import SweepFolder
 

@@ -23,6 +23,7 @@ class MapEntry:
     ids: list[str] = field(default_factory=list)  # of the runs, finished or not
     solved_steps: list[int] = field(default_factory=list)
     failed: int = 0
+    diverged: int = 0  # its loss or gradient went NaN/Inf: exploded, not merely unsolved
 
     @property
     def solved(self) -> int:
@@ -80,6 +81,7 @@ def sweep_maps(grid_runs: Iterable[dict[str, Any]], results: dict[str, dict[str,
             continue
         entry.finished += 1
         entry.failed += result.get("state") == "failed"
+        entry.diverged += result.get("state") == "diverged"
         if result.get("solved_step") is not None:
             entry.solved_steps.append(result["solved_step"])
     for table in maps.values():

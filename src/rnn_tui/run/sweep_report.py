@@ -142,12 +142,16 @@ def map_table(sweep_map: SweepMap) -> Table:
 
 
 def entry_text(entry: MapEntry | None) -> str:
+    """`2/3 · 840` (markup): seeds solved of runs finished, median steps, and how many
+    diverged; green all solved, yellow some, red none, dim while nothing has finished."""
     if entry is None:
         return ""
     if not entry.finished:
         return f"[dim]… / {entry.runs}[/]"
     median = entry.median_steps
     text = f"{entry.solved}/{entry.finished}" + (f" · {median:.0f}" if median else "")
+    if entry.diverged:  # (a run that exploded is another failure to learn than a flat one)
+        text += f" · {entry.diverged} diverged"
     if entry.finished < entry.runs:
         text += f" [dim](of {entry.runs})[/]"
     colour = ("green" if entry.solved == entry.finished else
@@ -160,5 +164,6 @@ def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
     for sweep_map in maps:
         console.print(map_table(sweep_map))
     if maps:
-        console.print("each entry: seeds solved / runs finished · median steps to solve",
+        console.print("each entry: seeds solved / runs finished · median steps to solve"
+                      " (· how many diverged)",
                       highlight=False)

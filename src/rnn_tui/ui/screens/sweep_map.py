@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from ...run.runlog import RunLogError
 from ...run.sweep_map import REPEAT_KEY, ROW_KEY, MapEntry, SweepMap, default_column, sweep_maps
+from ...run.sweep_report import entry_text as report_entry_text
 from ...run.sweep_results import SweepFolder, log_path
 from ..sources import ReplaySource
 from .compare import CompareScreen
@@ -34,19 +35,8 @@ COLUMN_NAMES = {"seq_len": "T", "hidden_size": "H", "batch_size": "B"}
 
 
 def entry_text(entry: MapEntry | None) -> Text:
-    """`2/3 · 840`: seeds solved of runs finished, median steps; green all, yellow some,
-    red none, dim while nothing has finished."""
-    if entry is None:
-        return Text("")
-    if not entry.finished:
-        return Text(f"… / {entry.runs}", "dim")
-    median = entry.median_steps
-    text = Text(f"{entry.solved}/{entry.finished}" + (f" · {median:.0f}" if median else ""),
-                "green" if entry.solved == entry.finished else
-                "red" if entry.solved == 0 else "yellow")
-    if entry.finished < entry.runs:
-        text.append(f" (of {entry.runs})", "dim")
-    return text
+    """The entry as the terminal's map prints it (run/sweep_report.py)."""
+    return Text.from_markup(report_entry_text(entry))
 
 
 def shown_path(path: str | Path, shorten: bool = True) -> str:
@@ -106,7 +96,8 @@ Rows are cells, columns T (`a` makes another swept key the columns: lr, H, ...),
 block of rows per value of any other swept key, such as the task. Each entry reads
 **seeds solved / runs finished · median steps to solve**: green when every finished
 seed solved, yellow when some did, red when none; dim `… / 3` while none has finished,
-and `(of 3)` while some are still to come.
+and `(of 3)` while some are still to come. `· 2 diverged` counts the runs whose loss or
+gradient went NaN or infinite: they exploded, where the others failed by forgetting.
 
 The title counts the runs finished, running (a log but no result yet) and failed. The
 map follows the sweep's folder once a second, wherever its runs execute.
@@ -136,7 +127,8 @@ and seed; `q` there comes back to the map.
         yield Static(id="sweep-title")
         yield DataTable(id="sweep-map", cursor_type="cell", zebra_stripes=True)
         yield Static(Text("each entry: seeds solved / runs finished · median steps to solve"
-                          " · enter: its runs overlaid · a: columns", "dim"), id="sweep-legend")
+                          " (· how many diverged) · enter: its runs overlaid · a: columns",
+                          "dim"), id="sweep-legend")
         yield Footer()
 
     def on_mount(self) -> None:
