@@ -77,6 +77,18 @@ def test_a_sweep_file_given_as_a_preset_says_to_sweep_it(tmp_path) -> None:
     assert f"run it with: rnn-tui sweep {sweep_file}" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["train", "sweep"])
+def test_a_list_in_a_cells_table_says_where_lists_go(tmp_path, command) -> None:
+    # It said "lr = [0.1, 0.01] is not allowed; lr must be a number > 0".
+    preset = tmp_path / "mine.toml"
+    preset.write_text('task = "adding"\nseq_len = 10\ncells = ["relu"]\n'
+                      '[relu]\nlr = [0.1, 0.01]\n')
+    args = ["--preset", str(preset), "--no-log"] if command == "train" else [str(preset)]
+    result = rnn_tui(command, *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{preset} [relu]: lr = [0.1, 0.01] is a list: a cell's table" in result.stderr
+
+
 def test_replay_of_a_missing_log_is_a_clear_error(tmp_path) -> None:
     result = rnn_tui("replay", str(tmp_path / "nope.jsonl"))
     assert result.returncode == 2 and "does not exist" in result.stderr

@@ -125,6 +125,11 @@ def configs_from(data: dict[str, Any], source: str,
         table = per_cell.get(cell, {})
         if not isinstance(table, dict):
             raise PresetError(f"{source}: {cell} must be a table of settings for that cell")
+        listed = next((k for k, v in table.items() if isinstance(v, list)), None)
+        if listed is not None:  # (also in a sweep file: its cell tables are not swept)
+            raise PresetError(f"{source} [{cell}]: {listed} = {table[listed]!r} is a list: a "
+                              "cell's table holds one value per setting (values to sweep "
+                              "over go at the top of a sweep file)")
         own = {k: check_value(f"{source} [{cell}]", k, v) for k, v in table.items()}
         configs.append(RunConfig(cell=cell, **(shared | own)))
     given = [k for k in ("seq_len", "task") if (overrides or {}).get(k) is not None]
