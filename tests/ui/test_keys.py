@@ -87,6 +87,22 @@ async def test_space_pauses_and_resumes_both(scripted: ScriptedSource) -> None:
         assert "paused" not in header(app)
 
 
+async def test_space_after_every_run_ended_says_the_next_runs_start_paused(
+        scripted: ScriptedSource) -> None:
+    from rnn_tui.run.events import RunEnded
+
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        for slot in (0, 1):
+            scripted.push(slot, RunEnded(step=0, reason="finished"))
+        await wait_for(pilot, lambda: "finished" in header(app), "both runs ended")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "finished, paused" in header(app),
+                       "space after the end: the header says paused")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "paused" not in header(app), "space again: resumed")
+
+
 async def test_n_steps_only_while_paused(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:

@@ -323,7 +323,8 @@ class RnnTuiApp(App[int]):
             return "replay"
         states = {h.state for h in self.histories}
         if states <= {"finished", "stopped", "interrupted", "diverged", "failed"}:
-            return "finished"
+            # (Paused now, the next runs a key starts begin paused: said, not hidden.)
+            return "finished, paused" if self.paused else "finished"
         # The header says what was asked for at once; each panel's status says what its
         # worker has confirmed (a Paused / Resumed event a few tens of ms later).
         if self.paused:
