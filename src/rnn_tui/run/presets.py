@@ -110,10 +110,8 @@ def configs_from(data: dict[str, Any], source: str,
     data = dict(data)
     cells = check_cells(source, data.pop("cells", ["rnn", "lstm"]))
     per_cell = {k: data.pop(k) for k in list(data) if k in CELL_KINDS}
-    listed = next((k for k, v in data.items() if isinstance(v, list)), None)
-    if listed is not None:  # lists of values make a grid: a sweep file, not a preset
-        raise PresetError(f"{source}: {listed} = {data[listed]!r} is a list, as in a sweep "
-                          f"file; run it with: rnn-tui sweep {source}")
+    # Lists of values make a grid: a sweep file, not a preset.
+    refuse_lists(source, data, f"lists make a sweep; run it with: rnn-tui sweep {source}")
     shared = {k: check_value(source, k, v) for k, v in data.items()}
     for key, value in (overrides or {}).items():
         if key == "cells":
@@ -125,16 +123,21 @@ def configs_from(data: dict[str, Any], source: str,
         table = per_cell.get(cell, {})
         if not isinstance(table, dict):
             raise PresetError(f"{source}: {cell} must be a table of settings for that cell")
-        listed = next((k for k, v in table.items() if isinstance(v, list)), None)
-        if listed is not None:  # (also in a sweep file: its cell tables are not swept)
-            raise PresetError(f"{source} [{cell}]: {listed} = {table[listed]!r} is a list: a "
-                              "cell's table holds one value per setting (values to sweep "
-                              "over go at the top of a sweep file)")
+        # (Also in a sweep file: its cell tables are not swept.)
+        refuse_lists(f"{source} [{cell}]", table, "a cell's table holds one value per "
+                     "setting (values to sweep over go at the top of a sweep file)")
         own = {k: check_value(f"{source} [{cell}]", k, v) for k, v in table.items()}
         configs.append(RunConfig(cell=cell, **(shared | own)))
     given = [k for k in ("seq_len", "task") if (overrides or {}).get(k) is not None]
     check_length(flag_of(given[0]) if given else source, configs[0])
     return configs
+
+
+def refuse_lists(where: str, table: dict[str, Any], why: str) -> None:
+    """PresetError naming the first setting of `table` given a list of values."""
+    listed = next((k for k, v in table.items() if isinstance(v, list)), None)
+    if listed is not None:
+        raise PresetError(f"{where}: {listed} = {table[listed]!r} is a list: {why}")
 
 
 # The flags whose names are not the setting's (cli.py: --hidden sets hidden_size).

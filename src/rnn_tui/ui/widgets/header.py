@@ -12,6 +12,7 @@ from ..history import RunHistory
 from .panel import format_seconds
 
 STATE_STYLES = {"running": "bold green", "paused": "bold yellow", "finished": "bold",
+                "finished, paused": "bold yellow",
                 "replay": "bold cyan", "stopped": "bold"}
 
 
