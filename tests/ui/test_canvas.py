@@ -4,11 +4,12 @@ the rows and columns of their values, and every size gives whole lines."""
 from __future__ import annotations
 
 import math
+import warnings
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rnn_tui.ui.canvas import QUARTERS, Canvas
+from rnn_tui.ui.canvas import QUARTERS, Canvas, line_dots
 
 INK, AXIS, PAPER = (220, 220, 220), (120, 120, 120), (20, 20, 20)
 RED, BLUE = (255, 0, 0), (0, 0, 255)
@@ -137,3 +138,66 @@ def test_every_size_gives_whole_lines(width: int, height: int, values: list[floa
     strips = canvas.build(width, height, INK, AXIS, PAPER)
     assert len(strips) == height
     assert all(len(strip.text) == width for strip in strips)
+
+
+def dots_one_segment_at_a_time(frame, xs: list[float], ys: list[float]) -> dict:
+    """The rasteriser as a plain loop (what `line_points` and `line_dots` do for all
+    segments at once in numpy): each segment between finite points clipped to the box
+    (a dot's margin round the plot), then a dot every unit along it."""
+    left, right, bottom, top = -1.0, 2.0 * frame.cols, -1.0, 2.0 * frame.rows
+    (x_scale, y_scale), cells, previous = frame.scales, {}, None
+
+    def inside(p) -> bool:
+        return left <= p[0] <= right and bottom <= p[1] <= top
+
+    def add(x: float, y: float) -> None:
+        px, py = round(x), round(y)
+        if 0 <= px < 2 * frame.cols and 0 <= py <= 2 * frame.rows - 1:
+            down = 2 * frame.rows - 1 - py
+            cell = (down // 2, px // 2)
+            cells[cell] = cells.get(cell, 0) | (1 << (2 * (down % 2) + px % 2))
+
+    for x, y in zip(xs, ys, strict=True):
+        here = ((x - frame.x_lim[0]) * x_scale, (y - frame.y_lim[0]) * y_scale)
+        if not (math.isfinite(here[0]) and math.isfinite(here[1])):
+            previous = None
+            continue
+        if previous is None and inside(here):
+            add(*here)
+        elif previous is not None:
+            (x0, y0), (x1, y1) = previous, here
+            dx, dy, t0, t1 = x1 - x0, y1 - y0, 0.0, 1.0
+            if not (inside(previous) and inside(here)):  # Liang-Barsky
+                for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - bottom),
+                             (dy, top - y0)):
+                    if p == 0:
+                        t0 = t0 if q >= 0 else 2.0  # parallel, outside: nothing
+                    elif p < 0:
+                        t0 = max(t0, q / p)
+                    else:
+                        t1 = min(t1, q / p)
+                x0, y0, x1, y1 = x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy
+            ends = (x0, y0, x1, y1)
+            if t0 <= t1 and all(math.isfinite(v) for v in ends):
+                steps = max(1, math.ceil(max(abs(x1 - x0), abs(y1 - y0))))
+                for k in range(1 if inside(previous) else 0, steps + 1):
+                    add(x0 + (x1 - x0) / steps * k, y0 + (y1 - y0) / steps * k)
+        previous = here
+    return cells
+
+
+finite_or_not = st.floats(allow_subnormal=False) | st.floats(-0.5, 1.5)
+
+
+@given(xs=st.lists(finite_or_not, max_size=40), ys=st.lists(finite_or_not, max_size=40),
+       width=st.integers(5, 120), height=st.integers(3, 40))
+def test_the_lines_dots_are_those_of_a_plain_loop_over_its_segments(
+        xs: list[float], ys: list[float], width: int, height: int) -> None:
+    """Any values (huge, infinite, not a number, far off the plot): the same dots as the
+    loop, and no numpy warning on the way."""
+    frame = unit_canvas().frame(width, height)
+    n = min(len(xs), len(ys))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dots = line_dots(frame, xs[:n], ys[:n])
+    assert dots == dots_one_segment_at_a_time(frame, xs[:n], ys[:n])

@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -214,8 +215,9 @@ class Grid:
             self.colours[row][col] = (colour, background)
 
     def fill_row(self, row: int, char: str, colour: RGB) -> None:
-        for col in range(self.cols):
-            self.put(row, col, char, colour)
+        if 0 <= row < self.rows:
+            self.chars[row] = [char] * self.cols
+            self.colours[row] = [(colour, None)] * self.cols
 
     def write(self, row: int, col: int, text: str, colour: RGB,
               background: RGB | None) -> None:
@@ -240,9 +242,10 @@ def draw_series(grid: Grid, frame: Frame, series: Series) -> None:
         for (row, col), bits in line_dots(frame, series.xs, series.ys).items():
             grid.put(row, col, QUARTERS[bits], series.colour)
     elif series.marker == "dot":
-        cells = {(row, col) for row, col in (dot_cell(frame, x, y) for x, y in
-                                             line_points(frame, series.xs, series.ys))}
-        for row, col in cells:
+        dx, dy = line_points(frame, series.xs, series.ys)
+        rows = frame.rows - 1 - np.rint(dy).astype(int) // 2
+        cols = np.rint(dx).astype(int) // 2
+        for row, col in set(zip(rows.tolist(), cols.tolist(), strict=True)):
             grid.put(row, col, DOT, series.colour)
     else:
         for x, y in zip(series.xs, series.ys, strict=True):
@@ -250,79 +253,77 @@ def draw_series(grid: Grid, frame: Frame, series: Series) -> None:
 
 
 def line_points(frame: Frame, xs: Sequence[float],
-                ys: Sequence[float]) -> list[tuple[float, float]]:
-    """Dot coordinates along the line through the points, one or more per dot it
-    crosses inside the plot (a gap where a value is not finite)."""
+                ys: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Dot coordinates (x, y) along the line through the points, one or more per dot it
+    crosses inside the plot (a gap where a value is not finite). In numpy, all segments
+    at once: a plot is ~1000 points, and a Python loop over them took most of the
+    lines of a `v` press.
+
+    Per segment a-b between two finite points: the part inside the plot's box (`clip`),
+    then dots a unit apart from its start to its end: a + k (b - a) / steps for
+    k = 0..steps, steps = the longer side in dots. The start is left out where it is
+    the previous segment's end (a inside the box); a point with no finite neighbour
+    before it is a dot of its own."""
     box = (-1.0, 2.0 * frame.cols, -1.0, 2.0 * frame.rows)  # a dot's margin round it
-    x_low, y_low = frame.x_lim[0], frame.y_lim[0]
-    x_scale, y_scale = frame.scales  # (frame.dot_x and dot_y, inline: ~1000 points a plot)
-    points: list[tuple[float, float]] = []
-    previous: tuple[float, float] | None = None
-    for x, y in zip(xs, ys, strict=True):
-        here = ((x - x_low) * x_scale, (y - y_low) * y_scale)
-        if not (math.isfinite(here[0]) and math.isfinite(here[1])):
-            previous = None
-            continue
-        if previous is None:
-            if inside(here, box):
-                points.append(here)
-        else:
-            first = 1 if inside(previous, box) else 0  # (else the clipped start is new)
-            clipped = (previous, here) if first and inside(here, box) else clip(
-                previous, here, box)
-            if clipped is not None:
-                (x0, y0), (x1, y1) = clipped
-                steps = max(1, math.ceil(max(abs(x1 - x0), abs(y1 - y0))))
-                dx, dy = (x1 - x0) / steps, (y1 - y0) / steps
-                points += [(x0 + dx * k, y0 + dy * k) for k in range(first, steps + 1)]
-        previous = here
-    return points
+    x_scale, y_scale = frame.scales
+    with np.errstate(all="ignore"):  # (huge values overflow to inf: not finite, a gap)
+        x = (np.asarray(xs, dtype=float) - frame.x_lim[0]) * x_scale
+        y = (np.asarray(ys, dtype=float) - frame.y_lim[0]) * y_scale
+    finite = np.isfinite(x) & np.isfinite(y)
+    inside = finite & (box[0] <= x) & (x <= box[1]) & (box[2] <= y) & (y <= box[3])
+    joined = finite[1:] & finite[:-1]  # segment i runs from point i to point i + 1
+    alone = inside & ~np.concatenate([[False], finite[:-1]])  # a line's first point
+    a = np.flatnonzero(joined)
+    x0, y0, x1, y1, kept = clip(x[a], y[a], x[a + 1], y[a + 1], box)
+    both = inside[a] & inside[a + 1]  # (inside already: its own ends, not recomputed)
+    x0, y0 = np.where(both, x[a], x0), np.where(both, y[a], y0)
+    x1, y1 = np.where(both, x[a + 1], x1), np.where(both, y[a + 1], y1)
+    first = inside[a][kept].astype(int)  # 1: the start is the previous segment's end
+    x0, y0, x1, y1 = x0[kept], y0[kept], x1[kept], y1[kept]
+    steps = np.maximum(1, np.ceil(np.maximum(abs(x1 - x0), abs(y1 - y0)))).astype(int)
+    counts = steps + 1 - first
+    segment = np.repeat(np.arange(len(steps)), counts)
+    k = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - first, counts)
+    dx, dy = (x1 - x0) / steps, (y1 - y0) / steps
+    return (np.concatenate([x[alone], x0[segment] + dx[segment] * k]),
+            np.concatenate([y[alone], y0[segment] + dy[segment] * k]))
 
 
-def inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
-    return box[0] <= point[0] <= box[1] and box[2] <= point[1] <= box[3]
-
-
-def clip(a: tuple[float, float], b: tuple[float, float],
-         box: tuple[float, float, float, float]) -> tuple[tuple[float, float],
-                                                          tuple[float, float]] | None:
-    """The part of segment a-b inside the box (Liang-Barsky), or None: a line from a
-    value far off the axis costs no more than one across the plot."""
-    (x0, y0), (x1, y1) = a, b
+def clip(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
+         box: tuple[float, float, float, float]) -> tuple[np.ndarray, ...]:
+    """The parts of segments (x0, y0)-(x1, y1) inside the box (Liang-Barsky), and which
+    segments have any: a line from a value far off the axis costs no more than one
+    across the plot."""
     dx, dy = x1 - x0, y1 - y0
-    t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x0 - box[0]), (dx, box[1] - x0), (-dy, y0 - box[2]),
-                 (dy, box[3] - y0)):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        t = q / p
-        if p < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return None
-    return (x0 + t0 * dx, y0 + t0 * dy), (x0 + t1 * dx, y0 + t1 * dy)
+    t0, t1 = np.zeros_like(x0), np.ones_like(x0)
+    kept = np.ones(len(x0), dtype=bool)
+    with np.errstate(all="ignore"):  # (p = 0: t unused; far values: dropped below)
+        for p, q in ((-dx, x0 - box[0]), (dx, box[1] - x0), (-dy, y0 - box[2]),
+                     (dy, box[3] - y0)):
+            kept &= (p != 0) | (q >= 0)  # parallel to this edge, and outside it
+            t = q / p
+            t0 = np.where(p < 0, np.maximum(t0, t), t0)
+            t1 = np.where(p > 0, np.minimum(t1, t), t1)
+        ends = x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy
+    kept &= (t0 <= t1) & np.isfinite(ends).all(axis=0)  # (1e308 - -1e308 is inf)
+    return (*ends, kept)
 
 
 def line_dots(frame: Frame, xs: Sequence[float], ys: Sequence[float]) -> dict[
         tuple[int, int], int]:
     """The quarter-block bits of each character (row, col) the line passes through."""
-    cells: dict[tuple[int, int], int] = {}
     top, right = 2 * frame.rows - 1, 2 * frame.cols
-    for dx, dy in line_points(frame, xs, ys):
-        px, py = round(dx), round(dy)
-        if 0 <= px < right and 0 <= py <= top:
-            down = top - py  # dots from the top
-            cell = (down // 2, px // 2)
-            cells[cell] = cells.get(cell, 0) | (1 << (2 * (down % 2) + px % 2))
-    return cells
-
-
-def dot_cell(frame: Frame, dx: float, dy: float) -> tuple[int, int]:
-    return frame.rows - 1 - round(dy) // 2, round(dx) // 2
+    dx, dy = line_points(frame, xs, ys)
+    px, py = np.rint(dx).astype(int), np.rint(dy).astype(int)
+    on = (0 <= px) & (px < right) & (0 <= py) & (py <= top)
+    px, down = px[on], top - py[on]  # dots from the top
+    bits = np.zeros(frame.rows * frame.cols, dtype=np.uint8)
+    np.bitwise_or.at(bits, (down // 2) * frame.cols + px // 2,
+                     (1 << (2 * (down % 2) + px % 2)).astype(np.uint8))
+    cells = np.flatnonzero(bits)
+    rows, cols = np.divmod(cells, frame.cols)
+    return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), bits[cells].tolist(),
+                    strict=True))
 
 
 STYLES: dict[tuple[RGB, RGB], Style] = {}
