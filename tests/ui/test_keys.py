@@ -467,6 +467,45 @@ async def test_the_kept_help_follows_a_theme_change(scripted: ScriptedSource) ->
         await wait_for(pilot, lambda: app.screen is first, "?: the same help again")
         assert not any(text.dark for text in first.query(HelpText)), "dark colours on light"
         assert first.accent == app.theme_variables["accent"]
+        body = first.query_one("#help-body").styles.background
+        assert body == Color.parse(app.theme_variables["surface"]), "the old theme's box"
+
+
+async def test_the_help_shown_again_is_restyled_only_when_a_style_could_have_moved(
+        scripted: ScriptedSource) -> None:
+    """A restyle throws away every rendered line of the help: done again only after a
+    new theme or a change of the app's classes (a small terminal's -compact)."""
+    app = RnnTuiApp(scripted)
+    restyled: list[object] = []
+    update_styles = app.update_styles
+
+    def counted(node, animate: bool = True) -> None:
+        if isinstance(node, HelpScreen):
+            restyled.append(node)
+        update_styles(node, animate)
+
+    app.update_styles = counted  # type: ignore[method-assign]
+
+    async def show_help() -> None:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "q: closed")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await show_help()
+        shown_once = len(restyled)
+        await show_help()
+        await show_help()
+        assert len(restyled) == shown_once, "restyled with nothing changed"
+        app.theme = "textual-light"
+        await show_help()
+        assert len(restyled) > shown_once, "a new theme: restyled"
+        before = len(restyled)
+        await pilot.resize_terminal(120, 28)  # -compact on the app
+        await pilot.pause()
+        await show_help()
+        assert len(restyled) > before, "the app's classes moved: restyled"
 
 
 async def test_the_help_built_ahead_as_the_app_closes_is_no_crash() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.table import Table
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -84,6 +85,7 @@ class HelpScreen(ModalScreen[None]):
         self.prepared = False  # laid out and rendered before it was first shown (by the app)
         self.accent: str | None = None  # the theme's accent the key table was made in
         self.plots = PLOTS  # what the panels' plots show ("" on the sweep map)
+        self.styled: tuple[object, ...] | None = None  # `styles_key` when last restyled
 
     def compose(self) -> ComposeResult:
         dark = self.app.current_theme.dark
@@ -125,3 +127,18 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def styles_key(self) -> tuple[object, ...]:
+        """What its styles depend on beyond its own DOM: the app's CSS (a new theme
+        counts up) and the app's classes (-compact at a small size)."""
+        return self.app._css_update_count, frozenset(self.app.classes)  # (private, pinned)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles a pushed screen's every widget, and a restyle throws away each
+        # one's rendered lines: a `?` re-rendered the whole help (7-8 ms of its frame,
+        # on a core shared with the workers) to the styles it had.
+        key = self.styles_key()
+        if key == self.styled:
+            event.refresh_styles = False
+        self.styled = key
+        super()._on_screen_resume(event)
