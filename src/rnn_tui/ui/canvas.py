@@ -294,10 +294,10 @@ def clip(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
     """The parts of segments (x0, y0)-(x1, y1) inside the box (Liang-Barsky), and which
     segments have any: a line from a value far off the axis costs no more than one
     across the plot."""
-    dx, dy = x1 - x0, y1 - y0
     t0, t1 = np.zeros_like(x0), np.ones_like(x0)
     kept = np.ones(len(x0), dtype=bool)
     with np.errstate(all="ignore"):  # (p = 0: t unused; far values: dropped below)
+        dx, dy = x1 - x0, y1 - y0
         for p, q in ((-dx, x0 - box[0]), (dx, box[1] - x0), (-dy, y0 - box[2]),
                      (dy, box[3] - y0)):
             kept &= (p != 0) | (q >= 0)  # parallel to this edge, and outside it
@@ -306,7 +306,11 @@ def clip(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
             t1 = np.where(p > 0, np.minimum(t1, t), t1)
         ends = x0 + t0 * dx, y0 + t0 * dy, x0 + t1 * dx, y0 + t1 * dy
     kept &= (t0 <= t1) & np.isfinite(ends).all(axis=0)  # (1e308 - -1e308 is inf)
-    return (*ends, kept)
+    # Into the box: from values far off it, rounding can leave an end outside (1e38
+    # dots away from 1e306), and the dots between would be as many.
+    (left, right, bottom, top), (xa, ya, xb, yb) = box, ends
+    return (np.clip(xa, left, right), np.clip(ya, bottom, top), np.clip(xb, left, right),
+            np.clip(yb, bottom, top), kept)
 
 
 def line_dots(frame: Frame, xs: Sequence[float], ys: Sequence[float]) -> dict[
