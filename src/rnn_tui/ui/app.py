@@ -47,6 +47,7 @@ SEQ_LENGTHS = (10, 20, 50, 100, 200, 400, 1000)
 REDRAW_HZ = 5.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a tick
 PLOTS_PER_TICK = 1  # a plot's redraw and compositing cost a few ms: one per frame
 HELP_BUILT_AFTER = 1.0  # seconds after start: the help is built while nothing is asked
+HELP_FRESH = 2.0  # seconds: how old the help's live numbers may be when `?` opens it
 PUMP_GATHER_SECONDS = 0.05  # batch events this long into one message
 
 PANEL = Binding.Group("panel", compact=True)
@@ -159,6 +160,8 @@ class RnnTuiApp(App[int]):
         self.palette = Palette.from_theme({}, True)
         self._closed = False
         self._force_when_shown = False  # a forced redraw asked for under another screen
+        # When `keep_help_fresh` last brought the help up to date, and for which runs.
+        self._help_fresh: tuple[float, tuple[object, ...]] = (-math.inf, ())
         self._panels: list[ModelPanel] = []
         self._header: RunHeader | None = None
 
@@ -205,6 +208,7 @@ class RnnTuiApp(App[int]):
         self.set_interval(1 / REDRAW_HZ, self.redraw)
         self.call_after_refresh(self.redraw, True)
         self.set_timer(HELP_BUILT_AFTER, self.build_help)
+        self.set_interval(HELP_FRESH / 2, self.keep_help_fresh)
         if self.first_screen is not None:
             self.push_screen(self.first_screen)
 
@@ -584,6 +588,27 @@ class RnnTuiApp(App[int]):
     def teaching(self) -> str:
         return teaching_text(self.histories, self.lang)
 
+    async def keep_help_fresh(self) -> None:
+        """While the dashboard shows, the built help's live numbers brought up to date and
+        rendered, so that `?` only shows it: made at the key, they were half its cost
+        (the Markdown parsed, then ~60 lines rendered; 9 ms of CPU beside the workers)."""
+        from .screens.ahead import prepare
+        from .screens.help import PLOTS, HelpScreen
+
+        help_screen = self.get_screen("help") if self.is_screen_installed("help") else None
+        if (self._closed or not self.panels or not isinstance(help_screen, HelpScreen)
+                or not help_screen.is_mounted or not self.dashboard_shown()):
+            return
+        runs = self.runs_told()
+        if help_screen.bring_up_to_date(self.help_keys(), self.teaching(), PLOTS):
+            await prepare(help_screen, self.size)  # (one widget a callback: keys go first)
+        self._help_fresh = (time.monotonic(), runs)
+
+    def runs_told(self) -> tuple[object, ...]:
+        """What the help's text may not be late about, however fresh: which runs (a
+        restart is a new history), their cells and states. Its numbers may be."""
+        return tuple((id(h), h.config, h.state) for h in self.histories)
+
     def action_help(self) -> None:
         from .screens.help import PLOTS, HelpScreen
 
@@ -593,7 +618,11 @@ class RnnTuiApp(App[int]):
         about = getattr(self.screen, "HELP", "")
         help_screen = self.help_screen()
         if isinstance(help_screen, HelpScreen):
-            help_screen.bring_up_to_date(self.help_keys(), about or self.teaching(),
+            made_at, runs = self._help_fresh
+            fresh = (not about and time.monotonic() - made_at < HELP_FRESH
+                     and runs == self.runs_told())
+            teaching = help_screen.teaching if fresh else about or self.teaching()
+            help_screen.bring_up_to_date(self.help_keys(), teaching,
                                          plots="" if about else PLOTS)
         self.push_screen(help_screen)
 

@@ -56,11 +56,12 @@ class HelpText(Static):
         self.source, self.dark = source, dark
         self.display = bool(source)
 
-    def show(self, source: str, dark: bool | None = None) -> None:
-        """Show `source` (in the colours for a dark or a light theme, if given)."""
+    def show(self, source: str, dark: bool | None = None) -> bool:
+        """Show `source` (in the colours for a dark or a light theme, if given); whether
+        that changed what it shows."""
         dark = self.dark if dark is None else dark
         if (source, dark) == (self.source, self.dark):
-            return
+            return False
         self.source, self.dark = source, dark
         content = markdown_content(source, dark)
         # The live numbers change digits, rarely the text's height: the help is laid
@@ -71,6 +72,7 @@ class HelpText(Static):
                         and content.get_height(self.styles, width) == height)
         self.display = bool(source)
         self.update(content, layout=relayout)
+        return True
 
 
 class HelpScreen(ModalScreen[None]):
@@ -108,22 +110,24 @@ class HelpScreen(ModalScreen[None]):
         return table
 
     def bring_up_to_date(self, keys: Iterable[tuple[str, str]], teaching: str,
-                         plots: str = PLOTS) -> None:
+                         plots: str = PLOTS) -> bool:
         """Shown again (the app keeps it): the keys, the live numbers and the theme's
-        colours as they are now; `plots` "" on a screen without the panels."""
+        colours as they are now; `plots` "" on a screen without the panels. Whether
+        anything changed."""
         keys = list(keys)
         self.plots = plots
         if not self.is_mounted:  # not built yet: `compose` takes these
             self.keys, self.teaching = keys, teaching
-            return
+            return True
         accent = self.app.theme_variables.get("accent")
-        if (keys, accent) != (self.keys, self.accent):
+        changed = (keys, accent) != (self.keys, self.accent)
+        if changed:
             self.keys, self.accent = keys, accent
             self.query_one("#help-keys", Static).update(self.key_table())
         self.teaching = teaching
         dark = self.app.current_theme.dark
-        self.query_one("#help-teaching", HelpText).show(teaching, dark)
-        self.query_one("#help-text", HelpText).show(plots, dark)
+        changed |= self.query_one("#help-teaching", HelpText).show(teaching, dark)
+        return self.query_one("#help-text", HelpText).show(plots, dark) or changed
 
     def action_close(self) -> None:
         self.dismiss(None)
