@@ -8,6 +8,7 @@ times a second (a plot's redraw costs a few milliseconds: never per event).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import math
 import time
@@ -48,6 +49,8 @@ REDRAW_HZ = 5.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a ti
 PLOTS_PER_TICK = 1  # a plot's redraw and compositing cost a few ms: one per frame
 HELP_BUILT_AFTER = 1.0  # seconds after start: the help is built while nothing is asked
 HELP_FRESH = 2.0  # seconds: how old the help's live numbers may be when `?` opens it
+AHEAD_EVERY = 0.1  # seconds between figures of the next view drawn ahead (when due)
+AHEAD_MAX_AGE = 2.0  # seconds: a figure drawn ahead this recently shows as it is at `v`
 PUMP_GATHER_SECONDS = 0.05  # batch events this long into one message
 
 PANEL = Binding.Group("panel", compact=True)
@@ -209,6 +212,7 @@ class RnnTuiApp(App[int]):
         self.call_after_refresh(self.redraw, True)
         self.set_timer(HELP_BUILT_AFTER, self.build_help)
         self.set_interval(HELP_FRESH / 2, self.keep_help_fresh)
+        self.set_interval(AHEAD_EVERY, self.draw_ahead)
         if self.first_screen is not None:
             self.push_screen(self.first_screen)
 
@@ -314,12 +318,29 @@ class RnnTuiApp(App[int]):
             panel.draw_figure(figure, self.palette, now)
 
     def redraw_panel(self, panel: ModelPanel) -> None:
-        """One panel's figures now (a view just switched)."""
+        """One panel's figures now (a view just switched), but those drawn ahead: shown
+        as they are (at most AHEAD_MAX_AGE old), they catch up at the next redraws."""
         if self._closed:
             return
         now = time.monotonic()
         for figure in panel.figures(self.has_class("-compact")):
-            panel.draw_figure(figure, self.palette, now)
+            if not (figure.drawn_for(panel.history, self.palette)
+                    and now - figure.shown_at < AHEAD_MAX_AGE):
+                panel.draw_figure(figure, self.palette, now)
+
+    def draw_ahead(self) -> bool:
+        """One figure of the view the selected panel's `v` shows next, if due (see
+        `ModelPanel.draw_ahead`): a figure a tick, so a key waits behind one at most.
+        Whether one was drawn."""
+        return (not self._closed and bool(self.panels) and self.dashboard_shown()
+                and self.panels[self.selected].draw_ahead(self.palette, time.monotonic(),
+                                                          self.has_class("-compact")))
+
+    async def draw_all_ahead(self) -> None:
+        """Every figure of the next view that is due, one a callback: after a `v` or a
+        new selection, when the next `v` may come within a second."""
+        while self.draw_ahead():
+            await asyncio.sleep(0)  # (a key pressed meanwhile goes first)
 
     @property
     def run_state(self) -> str:
@@ -349,6 +370,7 @@ class RnnTuiApp(App[int]):
     def watch_selected(self, selected: int) -> None:
         for panel in self.panels:
             panel.selected = panel.slot == selected
+        self.call_after_refresh(self.draw_all_ahead)
 
     def watch_paused(self) -> None:
         if self.is_mounted:
@@ -512,6 +534,7 @@ class RnnTuiApp(App[int]):
         # Drawn now, so the view shows in the frame that switches to it, drawn (the
         # plots build their lines when that frame lays them out).
         self.redraw_panel(panel)
+        self.call_after_refresh(self.draw_all_ahead)
 
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")

@@ -62,6 +62,10 @@ class Figure(Widget):
         return (self.data_key(history) != self.shown_key
                 and now - self.shown_at >= self.MIN_INTERVAL)
 
+    def drawn_for(self, history: RunHistory, palette: Palette) -> bool:
+        """Last drawn from this history (a restart makes a new one), in these colours."""
+        return self.drawn is not None and self.drawn[0] is history and self.drawn[1] == palette
+
     def show(self, history: RunHistory, palette: Palette, now: float = 0.0) -> None:
         """Draw the history, and the caption above it."""
         self.drawn = (history, palette)
@@ -70,6 +74,9 @@ class Figure(Widget):
 
     def paint(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
         raise NotImplementedError
+
+    def build_ahead(self) -> None:
+        """Build what it can of its lines while hidden (see `StripFigure`)."""
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:  # pragma: no cover
         """One line above the figure: what it shows, each series in its own colour."""
@@ -130,6 +137,13 @@ class StripFigure(Figure):
         super().notify_style_update()
         if self.strips is not None and self.colours() != self.strips_colours:
             self.strips = None
+
+    def build_ahead(self) -> None:
+        """The lines for the size it last showed at, built while hidden: Textual renders
+        a widget only on the screen (a hidden one has no size there), so a view shown by
+        `v` built all its figures' lines in that key's frame."""
+        if self.strips is None and self.strips_size != (0, 0):
+            self.strips = self.lines(*self.strips_size)
 
     def render_line(self, y: int) -> Strip:
         size = self.content_size.width, self.content_size.height

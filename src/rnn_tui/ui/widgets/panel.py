@@ -25,7 +25,7 @@ from textual.widgets import Static
 from ..figure import Figure
 from ..history import RunHistory
 from ..palette import Palette
-from ..registry import VIEWS, View, view_title
+from ..registry import VIEWS, View, next_view, view_title
 
 
 def format_seconds(seconds: float) -> str:
@@ -243,3 +243,22 @@ class ModelPanel(Vertical):
 
     def draw_figure(self, figure: Figure, palette: Palette, now: float) -> None:
         figure.show(self.history, palette, now)
+
+    def next_figures(self, compact: bool = False) -> list[Figure]:
+        """The figures the view that `v` shows next would show (hidden now)."""
+        name = next_view(self.view)
+        view = self.view_widgets.get(name)
+        return [] if view is None or name == self.view else view.figures(self.history, compact)
+
+    def draw_ahead(self, palette: Palette, now: float, compact: bool = False) -> bool:
+        """One figure of the next view drawn, and its lines built, while it is hidden, if
+        its data moved: `v` then shows it as it is (drawing a view's figures and building
+        their lines at the key was a third of that key's frame). Whether one was."""
+        for figure in self.next_figures(compact):
+            if figure.drawn_for(self.history, palette) and not figure.is_stale(
+                    self.history, now):
+                continue
+            self.draw_figure(figure, palette, now)
+            figure.build_ahead()
+            return True
+        return False
