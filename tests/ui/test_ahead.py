@@ -3,12 +3,17 @@ only shows it; what it shows is never another run's."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
 from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.figure import StripFigure
+from rnn_tui.ui.views.law import LawTable
+from rnn_tui.ui.views.plots import LossPlot
 from rnn_tui.ui.widgets.panel import ModelPanel
 
 SIZE = (160, 48)
@@ -70,3 +75,42 @@ async def test_a_view_drawn_ahead_for_a_run_since_replaced_is_drawn_at_the_key()
         await wait_for(pilot, lambda: panel.view == "flow", "v: the flow view")
         assert all(f.drawn_for(panel.history, app.palette) for f in panel.figures()), (
             "the run replaced shown as drawn ahead")
+
+
+async def test_a_figure_drawn_ahead_is_drawn_for_the_width_it_shows_at() -> None:
+    """Hidden, a widget has no size: the loss plot's caption and points follow the width
+    it last showed at (a hidden one said "baseline" where there is room for more)."""
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply(replay.until(100))
+        panel = app.panels[0]
+        await cycle_views(pilot, panel)
+        for _ in range(2):  # to the last view: the plots are next
+            view = panel.view
+            await pilot.press("v")
+            await wait_for(pilot, lambda v=view: panel.view != v, "v")
+        app.apply(replay.until(300))
+        await wait_for(pilot, lambda: drawn_ahead(panel), "the plots drawn ahead")
+        loss = next(f for f in panel.next_figures() if isinstance(f, LossPlot))
+        assert loss.strips is not None and "baseline (memoryless)" in loss.strips[0].text
+
+
+async def test_the_laws_table_drawn_ahead_shows_the_numbers_of_now() -> None:
+    """A table of Rich text is built for its size: hidden, for the size it showed at
+    (it showed its old numbers, drawn ahead at width 0, until the next redraw)."""
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply(replay.until(100))
+        panel = app.panels[0]
+        await cycle_views(pilot, panel)
+        await pilot.press("v")  # to the flow view: the law is next
+        await wait_for(pilot, lambda: panel.view == "flow", "v: the flow view")
+        app.apply(replay.until(300))
+        await wait_for(pilot, lambda: drawn_ahead(panel), "the law drawn ahead")
+        table = next(f for f in panel.next_figures() if isinstance(f, LawTable))
+        console = Console(width=table.built_size[0], file=io.StringIO(), record=True)
+        console.print(table.content)
+        assert panel.history.last_profile is not None
+        assert f"step {panel.history.last_profile.step}" in console.export_text()

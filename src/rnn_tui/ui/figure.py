@@ -78,6 +78,12 @@ class Figure(Widget):
     def build_ahead(self) -> None:
         """Build what it can of its lines while hidden (see `StripFigure`)."""
 
+    @property
+    def shown_width(self) -> int:
+        """Its width in cells; hidden (drawn ahead, see `StripFigure`), the width it
+        last showed at."""
+        return self.size.width
+
     def caption(self, history: RunHistory, palette: Palette) -> Text:  # pragma: no cover
         """One line above the figure: what it shows, each series in its own colour."""
         raise NotImplementedError
@@ -137,6 +143,10 @@ class StripFigure(Figure):
         super().notify_style_update()
         if self.strips is not None and self.colours() != self.strips_colours:
             self.strips = None
+
+    @property
+    def shown_width(self) -> int:
+        return self.size.width or self.strips_size[0]
 
     def build_ahead(self) -> None:
         """The lines for the size it last showed at, built while hidden: Textual renders
@@ -268,7 +278,9 @@ class TextFigure(Static, Figure):
     def rebuild(self) -> None:
         if self.history is None or self.palette is None:
             return
-        width, height = self.content_size
+        # Hidden (drawn ahead, see `StripFigure`): for the size it last showed at, which
+        # it shows at again without a resize to rebuild it.
+        width, height = self.content_size or self.built_size
         if width and height:
             caption = self.caption_line(width)
             caption.style = Style(color=rgb(self.colours()[1]))

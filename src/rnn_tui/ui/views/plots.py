@@ -28,7 +28,7 @@ class LossPlot(PlotFigure):
         return Text.assemble(("loss ", "bold"), swatch(palette.loss, "smoothed"),
                              swatch(palette.faint, "raw", "┄┄"),
                              swatch(palette.baseline, "baseline (memoryless)"
-                                    if self.size.width >= 60 else "baseline"))
+                                    if self.shown_width >= 60 else "baseline"))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas
@@ -41,7 +41,7 @@ class LossPlot(PlotFigure):
         # Two points per character column is all the plot can show (and all it pays for);
         # at least a half-screen panel's worth (a view just switched to is drawn before
         # its first layout, at width 0).
-        raw_x, raw, steps, smooth = envelope(rows, max(160, 2 * self.size.width))
+        raw_x, raw, steps, smooth = envelope(rows, max(160, 2 * self.shown_width))
         axis = LogAxis.fit([raw, smooth, [baseline] if baseline else []])
         canvas.plot(raw_x, axis.values(raw), color=palette.faint, marker="hd")
         canvas.plot(steps, axis.values(smooth), color=palette.loss, marker="hd")
