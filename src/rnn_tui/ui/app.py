@@ -51,6 +51,7 @@ HELP_BUILT_AFTER = 1.0  # seconds after start: the help is built while nothing i
 HELP_FRESH = 2.0  # seconds: how old the help's live numbers may be when `?` opens it
 AHEAD_EVERY = 0.1  # seconds between figures of the next view drawn ahead (when due)
 AHEAD_MAX_AGE = 2.0  # seconds: a figure drawn ahead this recently shows as it is at `v`
+AHEAD_AFTER_KEY = 0.05  # seconds after a `v` or a tab: that key's frame is out by then
 PUMP_GATHER_SECONDS = 0.05  # batch events this long into one message
 
 PANEL = Binding.Group("panel", compact=True)
@@ -370,7 +371,7 @@ class RnnTuiApp(App[int]):
     def watch_selected(self, selected: int) -> None:
         for panel in self.panels:
             panel.selected = panel.slot == selected
-        self.call_after_refresh(self.draw_all_ahead)
+        self.set_timer(AHEAD_AFTER_KEY, self.draw_all_ahead)
 
     def watch_paused(self) -> None:
         if self.is_mounted:
@@ -534,7 +535,7 @@ class RnnTuiApp(App[int]):
         # Drawn now, so the view shows in the frame that switches to it, drawn (the
         # plots build their lines when that frame lays them out).
         self.redraw_panel(panel)
-        self.call_after_refresh(self.draw_all_ahead)
+        self.set_timer(AHEAD_AFTER_KEY, self.draw_all_ahead)
 
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
