@@ -648,6 +648,8 @@ class RnnTuiApp(App[int]):
             teaching = help_screen.teaching if fresh else about or self.teaching()
             help_screen.bring_up_to_date(self.help_keys(), teaching,
                                          plots="" if about else PLOTS)
+            if about:  # (it tells another story now: not the panels' numbers)
+                self._help_fresh = (-math.inf, ())
         self.push_screen(help_screen)
 
     async def action_quit(self) -> None:
