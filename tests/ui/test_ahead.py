@@ -12,6 +12,7 @@ from ui_support import ScriptedSource, replay_of, wait_for
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.figure import StripFigure
+from rnn_tui.ui.registry import next_view
 from rnn_tui.ui.views.law import LawTable
 from rnn_tui.ui.views.plots import LossPlot
 from rnn_tui.ui.widgets.panel import ModelPanel
@@ -28,13 +29,26 @@ def drawn_ahead(panel: ModelPanel) -> bool:
         and (not isinstance(f, StripFigure) or f.strips is not None) for f in figures)
 
 
-async def cycle_views(pilot, panel: ModelPanel) -> None:
-    """Each view shown once (a figure's lines are built for the size it showed at)."""
+async def press_v(pilot, panel: ModelPanel) -> None:
+    view = panel.view
+    await pilot.press("v")
+    await wait_for(pilot, lambda: panel.view != view, "v: the next view")
+    await pilot.pause()
+
+
+async def drawn_ahead_before(pilot, app: RnnTuiApp, replay, shown_next: str) -> ModelPanel:
+    """The left panel, each view shown once at step 100 (a figure's lines are built for
+    the size it showed at), then on the view before `shown_next`; trained on to step
+    300, and `shown_next` drawn ahead for it."""
+    app.apply(replay.until(100))
+    panel = app.panels[0]
     for _ in range(3):
-        view = panel.view
-        await pilot.press("v")
-        await wait_for(pilot, lambda v=view: panel.view != v, "v: the next view")
-        await pilot.pause()
+        await press_v(pilot, panel)
+    while next_view(panel.view) != shown_next:
+        await press_v(pilot, panel)
+    app.apply(replay.until(300))  # the data moved: the hidden views are out of date
+    await wait_for(pilot, lambda: drawn_ahead(panel), f"{shown_next} drawn ahead")
+    return panel
 
 
 async def test_the_next_view_is_drawn_while_hidden_and_v_only_shows_it(
@@ -42,11 +56,7 @@ async def test_the_next_view_is_drawn_while_hidden_and_v_only_shows_it(
     replay = replay_of("adding-rnn", "adding-lstm")
     app = RnnTuiApp(ScriptedSource(replay.configs))
     async with app.run_test(size=SIZE) as pilot:
-        app.apply(replay.until(100))
-        panel = app.panels[0]
-        await cycle_views(pilot, panel)
-        app.apply(replay.until(300))  # the data moved: the hidden views are out of date
-        await wait_for(pilot, lambda: drawn_ahead(panel), "the next view drawn ahead")
+        panel = await drawn_ahead_before(pilot, app, replay, "flow")
         figures = panel.next_figures()
         drawn_at = [f.shown_at for f in figures]
         built: list[StripFigure] = []
@@ -65,10 +75,7 @@ async def test_a_view_drawn_ahead_for_a_run_since_replaced_is_drawn_at_the_key()
     replay = replay_of("adding-rnn", "adding-lstm")
     app = RnnTuiApp(ScriptedSource(replay.configs))
     async with app.run_test(size=SIZE) as pilot:
-        app.apply(replay.until(300))
-        panel = app.panels[0]
-        await cycle_views(pilot, panel)
-        await wait_for(pilot, lambda: drawn_ahead(panel), "the next view drawn ahead")
+        panel = await drawn_ahead_before(pilot, app, replay, "flow")
         app.draw_ahead = lambda: False  # type: ignore[method-assign] # (nothing more ahead)
         app.restart(0, RunConfig(cell="relu"))
         await pilot.press("v")
@@ -83,15 +90,7 @@ async def test_a_figure_drawn_ahead_is_drawn_for_the_width_it_shows_at() -> None
     replay = replay_of("adding-rnn", "adding-lstm")
     app = RnnTuiApp(ScriptedSource(replay.configs))
     async with app.run_test(size=SIZE) as pilot:
-        app.apply(replay.until(100))
-        panel = app.panels[0]
-        await cycle_views(pilot, panel)
-        for _ in range(2):  # to the last view: the plots are next
-            view = panel.view
-            await pilot.press("v")
-            await wait_for(pilot, lambda v=view: panel.view != v, "v")
-        app.apply(replay.until(300))
-        await wait_for(pilot, lambda: drawn_ahead(panel), "the plots drawn ahead")
+        panel = await drawn_ahead_before(pilot, app, replay, "plots")
         loss = next(f for f in panel.next_figures() if isinstance(f, LossPlot))
         assert loss.strips is not None and "baseline (memoryless)" in loss.strips[0].text
 
@@ -102,13 +101,7 @@ async def test_the_laws_table_drawn_ahead_shows_the_numbers_of_now() -> None:
     replay = replay_of("adding-rnn", "adding-lstm")
     app = RnnTuiApp(ScriptedSource(replay.configs))
     async with app.run_test(size=SIZE) as pilot:
-        app.apply(replay.until(100))
-        panel = app.panels[0]
-        await cycle_views(pilot, panel)
-        await pilot.press("v")  # to the flow view: the law is next
-        await wait_for(pilot, lambda: panel.view == "flow", "v: the flow view")
-        app.apply(replay.until(300))
-        await wait_for(pilot, lambda: drawn_ahead(panel), "the law drawn ahead")
+        panel = await drawn_ahead_before(pilot, app, replay, "why")
         table = next(f for f in panel.next_figures() if isinstance(f, LawTable))
         console = Console(width=table.built_size[0], file=io.StringIO(), record=True)
         console.print(table.content)
