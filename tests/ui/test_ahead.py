@@ -107,3 +107,36 @@ async def test_the_laws_table_drawn_ahead_shows_the_numbers_of_now() -> None:
         console.print(table.content)
         assert panel.history.last_profile is not None
         assert f"step {panel.history.last_profile.step}" in console.export_text()
+
+
+def age(figures: list, seconds: float) -> None:
+    for figure in figures:
+        figure.shown_at -= seconds
+
+
+async def test_a_view_drawn_long_ago_of_data_that_has_not_moved_is_not_drawn_again() -> None:
+    """A finished run, a replay: the figures drawn ahead long ago are still true (every
+    `v` two seconds after the last drew its view again, 5-10 ms of its frame)."""
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await drawn_ahead_before(pilot, app, replay, "flow")
+        figures = panel.next_figures()
+        age(figures, 60.0)
+        drawn_at = [f.shown_at for f in figures]
+        await press_v(pilot, panel)
+        assert [f.shown_at for f in figures] == drawn_at, "drawn again, nothing moved"
+
+
+async def test_a_view_drawn_long_ago_of_data_that_moved_since_is_drawn_at_the_key() -> None:
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=SIZE) as pilot:
+        panel = await drawn_ahead_before(pilot, app, replay, "flow")
+        app.draw_ahead = lambda: False  # type: ignore[method-assign] # (nothing more ahead)
+        figures = panel.next_figures()
+        age(figures, 60.0)
+        app.apply(replay.until(400))
+        await press_v(pilot, panel)
+        assert all(f.shown_key == f.data_key(panel.history) for f in figures), (
+            "shown a minute out of date")

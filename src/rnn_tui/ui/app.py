@@ -320,13 +320,15 @@ class RnnTuiApp(App[int]):
 
     def redraw_panel(self, panel: ModelPanel) -> None:
         """One panel's figures now (a view just switched), but those drawn ahead: shown
-        as they are (at most AHEAD_MAX_AGE old), they catch up at the next redraws."""
+        as they are (at most AHEAD_MAX_AGE old, or of data that has not moved since: a
+        finished run, a replay), they catch up at the next redraws."""
         if self._closed:
             return
         now = time.monotonic()
         for figure in panel.figures(self.has_class("-compact")):
             if not (figure.drawn_for(panel.history, self.palette)
-                    and now - figure.shown_at < AHEAD_MAX_AGE):
+                    and (now - figure.shown_at < AHEAD_MAX_AGE
+                         or figure.data_key(panel.history) == figure.shown_key)):
                 panel.draw_figure(figure, self.palette, now)
 
     def draw_ahead(self) -> bool:
