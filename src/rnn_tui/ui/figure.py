@@ -4,10 +4,10 @@ A figure draws one run's `RunHistory` and says what it shows in a caption, on it
 first line. The base owns the redraw throttle: a figure is stale when its data key moved
 AND at least `MIN_INTERVAL` seconds passed since it was last drawn, so the app redraws on
 its own timer, never per event. Two kinds: `StripFigure`, which builds the screen's
-lines itself (`PlotFigure`, a `Canvas` drawn by hand; the heatmap), and `TextFigure`
-(Rich text built to the widget's size, like the law's table). Building lines costs a
-few milliseconds where Rich text with a style per cell costs tens (Textual converts
-it, cell by cell, to the same lines).
+lines itself (`PlotFigure`, a `Canvas` drawn by hand; the heatmap), and its kind
+`TextFigure` (Rich text made into lines for the widget's size, like the law's table).
+Building lines costs a few milliseconds where Rich text with a style per cell costs
+tens (Rich renders it cell by cell to the same lines).
 
 A figure is one widget, caption included: a caption in a widget of its own, the two in a
 box, made three widgets of every figure, and a `v` press lays out and paints each of
@@ -21,14 +21,12 @@ from collections.abc import Hashable
 from typing import Any
 
 from rich.color import Color as RichColor
-from rich.console import Group, RenderableType
+from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.events import Resize
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Static
 
 from .axes import LogAxis, nice_ticks, round_ticks, tick_label
 from .canvas import RGB, Canvas
@@ -37,16 +35,13 @@ from .palette import Palette
 
 
 class Figure(Widget):
-    """A drawing of a run's history, with its caption (see the module docstring).
-    A subclass that draws with another widget puts it first (`TextFigure(Static,
-    Figure)`): Textual takes default CSS from the first base's line only."""
+    """A drawing of a run's history, with its caption (see the module docstring)."""
 
     # Seconds between redraws however often the data moves: once a second is plenty
     # to watch training, and it keeps the dashboard's CPU away from the workers'.
     MIN_INTERVAL = 1.0
 
     def __init__(self, *children: Widget, **kwargs: Any) -> None:
-        # (A mixin after Static: its arguments pass through.)
         super().__init__(*children, **kwargs)
         self.shown_key: Hashable = None
         self.shown_at = -math.inf
@@ -257,37 +252,33 @@ def blend(a: RGB, b: RGB, share: float) -> RGB:
     return tuple(round(x + (y - x) * share) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
 
 
-class TextFigure(Static, Figure):
-    """A figure drawn as Rich text under its caption, rebuilt to fit its size (on a
-    redraw or a resize)."""
+class TextFigure(StripFigure):
+    """A figure drawn as Rich text under its caption (`build`), made into lines like any
+    `StripFigure`'s: for the widget's size, and while hidden when its view is the one `v`
+    shows next. (As a `Static`, Textual turned the text into lines in the key's frame:
+    the law's table, 3-5 ms of it.)"""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.history: RunHistory | None = None
         self.palette: Palette | None = None
-        self.built_size = (0, 0)  # the size the shown text was built for
 
     def paint(self, history: RunHistory, palette: Palette) -> None:
         self.history, self.palette = history, palette
-        self.rebuild()
+        self.redrawn()
 
-    def on_resize(self, _event: Resize) -> None:
-        if tuple(self.content_size) != self.built_size:  # (a view shown again: same size)
-            self.rebuild()
-
-    def rebuild(self) -> None:
+    def build_strips(self, width: int, height: int) -> list[Strip]:
         if self.history is None or self.palette is None:
-            return
-        # Hidden (drawn ahead, see `StripFigure`): for the size it last showed at, which
-        # it shows at again without a resize to rebuild it.
-        width, height = self.content_size or self.built_size
-        if width and height:
-            caption = self.caption_line(width)
-            caption.style = Style(color=rgb(self.colours()[1]))
-            body = self.build(self.history, self.palette, width, height - 1)
-            self.update(Group(caption, body), layout=False)
-            self.built_size = (width, height)
+            return []
+        ink, _, paper = self.colours()
+        app = self.app
+        options = app.console_options.update(highlight=False, width=width, height=height)
+        body = self.build(self.history, self.palette, width, height)
+        lines = app.console.render_lines(body, options, style=Style(color=rgb(ink),
+                                                                    bgcolor=rgb(paper)))
+        return [Strip(line, width) for line in lines]
 
     def build(self, history: RunHistory, palette: Palette, width: int,
               height: int) -> RenderableType:  # pragma: no cover
+        """The Rich text to show in `width` x `height` cells below the caption."""
         raise NotImplementedError

@@ -45,8 +45,7 @@ class FigureColumn(Vertical):
                 continue
             if figure.styles.inline.has_rule("display"):
                 figure.styles.clear_rule("display")  # it applies again: the stylesheet says
-            # (The stylesheet hides some figures on a short screen. isinstance, not a
-            # query: Figure is a mixin, not in CSS type names.)
+            # (The stylesheet hides some figures on a short screen.)
             if figure.display and isinstance(figure, Figure):
                 shown.append(figure)
         return shown
