@@ -172,6 +172,20 @@ async def test_brackets_change_the_selected_panels_learning_rate(
         assert scripted.configs[0].lr == 0.03
 
 
+async def test_bracket_at_the_top_of_the_range_says_so_and_leaves_the_run_alone() -> None:
+    """`]` at lr = 10, the engine's highest, used to restart the run as "lr 10 → 10":
+    the panel's progress thrown away for nothing."""
+    scripted = ScriptedSource([RunConfig(cell="rnn", lr=10.0), RunConfig(cell="lstm")])
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: any("lr = 10 is the highest" in n.message
+                                          for n in app._notifications), "]: the note")
+        await pilot.press("left_square_bracket")  # a key that does restart, waited for
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 1, "[: a restart")
+        assert scripted.restarts() == [(0, RunConfig(cell="rnn", lr=3.0))]
+
+
 def test_the_learning_rate_ladder_goes_both_ways() -> None:
     """Half a decade a press on 1-3-10, back where it started (from 0.03, `]` stayed at
     0.03 and `[` skipped to 0.003)."""

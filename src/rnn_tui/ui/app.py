@@ -30,7 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from ..run.config import CELL_KINDS, TASK_NAMES, RunConfig
+from ..run.config import CELL_KINDS, SETTINGS, TASK_NAMES, RunConfig
 from ..run.events import Event, LogStopped, RunFailed, RunStarted
 from . import views as _views  # noqa: F401 - registers the built-in views
 from .help_text import teaching_text
@@ -486,7 +486,11 @@ class RnnTuiApp(App[int]):
     def action_lr(self, direction: int) -> None:
         slot = self.selected
         config = self.source.configs[slot]
-        lr = min(10.0, scaled_lr(config.lr, direction))
+        lr = scaled_lr(config.lr, direction)
+        if not SETTINGS["lr"].accepts(lr):  # at the end of the range: the run carries on
+            self.notify(f"lr = {config.lr:g} is the {'highest' if direction > 0 else 'lowest'}"
+                        f"; lr must be {SETTINGS['lr'].allowed()}", severity="warning")
+            return
         self.restart(slot, config.with_(lr=lr))
         self.announce(f"panel {slot + 1}: lr {config.lr:g} → {lr:g}", timeout=3)
 
