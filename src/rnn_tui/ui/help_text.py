@@ -16,6 +16,7 @@ from .profiles import (
     rate_horizon,
     scalar,
     sequence_length,
+    steps_text,
     underflow_back,
 )
 
@@ -144,12 +145,17 @@ def number(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}g}"
 
 
+def horizon_span(horizon: float | None, seq_len: int, lang: str) -> str:
+    """The horizon in words of `lang` ("12 steps", "1 step", "12 ステップ")."""
+    span = horizon_text(horizon, seq_len)
+    return span.removesuffix(" steps").removesuffix(" step") + " ステップ" if (
+        lang == "ja" and span[:1].isdigit()) else span
+
+
 def _verdict(lang: str, gamma: float | None, horizon: float | None,
              seq_len: int) -> tuple[str, str]:
     words = VERDICTS[lang]
-    span = horizon_text(horizon, seq_len)
-    if lang == "ja":
-        span = span.replace(" steps", " ステップ")
+    span = horizon_span(horizon, seq_len, lang)
     if gamma is not None and gamma > 1.005:
         # An explosion when the growth over the sequence passes 1000x, else a slow rise.
         if gamma ** max(1, seq_len - 2) > 1e3:
@@ -184,7 +190,7 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
             meanfield=number(meanfield if meanfield is not None
                              else scalar(latest, "gamma_predicted")),
             gamma=number(scalar(latest, "gamma_h")),
-            zero="" if zero is None else f"; it is 0 from {zero} steps back",
+            zero="" if zero is None else f"; it is 0 from {steps_text(zero)} back",
             zero_ja="" if zero is None else f"。実測は {zero} ステップ前から 0 です",
             verdict=verdict, back=seq_len - 1, fate=fate)
     gate = "forget" if "forget_hold_all" in latest.scalars else "update"
@@ -192,14 +198,14 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
     path = "c" if "gamma_c" in latest.scalars else "h"
     gamma, horizon = scalar(latest, f"gamma_{path}"), scalar(latest, f"horizon_{path}")
     verdict, _ = _verdict(lang, gamma, horizon, seq_len)
-    span = horizon_text(horizon, seq_len)
+    span = horizon_span(horizon, seq_len, lang)
     product = mean_product(latest.series.get(f"{gate}_mean", []))
     return GATED[lang].format(
         slot=slot + 1, cell=cell, gate=gate, gate_ja=GATE_JA[gate],
         state=STATE["en"][path], state_ja=STATE["ja"][path],
         mean_product=number(product, 2),
         held="–" if held is None else f"{held:.0%}", gamma=number(gamma),
-        horizon=span.replace(" steps", " ステップ") if lang == "ja" else span,
+        horizon=span,
         verdict=verdict)
 
 

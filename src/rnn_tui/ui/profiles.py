@@ -44,7 +44,12 @@ def horizon_text(horizon: float | None, seq_len: int | None = None) -> str:
         return "–"
     if math.isinf(horizon):
         return f"> {seq_len}" if seq_len else "> T"
-    return f"{horizon:.0f} steps"
+    return steps_text(round(horizon))
+
+
+def steps_text(n: int) -> str:
+    """ "1 step", "12 steps" (a trained tanh RNN's horizon can be a single step)."""
+    return f"{n} step" if n == 1 else f"{n} steps"
 
 
 def law_rate(profile: Profile | None) -> tuple[float | None, str]:

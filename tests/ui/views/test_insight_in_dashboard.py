@@ -4,13 +4,19 @@ help screen carries the teaching text with live numbers (in Japanese with lang="
 
 from __future__ import annotations
 
+from textual.geometry import Region
 from textual.pilot import Pilot
-from ui_support import replay_of, wait_for
+from textual.widget import Widget
+from ui_support import ScriptedSource, replay_of, wait_for
 
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.events import Profile, RunStarted, Step
 from rnn_tui.ui.app import RnnTuiApp
+from rnn_tui.ui.help_text import panel_text
 from rnn_tui.ui.screens.help import HelpText
 from rnn_tui.ui.views.heatmap import GradientHeatmap
-from rnn_tui.ui.widgets.panel import ModelPanel
+from rnn_tui.ui.views.horizon import HorizonPlot
+from rnn_tui.ui.widgets.panel import ModelPanel, PanelStatus
 
 
 async def settle(pilot: Pilot) -> None:
@@ -89,3 +95,68 @@ def test_dashboard_why_views_at_80x24(snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=why_both)
+
+
+def shown_text(widget: Widget) -> str:
+    """The lines a widget shows, as text."""
+    width, height = widget.content_size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
+
+
+async def test_the_law_table_fits_an_80_column_panel_uncut() -> None:
+    """At 80x24 the narrow table cut its last two rows to "99 back: produ…" and
+    "from 76 ba…" (the tanh RNN whose gradient float32 flushed to 0)."""
+    app = RnnTuiApp(replay_of("relu-exploding600", "rnn-underflow300"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "v", "v")
+        right = app.query_one("#panel-1", ModelPanel)
+        await wait_for(pilot, lambda: right.view == "why", "2 v v: the right panel's law")
+        await settle(pilot)
+        table = shown_text(right.query_one(".figure.law-table", Widget))
+        assert "99 back: ∏" in table and "from 76 back" in table, table
+        assert "…" not in table.split("step 1")[1], table  # (the caption above may be cut)
+
+
+async def test_a_forecast_of_one_step_reads_one_step() -> None:
+    """A trained tanh RNN whose product falls 100x within a single step back: the
+    verdict said "after 1 steps back"."""
+    scripted = ScriptedSource([RunConfig(cell="rnn"), RunConfig(cell="lstm")])
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=(160, 48)) as pilot:
+        scripted.push(0, Profile(step=5, dh_norms=[0.0125 ** k for k in range(99, -1, -1)],
+                                 h_norms=[1.0] * 100,
+                                 scalars={"gamma_product": 0.0125, "gamma_h": 0.0125,
+                                          "horizon_h": 1.05}))
+        await wait_for(pilot, lambda: app.histories[0].last_profile is not None, "the profile")
+        await pilot.press("v", "v")
+        left = app.query_one("#panel-0", ModelPanel)
+        await wait_for(pilot, lambda: left.view == "why", "v v: the left panel's law")
+        await settle(pilot)
+        table = shown_text(left.query_one(".figure.law-table", Widget))
+        assert "100x smaller after 1 step back" in table, table
+        await pilot.press("v", "v")  # the horizon's caption, in the flow view
+        await wait_for(pilot, lambda: left.view == "flow", "v v: the left panel's flow")
+        await settle(pilot)
+        assert "→ 1 step" in shown_text(left.query_one(HorizonPlot))
+        assert "1 steps" not in panel_text(0, app.histories[0])
+
+
+async def test_the_loss_keeps_its_name_in_an_80_column_panel() -> None:
+    """A solved LSTM at 80 columns showed "0.000176  beat @460  solved @460": a number
+    with no name. The gaps give way before the word "loss" does."""
+    scripted = ScriptedSource([RunConfig(cell="rnn"), RunConfig(cell="lstm")])
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=(80, 24)) as pilot:
+        scripted.push(1, RunStarted(config=RunConfig(cell="lstm").to_dict(), seed=0,
+                                    baseline_loss=1 / 6, solved_when={"loss_at_most": 0.01}))
+        for step in range(1, 1001):
+            scripted.push(1, Step(step=step, loss=0.2 if step < 400 else 0.000176,
+                                  metric=0.5, grad_norm=1.0, seconds=step / 100))
+        panel = app.query_one("#panel-1", ModelPanel)
+        await wait_for(pilot, lambda: app.histories[1].step == 1000, "the thousand steps")
+        app.redraw(force=True)
+        await wait_for(pilot, lambda: "solved @" in shown_text(panel.query_one(PanelStatus)),
+                       "the status line to say when it was solved")
+        numbers = shown_text(panel.query_one(PanelStatus)).splitlines()[1]
+        assert numbers.strip().startswith("loss 0.000176"), numbers
+        assert "beat @" in numbers and "…" not in numbers, numbers

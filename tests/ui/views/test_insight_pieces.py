@@ -114,7 +114,7 @@ def test_the_law_table_keeps_its_numbers_whole_in_an_80_column_panel() -> None:
     console = Console(width=36, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
     console.print(law_table(history, narrow=True))
     text = console.export_text()
-    assert "…" not in text and "99 back: product" in text and "σ' max" in text, text
+    assert "…" not in text and "99 back: ∏" in text and "σ' max" in text, text
 
 
 def test_the_rate_is_the_products_and_old_logs_fall_back_to_the_fit() -> None:

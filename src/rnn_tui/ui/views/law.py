@@ -107,7 +107,9 @@ def law_table(history: RunHistory, narrow: bool = False) -> Table:
         return table
     back = seq_len - 1
     gamma, source = law_rate(history.last_profile)
-    table.add_row(f"{back} back: {source}" if narrow else f"{back} steps back: {source}", "",
+    # (narrow: "99 back: product" beside "from 33 back" did not fit an 80-column panel)
+    short = "∏" if source == "product" else source
+    table.add_row(f"{back} back: {short}" if narrow else f"{back} steps back: {source}", "",
                   fmt(gamma ** back if gamma else None, 2))
     zero = underflow_back(latest.dh_norms)
     if zero is None:

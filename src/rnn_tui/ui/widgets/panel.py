@@ -54,26 +54,30 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
 
 def numbers_line(history: RunHistory, width: int) -> Text:
     """Loss, metric and the milestones, in the longest form that fits `width`: the
-    labels give way first, then the metric, then "beat"; "solved @N" goes last (it is
-    the moment the app exists to show)."""
+    labels give way first, then the gaps, then the metric, then "beat"; "solved @N"
+    goes last (it is the moment the app exists to show). The word "loss" stays while
+    anything else is shown: a bare 0.000176 beside "beat @810" reads as nothing."""
     loss = f"{history.smoothed_loss:.3g}" if history.smoothed_loss is not None else "–"
     metric = f"{history.smoothed_metric:.2f}" if history.smoothed_metric is not None else "–"
 
-    def milestone(label: str, value: tuple[int, float] | None, timed: bool) -> list:
+    def milestone(label: str, value: tuple[int, float] | None, timed: bool,
+                  gap: str = "  ") -> list:
         if value is None:
-            return ["  ", (f"{label} –", "dim")]
+            return [gap, (f"{label} –", "dim")]
         when = f" ({format_seconds(value[1])})" if timed else ""
-        return ["  ", (f"{label} @{value[0]}{when}", "bold")]
+        return [gap, (f"{label} @{value[0]}{when}", "bold")]
 
     solved = milestone("solved", history.solved, False)
+    beat = milestone("beat", history.beat, False)
     forms = [
         [("loss ", "dim"), loss, ("  metric ", "dim"), metric,
          *milestone("beat baseline", history.beat, True),
          *milestone("solved", history.solved, True)],
-        [("loss ", "dim"), loss, (" m ", "dim"), metric,
-         *milestone("beat", history.beat, False), *solved],
-        [("loss ", "dim"), loss, *milestone("beat", history.beat, False), *solved],
-        [loss, *milestone("beat", history.beat, False), *solved],
+        [("loss ", "dim"), loss, (" m ", "dim"), metric, *beat, *solved],
+        [("loss ", "dim"), loss, *beat, *solved],
+        [("loss ", "dim"), loss, *milestone("beat", history.beat, False, " "),
+         *milestone("solved", history.solved, False, " ")],
+        [("loss ", "dim"), loss, *solved],
         [loss, *solved],
     ]
     texts = [Text.assemble(*parts) for parts in forms]
