@@ -162,6 +162,35 @@ def test_no_workers_is_bad_input(tmp_path) -> None:
     assert result.returncode == 2 and "--workers must be an integer >= 1" in result.stderr
 
 
+def test_more_workers_than_the_cores_can_use_is_bad_input(tmp_path) -> None:
+    """`--workers 1000` on two cores spawned a thousand Dask worker processes."""
+    out = tmp_path / "out"
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--workers", "100000",
+                     "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert re.search(r"--workers must be at most \d+ \(4 per core", result.stderr), result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_the_local_cluster_has_no_more_processes_than_runs(tmp_path, monkeypatch) -> None:
+    from rnn_tui.run import sweep as sweep_module
+
+    asked: list[int | None] = []
+    real = sweep_module.local_client
+
+    def recorded(workers: int | None = None):  # noqa: ANN202 - a context manager
+        asked.append(workers)
+        return real(workers)
+
+    monkeypatch.setattr(sweep_module, "local_client", recorded)
+    file = tmp_path / "one.toml"
+    file.write_text('task = "adding"\ncells = ["rnn"]\nseq_len = 5\nhidden_size = 8\n'
+                    "batch_size = 16\nsteps = 20\n")
+    code = sweep(file, tmp_path / "out", as_json=True, workers=2, stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    assert code == 0 and asked == [1]
+
+
 @pytest.mark.parametrize("where", ["a file", "under a file"])
 def test_an_out_folder_that_cannot_be_made_is_bad_input(tmp_path, where) -> None:
     # `--out tiny.toml` (a file there) printed a FileExistsError traceback, exit 1.

@@ -5,6 +5,7 @@ the end. The pieces: `sweep_grid` (the file to runs), `sweep_results` (the folde
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 from contextlib import ExitStack, nullcontext
@@ -28,6 +29,12 @@ from .sweep_results import (
 )
 
 DEFAULT_ROOT = Path("sweeps")
+WORKERS_PER_CORE = 4  # runs are single-threaded: more processes only share the cores
+
+
+def most_workers() -> int:
+    """The most worker processes a local cluster may have here."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
 
 
 def default_out(sweep_file: str | Path) -> Path:
@@ -47,6 +54,11 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
     if workers is not None and workers < 1:
         raise PresetError(f"--workers {workers} is not allowed; --workers must be an "
                           "integer >= 1")
+    if workers is not None and scheduler is None and workers > most_workers():
+        # (a typo such as --workers 1000 spawned a thousand processes on two cores)
+        raise PresetError(f"--workers {workers} is not allowed; --workers must be at most "
+                          f"{most_workers()} ({WORKERS_PER_CORE} per core, "
+                          f"{os.cpu_count() or 1} here: each run is single-threaded)")
     grid = load_sweep(sweep_file)
     if scheduler is None:  # a remote scheduler's workers have memory this machine can't see
         refuse_what_cannot_fit(grid)
@@ -100,7 +112,9 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
         with SweepProgress(stderr if as_json else stdout, len(todo), skipped, str(out),
                            map_key, grid.swept) as progress:
             if todo:
-                with nullcontext(client) if client else local_client(workers) as dask:
+                # (never more processes than runs: the others would only idle)
+                processes = min(workers or os.cpu_count() or 1, len(todo))
+                with nullcontext(client) if client else local_client(processes) as dask:
                     futures = submit(dask, todo, [log_path(out, r.id) for r in todo])
                     collect(dask, futures, on_result, progress.tick)
     except KeyboardInterrupt:
