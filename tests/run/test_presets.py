@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from rnn_tui.run.config import CELL_KINDS
 from rnn_tui.run.presets import PresetError, list_presets, load_preset, presets_dir
 
+from .conftest import rnn_tui
+
 REPO_TASKS = Path(__file__).resolve().parents[2] / "tasks"
 REQUIRED = {"adding-100", "adding-400", "copy-50", "copy-200", "irnn-vs-lstm",
             "relu-exploding", "gru-vs-lstm"}
@@ -84,6 +86,20 @@ def test_unknown_preset_name_lists_the_shipped_ones() -> None:
         load_preset("adding-1000")
     with pytest.raises(PresetError, match="does not exist"):
         load_preset("missing/file.toml")
+
+
+def test_a_folder_or_a_binary_file_is_named_for_what_it_is(tmp_path) -> None:
+    """A folder given as a preset was said not to exist; a binary file gave Python's
+    codec message. Through the command, as a user meets them: exit 2, one line."""
+    (tmp_path / "runs.toml").mkdir()
+    (tmp_path / "bytes.toml").write_bytes(b"\xff\xfe\x00")
+    for args, message in [(("train", "--preset", "runs.toml"), "is a folder, not a .toml"),
+                          (("sweep", "runs.toml"), "is a folder, not a .toml"),
+                          (("train", "--preset", "bytes.toml"), "not UTF-8 text")]:
+        result = rnn_tui(*args, cwd=tmp_path)
+        assert result.returncode == 2, (args, result.stderr)
+        assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 @settings(max_examples=60, deadline=None)

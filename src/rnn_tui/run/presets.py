@@ -60,6 +60,8 @@ def resolve_preset(name_or_path: str | Path) -> Path:
     # A path when it says so (.toml) or names a file; a folder that happens to share a
     # preset's name (./adding-100/ holding its runs, say) does not hide the preset.
     if path.suffix == ".toml" or path.is_file():
+        if path.is_dir():
+            raise PresetError(f"preset file {path} is a folder, not a .toml file")
         if not path.is_file():
             raise PresetError(f"preset file {path} does not exist")
         return path
@@ -75,8 +77,10 @@ def read_preset(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise PresetError(f"{path}: not valid TOML: {err}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise PresetError(f"{path}: cannot read: {err}") from None
+    except UnicodeDecodeError:
+        raise PresetError(f"{path}: not a preset (not UTF-8 text)") from None
+    except OSError as err:
+        raise PresetError(f"{path}: cannot read: {err.strerror or err}") from None
 
 
 def check_value(source: str, key: str, value: Any) -> Any:

@@ -74,6 +74,9 @@ def resolve_sweep(name_or_path: str | Path) -> Path:
     shipped = presets_dir() / "sweeps" / f"{name_or_path}.toml"
     if path.suffix != ".toml" and shipped.is_file():
         return shipped
+    if path.is_dir():
+        raise PresetError(f"sweep file {path} is a folder, not a .toml file (to watch a "
+                          f"sweep's folder: rnn-tui sweep-view {path})")
     raise PresetError(f"sweep file {path} does not exist; shipped sweeps: "
                       f"{', '.join(shipped_sweeps())}")
 
