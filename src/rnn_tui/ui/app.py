@@ -63,6 +63,8 @@ SCRUB = Binding.Group("scrub", compact=True)
 # Actions that change training: hidden (and refused) in a replay.
 TRAINING_ACTIONS = {"cell", "toggle_pause", "step", "task", "seq_len", "lr", "reseed", "preset"}
 REPLAY_ACTIONS = {"scrub", "scrub_to"}
+# What acts on the panels: off while a screen hides them (compare).
+PANEL_ACTIONS = {"next_panel", "select_panel", "view", *TRAINING_ACTIONS, *REPLAY_ACTIONS}
 # What an app without runs (`rnn-tui sweep-view`: its screens only) still offers.
 APP_ACTIONS = {"help", "quit", "screenshot"}
 
@@ -397,6 +399,9 @@ class RnnTuiApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.histories and action not in APP_ACTIONS:  # a screen alone (sweep map)
             return False
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        if not getattr(screen, "SHOWS_PANELS", True) and action in PANEL_ACTIONS:
+            return False  # a screen over the panels (compare): their keys would act unseen
         if action in TRAINING_ACTIONS and self.replay is not None:
             return False
         if action in REPLAY_ACTIONS and self.replay is None:

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from textual.pilot import Pilot
-from ui_support import fixture_path, history_of
+from ui_support import fixture_path, history_of, wait_for
 
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.help_text import mean_product, teaching_text
@@ -61,6 +61,30 @@ def test_compare_three_runs(snap_compare) -> None:
         assert app.screen is compare
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=shown)
+
+
+async def test_dozens_of_logs_leave_the_plots_on_screen() -> None:
+    """`rnn-tui replay runs/*.jsonl` after a session (every restart leaves two logs):
+    the legend's 30 lines took the whole 80x24 screen and pushed both plots below it."""
+    names = [f"lstm-adding{t}" for t in (20, 40, 60)] * 10
+    source = ReplaySource.from_logs([fixture_path(n) for n in names])
+    compare = CompareScreen(source)
+    app = RnnTuiApp(source, first_screen=compare)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen is compare, "the compare screen shown")
+        await pilot.pause()
+        for name in ("#compare-loss", "#compare-horizon"):
+            region = compare.query_one(name).region
+            assert region.height >= 4 and region.bottom <= 24, (name, region)
+        box = compare.query_one("#legend-box")
+        assert box.max_scroll_y > 0  # the rest of the legend: a scroll away
+        box.scroll_end(animate=False)
+        await wait_for(pilot, lambda: box.scroll_y == box.max_scroll_y, "the legend scrolled")
+        # The hidden panels' keys (1 2 tab v, the replay's scrub) are off, not shown.
+        shown = {binding.action for _, binding, enabled, _ in app.active_bindings.values()
+                 if enabled}
+        assert shown >= {"help", "quit", "screenshot"}, shown
+        assert not shown & {"next_panel", "select_panel(0)", "view(1)", "scrub(1)"}, shown
 
 
 def test_the_compare_legend_says_which_runs_diverged_or_failed() -> None:

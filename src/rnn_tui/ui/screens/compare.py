@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -137,6 +138,8 @@ def legend_text(histories: Sequence[RunHistory], paths: Sequence[Path]) -> Text:
 class CompareScreen(Screen[None]):
     """Recorded runs overlaid: loss and memory horizon, with a legend."""
 
+    SHOWS_PANELS = False  # the dashboard's panel and replay keys are off while it shows
+
     def __init__(self, source: ReplaySource) -> None:
         super().__init__()
         self.paths = [p or Path("?") for p in source.log_paths]
@@ -148,7 +151,8 @@ class CompareScreen(Screen[None]):
             self.histories.append(history)
 
     def compose(self) -> ComposeResult:
-        yield Static(legend_text(self.histories, self.paths), id="legend")
+        with VerticalScroll(id="legend-box"):  # (scrolls when there are dozens of runs)
+            yield Static(legend_text(self.histories, self.paths), id="legend")
         yield figure_box("compare-loss", CompareLossPlot(self.histories, id="compare-loss"),
                          Text.assemble(("loss ", "bold"), (
                              "smoothed, log scale; grey: each task's memoryless baseline",
