@@ -13,6 +13,7 @@ from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.help_text import mean_product, teaching_text
 from rnn_tui.ui.history import RunHistory
 from rnn_tui.ui.screens.compare import CompareScreen
+from rnn_tui.ui.screens.help import HelpText
 from rnn_tui.ui.sources import ReplaySource
 
 
@@ -85,6 +86,10 @@ async def test_dozens_of_logs_leave_the_plots_on_screen() -> None:
                  if enabled}
         assert shown >= {"help", "quit", "screenshot"}, shown
         assert not shown & {"next_panel", "select_panel(0)", "view(1)", "scrub(1)"}, shown
+        await pilot.press("question_mark")  # the help tells this screen's story
+        await wait_for(pilot, lambda: bool(app.screen.query("#help-teaching")), "?: the help")
+        teaching = app.screen.query_one("#help-teaching", HelpText).source
+        assert "Recorded runs, overlaid" in teaching and "Panel 1" not in teaching, teaching
 
 
 def test_the_compare_legend_says_which_runs_diverged_or_failed() -> None:

@@ -140,6 +140,18 @@ class CompareScreen(Screen[None]):
 
     SHOWS_PANELS = False  # the dashboard's panel and replay keys are off while it shows
 
+    # What `?` tells here, instead of the hidden panels' numbers and the `v` key.
+    HELP = """\
+## Recorded runs, overlaid
+
+One colour per run (they repeat after ten), named in the legend with how it ended, its
+memory horizon now and its log; a long legend scrolls (↑ ↓). Above, the smoothed
+**loss** against training step (log scale; grey: each task's memoryless baseline);
+below, the **memory horizon**: how many steps back the gradient takes to fall 100-fold
+("> T": it never did; for the LSTM, along its cell path ‖∂L/∂c_t‖). For two runs side
+by side, with every panel view and the gradients: `rnn-tui replay A.jsonl B.jsonl`.
+"""
+
     def __init__(self, source: ReplaySource) -> None:
         super().__init__()
         self.paths = [p or Path("?") for p in source.log_paths]
