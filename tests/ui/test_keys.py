@@ -59,6 +59,31 @@ async def test_tab_and_digits_select_a_panel(scripted: ScriptedSource) -> None:
         await wait_for(pilot, lambda: marked(app, panels[0]), "the mark in the new theme")
 
 
+async def test_the_digit_of_a_third_and_fourth_panel_selects_it() -> None:
+    """`--cells rnn,lstm,gru,irnn` titles its panels 1 to 4; `3` and `4` did nothing."""
+    scripted = ScriptedSource([RunConfig(cell=c) for c in ("rnn", "lstm", "gru", "irnn")])
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await wait_for(pilot, lambda: app.selected == 2, "3: the third panel selected")
+        await pilot.press("4")
+        await wait_for(pilot, lambda: app.selected == 3, "4: the fourth panel selected")
+        await pilot.press("v")
+        panels = list(app.query(ModelPanel))
+        await wait_for(pilot, lambda: panels[3].view == "flow", "v: the fourth panel's view")
+
+
+async def test_two_panels_offer_no_third(scripted: ScriptedSource) -> None:
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3", "tab")  # tab: a key whose effect is waited for
+        await wait_for(pilot, lambda: app.selected == 1, "tab: the right panel selected")
+        shown = {binding.action for _, binding, enabled, _ in app.active_bindings.values()
+                 if enabled}
+        assert "select_panel(1)" in shown and "select_panel(2)" not in shown
+        assert "3" not in dict(app.help_keys())
+
+
 async def test_c_and_shift_c_cycle_the_selected_panels_cell(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:

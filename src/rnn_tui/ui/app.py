@@ -18,6 +18,7 @@ from itertools import count
 from pathlib import Path
 
 from textual import work
+from textual.actions import parse as parse_action
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -117,6 +118,12 @@ class RnnTuiApp(App[int]):
                 priority=True),
         Binding("1", "select_panel(0)", "left", tooltip="select the left panel", group=PANEL),
         Binding("2", "select_panel(1)", "right", tooltip="select the right panel",
+                group=PANEL),
+        # (--cells takes up to four: their titles read "3 · gru", "4 · irnn"; hidden and
+        # refused with fewer panels, see check_action)
+        Binding("3", "select_panel(2)", "third", tooltip="select the third panel",
+                group=PANEL),
+        Binding("4", "select_panel(3)", "fourth", tooltip="select the fourth panel",
                 group=PANEL),
         Binding("v", "view(1)", "view", tooltip="switch the selected panel's view: "
                 "gradients, gradient flow over training, the law (RNN) / gates (LSTM, GRU)"),
@@ -568,8 +575,8 @@ class RnnTuiApp(App[int]):
                 if isinstance(binding, Binding) and binding.show]
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
-            action = binding.action.split("(")[0]
-            if not self.check_action(action, ()):
+            _, action, parameters = parse_action(binding.action)
+            if not self.check_action(action, parameters):  # ("3" with two panels: not told)
                 continue
             rows.append((binding.key_display or binding.key, binding.tooltip))
         return rows
