@@ -159,6 +159,24 @@ def test_the_summary_table_keeps_the_state_column_narrow(tmp_path) -> None:
     assert lines[3].startswith("lstm: failed at step 0: ArrayMemoryError")
 
 
+def test_losses_keep_their_digits_however_small_or_large() -> None:
+    """A solved model's loss of 4e-5 printed as 0.0000 (fixed decimals), a diverging one's
+    as 2153500000000.7351."""
+    from rnn_tui.run.events import RunStarted, Step
+    from rnn_tui.run.headless import progress_line, summary_table
+    from rnn_tui.run.progress import ModelProgress
+
+    small, large = ModelProgress(), ModelProgress()
+    for p, loss in ((small, 4.2e-5), (large, 2.1535e12)):
+        p.update(RunStarted(config={"cell": "gru"}, seed=0, baseline_loss=1 / 6))
+        for step in range(1, 101):
+            p.update(Step(step=step, loss=loss, metric=1.0, grad_norm=1.0, seconds=step / 100))
+    table = summary_table([small, large]).splitlines()
+    assert table[2].split()[1:3] == ["4.2e-05", "0.1667"], table
+    assert table[3].split()[1] == "2.154e+12", table
+    assert "loss 4.2e-05 (baseline 0.1667)" in progress_line(small)
+
+
 @pytest.mark.parametrize("how", ["flags", "preset"])
 def test_what_cannot_fit_is_refused_before_spawning(tmp_path, how) -> None:
     if how == "flags":
