@@ -122,19 +122,23 @@ def configs_from(data: dict[str, Any], source: str,
             cells = check_cells("--cells", value)
         elif value is not None:
             shared[key] = check_value(flag_of(key), key, value)
-    configs = []
-    for cell in cells:
-        table = per_cell.get(cell, {})
-        if not isinstance(table, dict):
-            raise PresetError(f"{source}: {cell} must be a table of settings for that cell")
-        # (Also in a sweep file: its cell tables are not swept.)
-        refuse_lists(f"{source} [{cell}]", table, "a cell's table holds one value per "
-                     "setting (values to sweep over go at the top of a sweep file)")
-        own = {k: check_value(f"{source} [{cell}]", k, v) for k, v in table.items()}
-        configs.append(RunConfig(cell=cell, **(shared | own)))
+    # Every cell's table is checked, also of a cell not in `cells` (--cells may bring it
+    # in; a wrong value there used to pass unseen until then).
+    own = {cell: cell_table(source, cell, table) for cell, table in per_cell.items()}
+    configs = [RunConfig(cell=cell, **(shared | own.get(cell, {}))) for cell in cells]
     given = [k for k in ("seq_len", "task") if (overrides or {}).get(k) is not None]
     check_length(flag_of(given[0]) if given else source, configs[0])
     return configs
+
+
+def cell_table(source: str, cell: str, table: Any) -> dict[str, Any]:
+    """A cell's table of settings, checked."""
+    if not isinstance(table, dict):
+        raise PresetError(f"{source}: {cell} must be a table of settings for that cell")
+    # (Also in a sweep file: its cell tables are not swept.)
+    refuse_lists(f"{source} [{cell}]", table, "a cell's table holds one value per "
+                 "setting (values to sweep over go at the top of a sweep file)")
+    return {k: check_value(f"{source} [{cell}]", k, v) for k, v in table.items()}
 
 
 def refuse_lists(where: str, table: dict[str, Any], why: str) -> None:
