@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
-from rnn_tui.engine import CELL_KINDS, build_model, build_task
+from rnn_tui.engine import CELL_KINDS, Trainer, build_model, build_task
 from rnn_tui.engine.trace import batch_mean_norm
 
 EPS = 1e-6
@@ -86,3 +88,28 @@ def test_loss_gradient_wrt_outputs(task_name: str) -> None:
     _, dys = task.loss(ys, batch)
     numeric = numeric_grad(lambda: task.loss(ys, batch)[0], ys)
     assert rel_error(dys, numeric) <= TOL
+
+
+@pytest.mark.parametrize("kind, state", [("rnn", "h"), ("lstm", "h"), ("lstm", "c"), ("gru", "h")])
+def test_on_copy_a_steps_trace_is_the_gradient_of_the_recalls_loss(kind, state) -> None:
+    """The profile a copy step reports: the total gradient w.r.t. h_t (c_t) of the
+    recall's share of the loss, with the weights that step used (the optimiser has
+    moved them by the time it is asked for), on the batch it trained on."""
+    task, model, _ = setup(kind, "copy", seed=2)
+    trainer = Trainer(model, task, lr=0.1, batch_size=3, seed=4)
+    rng = copy.deepcopy(trainer.data_rng)
+    before = copy.copy(model)
+    before.params = dict(model.params)
+    result = trainer.step()
+    assert model.params["W"] is not before.params["W"], "the step did not move W"
+    batch = task.sample(3, rng, dtype=np.float64)
+    T, B = batch.x.shape[:2]
+    shift = np.zeros((T, B, model.hidden_size))
+
+    def recall_loss() -> float:
+        ys, _ = before.forward(batch.x, **{f"{state}_shift": shift})
+        logp = np.take_along_axis(task.log_softmax(ys), batch.y[..., None], axis=-1)
+        return float(-logp[-10:].sum() / (T * B))  # the last ten steps' share of the mean
+
+    numeric = numeric_grad(recall_loss, shift)
+    assert rel_error(getattr(result.trace, f"d{state}"), numeric) <= TOL

@@ -94,6 +94,32 @@ def test_copy_loss_is_stable_for_huge_logits_and_metric_is_recall_accuracy() -> 
     assert task.solved(1.0, 0.99) and not task.solved(0.0, 0.98)
 
 
+def test_copys_memory_share_is_the_recalls_loss_and_addings_is_all_of_it() -> None:
+    """memory_dys is the gradient of the recall's share of the loss (the last ten
+    steps), in the loss's own scale; adding scores only what needs memory."""
+    task = build_task("copy", 3)
+    batch = task.sample(2, np.random.default_rng(1))
+    ys = np.random.default_rng(2).standard_normal((task.steps, 2, 10))
+    _, dys = task.loss(ys, batch)
+
+    def recall_loss() -> float:
+        logp = task.log_softmax(ys)
+        picked = np.take_along_axis(logp, batch.y[..., None], axis=-1)[..., 0]
+        return float(-picked[-10:].sum() / picked.size)
+
+    numeric = np.zeros_like(ys)
+    for idx in np.ndindex(ys.shape):
+        old = ys[idx]
+        ys[idx] = old + 1e-6
+        up = recall_loss()
+        ys[idx] = old - 1e-6
+        numeric[idx] = (up - recall_loss()) / 2e-6
+        ys[idx] = old
+    assert np.allclose(task.memory_dys(dys), numeric, atol=1e-9)
+    assert np.all(task.memory_dys(dys)[:-10] == 0)
+    assert build_task("adding", 5).memory_dys(dys) is None
+
+
 @pytest.mark.parametrize("name, bad", [("adding", 1), ("adding", 0), ("copy", 0),
                                        ("adding", 2.5), ("copy", -3)])
 def test_bad_lengths_say_what_is_allowed(name: str, bad) -> None:

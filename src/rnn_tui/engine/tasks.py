@@ -31,6 +31,7 @@ class Task:
     steps: int  # the length of x (T for adding, T + 20 for copy)
     baseline_loss: float
     metric_name: str
+    memory_loss = "the loss"  # what `memory_dys` differentiates, as the dashboard says it
 
     def sample(self, batch_size: int, rng: np.random.Generator,
                dtype: Any = np.float64) -> Batch:
@@ -39,6 +40,13 @@ class Task:
     def loss(self, ys: np.ndarray, batch: Batch) -> tuple[float, np.ndarray]:
         """(loss, dL/dys)."""
         raise NotImplementedError
+
+    def memory_dys(self, dys: np.ndarray) -> np.ndarray | None:
+        """dL/dys of the loss's share that only memory can lower, when that is not all of
+        it (None: it is). The gradient the dashboard plots, ‖∂L/∂h_t‖ against the steps
+        back, is the one this share sends back: a share scored at every step would add
+        its own fresh gradient at every step and hide how the memory's fades."""
+        return None
 
     def metric(self, ys: np.ndarray, batch: Batch) -> float:
         raise NotImplementedError
@@ -94,7 +102,8 @@ class AddingTask(Task):
 class CopyTask(Task):
     """Arjovsky, Shah & Bengio 2016. Symbols: 0 blank, 1..8 data, 9 delimiter. Input: 10
     data symbols, T-1 blanks, the delimiter, 10 blanks (T + 20 steps, one-hot). Target:
-    T + 10 blanks, then the 10 data symbols. Loss: mean cross-entropy over all steps."""
+    T + 10 blanks, then the 10 data symbols. Loss: mean cross-entropy over all steps; the
+    share that needs memory is the recall's, the last 10 steps (`memory_dys`)."""
 
     name = "copy"
     input_size = 10
@@ -104,6 +113,7 @@ class CopyTask(Task):
     data_symbols = 8
     blank, delimiter = 0, 9
     solved_accuracy = 0.99
+    memory_loss = "the recall's loss"
 
     def __init__(self, seq_len: int) -> None:
         self.seq_len = check_task_length(self.name, seq_len)
@@ -138,6 +148,13 @@ class CopyTask(Task):
         np.put_along_axis(dys, batch.y[..., None],
                           np.take_along_axis(dys, batch.y[..., None], axis=-1) - 1.0, axis=-1)
         return float(-picked.mean()), (dys / (steps * B)).astype(ys.dtype)
+
+    def memory_dys(self, dys):
+        # The recall: its last `symbols` steps. The blanks before it are the same in
+        # every sequence; a model learns them without any memory.
+        out = np.zeros_like(dys)
+        out[-self.symbols:] = dys[-self.symbols:]
+        return out
 
     def metric(self, ys, batch):
         n = self.symbols

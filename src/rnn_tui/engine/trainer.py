@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -21,7 +24,14 @@ class StepResult:
     loss: float
     metric: float
     grad_norm: float  # global norm before clipping
-    trace: Trace
+    traced: Callable[[], Trace]  # makes `trace`, when first asked for
+
+    @cached_property
+    def trace(self) -> Trace:
+        """What the backward pass of the task's memory share saw (`Task.memory_dys`):
+        the pass that trained, or (copy) one more pass over the same forward, made only
+        for the steps the dashboard plots."""
+        return self.traced()
 
     @property
     def finite(self) -> bool:
@@ -54,7 +64,22 @@ class Trainer:
             grads, trace = self.model.backward(dys, cache)
             norm = global_norm(grads)
         self.steps_done += 1
-        result = StepResult(self.steps_done, loss, metric, norm, trace)
+        memory = self.task.memory_dys(dys)
+        traced = (lambda: trace) if memory is None else self.memory_pass(memory, cache)
+        result = StepResult(self.steps_done, loss, metric, norm, traced)
         if result.finite:
             self.optimizer.update(self.model.params, clip_global_norm(grads, self.clip, norm))
         return result
+
+    def memory_pass(self, dys: np.ndarray, cache: object) -> Callable[[], Trace]:
+        """The trace of a backward pass of `dys` over this step's forward, made when
+        called: with the weights of this step (the optimiser puts new arrays in
+        `params`, so a copy of the dict keeps these)."""
+        model = copy.copy(self.model)
+        model.params = dict(self.model.params)
+
+        def trace() -> Trace:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                return model.backward(dys, cache)[1]
+
+        return trace

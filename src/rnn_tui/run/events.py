@@ -31,6 +31,9 @@ class RunStarted:
     metric_name: str = ""
     steps: int = 0  # sequence length the model sees (T for adding, T + 20 for copy)
     log_path: str = ""  # where this run's log is written ("" when not logged)
+    # Whose gradient the profiles' ∂L/∂h_t is (`Task.memory_loss`): "the recall's loss" on
+    # copy; the whole loss on adding (all of it needs memory) and in older logs.
+    profile_loss: str = "the loss"
 
 
 @dataclass(frozen=True)

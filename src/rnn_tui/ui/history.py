@@ -58,6 +58,7 @@ class RunHistory:
     config: RunConfig | None = None
     progress: ModelProgress = field(default_factory=ModelProgress)
     restarting: bool = False  # a restart was asked for; its RunStarted has not come yet
+    profile_loss: str = "the loss"  # the L of the profiles' ∂L/∂h_t (RunStarted)
     losses: Decimated = field(default_factory=lambda: Decimated(LOSS_POINTS))
     first_profile: Profile | None = None
     last_profile: Profile | None = None
@@ -120,7 +121,8 @@ class RunHistory:
     def apply(self, event: Event) -> None:
         if isinstance(event, RunStarted):
             self.__dict__.update(RunHistory(
-                config=RunConfig.from_dict(event.config), version=self.version,
+                config=RunConfig.from_dict(event.config), profile_loss=event.profile_loss,
+                version=self.version,
                 profile_version=self.profile_version + 1).__dict__)
         self.progress.update(event)
         if isinstance(event, RunFailed):

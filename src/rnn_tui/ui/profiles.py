@@ -138,6 +138,14 @@ def envelope(rows: Sequence[tuple[int, float, float]], buckets: int
     return raw_x, raw_y, smooth_x, smooth_y
 
 
+def steps_back_label(history: RunHistory) -> str:
+    """The x label of a plot against steps back, with whose loss L is when it is not the
+    whole loss (copy: the recall's, whose gradient is the memory's)."""
+    if history.profile_loss == "the loss":
+        return "steps back from the loss"
+    return f"steps back from the end · L: {history.profile_loss}"
+
+
 def steps_back(values: Sequence[float]) -> tuple[list[int], list[float]]:
     """A per-timestep series as (k, value) with k = steps back from the loss (T-1-t)."""
     n = len(values)

@@ -32,6 +32,10 @@ dozen back it reaches 1e-17 or underflows to exactly **0** (drawn as `x` on the
 bottom row, labelled 0). Nothing that far back can learn: the RNN forgets. The faint line is the
 first profile of the run, for comparison; the RNN *learns* to forget.
 
+On *copy*, L here is **the recall's loss**, its last ten steps: the blanks before it
+need no memory, and their own gradient, fresh at every step, would hide how the
+memory's fades (training still uses the whole loss).
+
 For the LSTM, ‖∂L/∂c_t‖ follows the cell path, `c_t = f_t * c_{t-1} + i_t * c̃_t`,
 where going back one step multiplies only by the forget gate f. While the LSTM sits
 on the baseline this profile falls steeply too; when it solves the task, some cells

@@ -32,6 +32,7 @@ from ..profiles import (
     scalar,
     sequence_length,
     steps_back,
+    steps_back_label,
     underflow_back,
 )
 
@@ -183,7 +184,7 @@ class LawPlot(PlotFigure):
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas
         latest = history.last_profile
-        self.x_label = "steps back from the loss"
+        self.x_label = steps_back_label(history)
         if latest is None or not latest.dh_norms:
             canvas.xlim(0, 1)
             return

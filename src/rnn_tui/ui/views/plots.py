@@ -13,7 +13,7 @@ from ..axes import LogAxis
 from ..figure import PlotFigure, figure_box
 from ..history import RunHistory
 from ..palette import RGB, Palette, swatch
-from ..profiles import envelope, sequence_length, steps_back
+from ..profiles import envelope, sequence_length, steps_back, steps_back_label
 from ..registry import FigureColumn
 
 
@@ -84,7 +84,7 @@ class GradientPlot(PlotFigure):
         canvas = self.canvas
         latest, first = history.last_profile, history.first_profile
         cell = "dc_norms" in (latest.series if latest else {})
-        self.x_label = "steps back from the loss"
+        self.x_label = steps_back_label(history)
         if latest is None or first is None:
             canvas.xlim(0, 1)
             return
