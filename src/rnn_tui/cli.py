@@ -90,7 +90,8 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
                        help="a running Dask scheduler, tcp://HOST:PORT (default: a local "
                             "cluster, one worker process per core)")
     sweep.add_argument("--workers", type=int, metavar="N",
-                       help="worker processes of the local cluster (default: one per core)")
+                       help="worker processes of the local cluster (default: one per core; "
+                            "not with --scheduler)")
     sweep.add_argument("--json", action="store_true", help="print the runs as JSON")
     view = sub.add_parser("sweep-view", help="the map of a sweep's folder, following it",
                           description="Open the map of a sweep (rows: cells, columns: T) "

@@ -162,6 +162,15 @@ def test_no_workers_is_bad_input(tmp_path) -> None:
     assert result.returncode == 2 and "--workers must be an integer >= 1" in result.stderr
 
 
+def test_workers_with_a_scheduler_is_bad_input(tmp_path) -> None:
+    """--workers sizes the local cluster: beside --scheduler it was silently ignored."""
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--workers", "2",
+                     "--scheduler", "tcp://127.0.0.1:1")
+    assert result.returncode == 2 and "--workers is not allowed with --scheduler" in (
+        result.stderr), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
 def test_more_workers_than_the_cores_can_use_is_bad_input(tmp_path) -> None:
     """`--workers 1000` on two cores spawned a thousand Dask worker processes."""
     out = tmp_path / "out"
