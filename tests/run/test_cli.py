@@ -43,6 +43,17 @@ def test_train_prints_a_table_when_not_json(tmp_path) -> None:
     assert not (tmp_path / "runs").exists()                 # --no-log wrote nothing
 
 
+def test_a_scale_past_float32_diverges_and_says_so_without_a_warning(tmp_path) -> None:
+    """recurrent_scale = 1e300 makes W infinite in float32: the run's result is
+    "diverged" (exit 0, documented), and stderr carries no numpy RuntimeWarning."""
+    preset = tmp_path / "big.toml"
+    preset.write_text('cells = ["rnn"]\nseq_len = 10\n[rnn]\nrecurrent_scale = 1e300\n')
+    result = rnn_tui("train", "--preset", str(preset), "--steps", "3", "--no-log",
+                     cwd=tmp_path)
+    assert result.returncode == 0 and "diverged" in result.stdout, result.stdout
+    assert "Warning" not in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["--seq-len", "1"], "--seq-len: seq_len = 1 is too short for adding"),
     (["--hidden", "0"], "--hidden: hidden_size = 0 is not allowed"),

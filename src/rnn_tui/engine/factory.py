@@ -40,7 +40,10 @@ def build_model(kind: str, input_size: int, hidden_size: int, output_size: int,
     model = CELLS[kind].load()(input_size, hidden_size, output_size,
                                rng if rng is not None else np.random.default_rng(), dtype)
     if recurrent_scale != 1.0:
-        model.params["W"] = model.params["W"] * model.dtype.type(recurrent_scale)
+        # A scale past the dtype's range makes W infinite: the run then diverges at its
+        # first step and says so (as the Trainer does), not a RuntimeWarning on stderr.
+        with np.errstate(over="ignore"):
+            model.params["W"] = model.params["W"] * model.dtype.type(recurrent_scale)
     return model
 
 
