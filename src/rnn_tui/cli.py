@@ -13,6 +13,7 @@ from typing import Any
 from .run.config import CELL_KINDS, DTYPES, OPTIMIZERS, TASK_NAMES, RunConfig
 
 DEFAULT_LOG_DIR = Path("runs")
+READ_NOTICE_BYTES = 5_000_000  # replay says it is reading logs larger than this (~1 s)
 
 
 def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
@@ -147,6 +148,10 @@ def replay_command(args: argparse.Namespace) -> int:
     """Open the logs that read; one line for each that does not (then exit status 2)."""
     from .run.runlog import read_run_logs
 
+    size = sum(p.stat().st_size for p in args.logs if p.is_file())
+    if size > READ_NOTICE_BYTES:  # (a blank terminal for seconds looked like a hang)
+        print(f"rnn-tui replay: reading {len(args.logs)} logs, {size / 1e6:.0f} MB ...",
+              file=sys.stderr, flush=True)
     logs, errors = read_run_logs(args.logs)
     for error in errors:
         fail(error)
@@ -154,7 +159,7 @@ def replay_command(args: argparse.Namespace) -> int:
         return 2
     from .ui.launch import run_replay
 
-    status = run_replay(list(logs), **_lang(args))
+    status = run_replay(list(logs), runs=list(logs.values()), **_lang(args))
     return 2 if errors else status
 
 

@@ -251,3 +251,20 @@ def test_a_reader_that_left_is_no_traceback(args, tmp_path) -> None:
         os.close(write_end)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 141
+
+
+def test_replay_reads_each_log_once(monkeypatch) -> None:
+    """The command read every log to check it, then the replay read them all again
+    (53 logs of a dashboard session: seconds of a blank terminal, twice)."""
+    from rnn_tui import cli
+    from rnn_tui.run import runlog
+    from rnn_tui.ui.app import RnnTuiApp
+
+    fixtures = Path(__file__).parents[1] / "ui" / "fixtures"
+    logs = [fixtures / "adding-rnn.jsonl", fixtures / "adding-lstm.jsonl"]
+    reads: list[Path] = []
+    read = runlog.read_run_log
+    monkeypatch.setattr(runlog, "read_run_log", lambda path: reads.append(path) or read(path))
+    monkeypatch.setattr(RnnTuiApp, "run", lambda self: None)  # (no terminal here)
+    assert cli.main(["replay", *map(str, logs)]) == 0
+    assert sorted(map(Path, reads)) == sorted(logs)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..run.config import RunConfig
+from ..run.events import Event
 
 
 def run_dashboard(configs: list[RunConfig], log_dir: Path | None, lang: str = "en") -> int:
@@ -23,16 +24,19 @@ def run_dashboard(configs: list[RunConfig], log_dir: Path | None, lang: str = "e
     return app.return_code or 0
 
 
-def run_replay(paths: list[Path], lang: str = "en", from_map: bool = False) -> int:
+def run_replay(paths: list[Path], lang: str = "en", from_map: bool = False,
+               runs: list[list[Event]] | None = None) -> int:
     """Open the dashboard on recorded run logs (no training); more than two logs open
     the compare view instead (their loss and horizon overlaid). `from_map`: opened by a
-    sweep's map, to which `q` goes back. Exit status."""
+    sweep's map, to which `q` goes back. `runs`: the logs' events, if already read.
+    Exit status."""
     from ..run.runlog import RunLogError
     from .app import MapDashboardApp, RnnTuiApp
     from .sources import ReplaySource
 
     try:
-        source = ReplaySource.from_logs(paths)
+        source = (ReplaySource(runs, list(paths)) if runs is not None
+                  else ReplaySource.from_logs(paths))
     except (RunLogError, OSError) as err:
         print(f"rnn-tui replay: {err}", file=sys.stderr)
         return 2
