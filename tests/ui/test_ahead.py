@@ -136,3 +136,25 @@ async def test_a_view_drawn_long_ago_of_data_that_moved_since_is_drawn_at_the_ke
         await press_v(pilot, panel)
         assert all(f.shown_key == f.data_key(panel.history) for f in figures), (
             "shown a minute out of date")
+
+
+async def test_a_view_never_shown_is_laid_out_unseen_and_its_first_v_only_shows_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hidden widget has no size, so the lines of a view never shown could not be built
+    ahead: its first `v` built them all in the key's frame. Each view is laid out once,
+    unseen, soon after start (nothing of it is painted)."""
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply(replay.until(300))
+        panel = app.panels[0]
+        await wait_for(pilot, lambda: drawn_ahead(panel), "the next view drawn ahead")
+        assert panel.view == "plots", "a view other than the first was painted"
+        figures = panel.next_figures()
+        built: list[StripFigure] = []
+        lines = StripFigure.lines
+        monkeypatch.setattr(StripFigure, "lines",
+                            lambda self, *size: built.append(self) or lines(self, *size))
+        await press_v(pilot, panel)
+        assert panel.figures() == figures
+        assert not set(built) & set(figures), "its lines built at its first v"

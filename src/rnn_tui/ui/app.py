@@ -48,6 +48,8 @@ COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
 SEQ_LENGTHS = (10, 20, 50, 100, 200, 400, 1000)
 REDRAW_HZ = 5.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a tick
 PLOTS_PER_TICK = 1  # a plot's redraw and compositing cost a few ms: one per frame
+LAY_OUT_AFTER = 0.3  # seconds after start: the hidden views laid out (`lay_out_views`)
+LAY_OUT_AFTER_RESIZE = 0.3  # seconds after a resize: again, for the new size
 HELP_BUILT_AFTER = 1.0  # seconds after start: the help is built while nothing is asked
 HELP_FRESH = 2.0  # seconds: how old the help's live numbers may be when `?` opens it
 AHEAD_EVERY = 0.1  # seconds between figures of the next view drawn ahead (when due)
@@ -220,6 +222,7 @@ class RnnTuiApp(App[int]):
             self.call_after_refresh(self.start_training)
         self.set_interval(1 / REDRAW_HZ, self.redraw)
         self.call_after_refresh(self.redraw, True)
+        self.set_timer(LAY_OUT_AFTER, self.lay_out_views)
         self.set_timer(HELP_BUILT_AFTER, self.build_help)
         self.set_interval(HELP_FRESH / 2, self.keep_help_fresh)
         self.set_interval(AHEAD_EVERY, self.draw_ahead)
@@ -235,6 +238,7 @@ class RnnTuiApp(App[int]):
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width, event.size.height)
         self.call_after_refresh(self.redraw, True)
+        self.set_timer(LAY_OUT_AFTER_RESIZE, self.lay_out_views)  # (their sizes moved too)
 
     def _fit(self, width: int, height: int) -> None:
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
@@ -589,6 +593,30 @@ class RnnTuiApp(App[int]):
         if not self.is_screen_installed("help"):
             self.install_screen(HelpScreen(self.help_keys(), self.teaching()), "help")
         return self.get_screen("help")
+
+    async def lay_out_views(self) -> None:
+        """Every panel's hidden views laid out once, unseen (nothing is painted within
+        the batch), so that their figures know the size they show at: a view never
+        shown has none, so the lines of its figures could not be built ahead and its
+        first `v` built them all in the key's frame (7-11 ms of a 19-30 ms frame)."""
+        from .screens.ahead import lay_out
+
+        compact = self.has_class("-compact")
+        for panel in self.panels:
+            for name, view in panel.view_widgets.items():
+                if self._closed or not self.dashboard_shown():
+                    return
+                if name == panel.view:
+                    continue
+                with self.batch_update():
+                    panel.display_view(name)
+                    figures = view.figures(panel.history, compact)  # (hides what does not apply)
+                    lay_out(self.screen, self.size)
+                    for figure in figures:
+                        figure.note_size()
+                    panel.display_view(panel.view)
+                    lay_out(self.screen, self.size)
+                await asyncio.sleep(0)  # (a key pressed meanwhile goes first)
 
     async def build_help(self) -> None:
         """The help and the presets' list, built ahead on a timer after the first frame

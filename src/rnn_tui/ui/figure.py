@@ -73,6 +73,10 @@ class Figure(Widget):
     def build_ahead(self) -> None:
         """Build what it can of its lines while hidden (see `StripFigure`)."""
 
+    def note_size(self) -> None:
+        """Laid out now (maybe unseen, `RnnTuiApp.lay_out_views`): the size to build
+        its lines for ahead."""
+
     @property
     def shown_width(self) -> int:
         """Its width in cells; hidden (drawn ahead, see `StripFigure`), the width it
@@ -142,6 +146,13 @@ class StripFigure(Figure):
     @property
     def shown_width(self) -> int:
         return self.size.width or self.strips_size[0]
+
+    def note_size(self) -> None:
+        size = self.content_size.width, self.content_size.height
+        if size[0] and size[1] and size != self.strips_size:
+            self.strips, self.strips_size = None, size
+            if self.drawn is not None:  # (drawn ahead already, for no size)
+                self.build_ahead()
 
     def build_ahead(self) -> None:
         """The lines for the size it last showed at, built while hidden: Textual renders

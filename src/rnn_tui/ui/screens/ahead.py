@@ -20,6 +20,12 @@ async def build_ahead(app: App, name: str) -> Screen:
     return screen
 
 
+def lay_out(screen: Screen, size: Size) -> None:
+    """Lay `screen` out now (private, as showing it does; within `App.batch_update`
+    nothing is painted until the batch ends)."""
+    screen._refresh_layout(size)
+
+
 async def prepare(screen: Screen, size: Size) -> None:
     """Lay out and render `screen` before it is shown, one widget per callback, so its
     first frame only composes lines already made."""

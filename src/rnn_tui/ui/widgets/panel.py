@@ -184,13 +184,18 @@ class ModelPanel(Vertical):
     def watch_view(self, old: str, new: str) -> None:
         if not self.view_widgets:
             return  # not mounted yet: `compose` shows the view
-        for name in (old, new):
-            widget = cast(Widget, self.view_widgets[name])
-            widget.display = name == new
+        self.display_view(new)
         # On the border, not in a toast: the view's name stays, and a toast's coming
         # and going repainted the screen between it and the panel.
         with self.edge_only(self.outer_size.height - 1):
             self.border_subtitle = self.view_subtitle(new)
+
+    def display_view(self, name: str) -> None:
+        """Lay out view `name`'s widget, the others hidden (`view` switches; see also
+        `RnnTuiApp.lay_out_views`)."""
+        for key, widget in self.view_widgets.items():
+            if cast(Widget, widget).display != (key == name):
+                cast(Widget, widget).display = key == name
 
     @contextmanager
     def edge_only(self, row: int) -> Iterator[None]:
