@@ -222,6 +222,7 @@ class RnnTuiApp(App[int]):
             self.call_after_refresh(self.start_training)
         self.set_interval(1 / REDRAW_HZ, self.redraw)
         self.call_after_refresh(self.redraw, True)
+        self.call_after_refresh(self.load_maths)
         self.set_timer(LAY_OUT_AFTER, self.lay_out_views)
         self.set_timer(HELP_BUILT_AFTER, self.build_help)
         self.set_interval(HELP_FRESH / 2, self.keep_help_fresh)
@@ -254,6 +255,13 @@ class RnnTuiApp(App[int]):
         if not self._closed:  # (quit before the first frame: nothing to start)
             self.source.start()
             self.pump()
+
+    @work(thread=True, exclusive=True, group="maths")
+    def load_maths(self) -> None:
+        """numpy (the plots' rasteriser) imported off the event loop once the first frame
+        is out: the first figure drawn with data imported it on the loop, ~100 ms of
+        CPU in one slice, in the way of any key pressed then."""
+        from . import raster  # noqa: F401
 
     @work(thread=True, exclusive=True, group="pump")
     def pump(self) -> None:
