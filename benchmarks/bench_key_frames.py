@@ -11,6 +11,7 @@ CPU into the layout (Textual's reflow), the figures' own lines (`StripFigure.lin
 and the rest: Textual rendering every widget's lines and compositing them.
 
     python benchmarks/bench_key_frames.py [--presses 30] [--keys tab v question_mark] [--parts]
+    python benchmarks/bench_key_frames.py --keys v --warm-up 0 --presses 2   # first showings
 """
 
 from __future__ import annotations
@@ -68,21 +69,21 @@ class FrameClock:
         return timed
 
 
-async def press_costs(key: str, presses: int, gap: float,
-                      clock: FrameClock) -> list[tuple[float, dict[str, float]]]:
+async def press_costs(key: str, presses: int, gap: float, clock: FrameClock,
+                      warm_up: int = 3) -> list[tuple[float, dict[str, float]]]:
     source = ReplaySource.from_logs([FIXTURES / "adding-rnn.jsonl",
                                      FIXTURES / "adding-lstm.jsonl"])
     app = RnnTuiApp(source)
     costs = []
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause(1.5)  # the help built ahead, the first frames done
-        for warm_up in [True] * 3 + [False] * presses:  # (each view shown once first)
+        for warming in [True] * warm_up + [False] * presses:  # (each view shown once first)
             clock.spent, clock.counting = 0.0, True
             clock.parts = dict.fromkeys(clock.parts, 0.0)
             await pilot.press(key)
             await pilot.pause(gap)
             clock.counting = False
-            if not warm_up:
+            if not warming:
                 costs.append((clock.spent * 1e3, {k: v * 1e3 for k, v in clock.parts.items()}))
             if key == "question_mark":
                 await pilot.press("q")
@@ -96,12 +97,14 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=0.15)
     parser.add_argument("--keys", nargs="*", default=["tab", "v", "question_mark", "space"])
     parser.add_argument("--parts", action="store_true", help="also the layout and figure lines")
+    parser.add_argument("--warm-up", type=int, default=3, help="presses not counted first "
+                        "(3: each view shown once; 0 and --presses 2: the first showings)")
     args = parser.parse_args()
     clock = FrameClock()
     print(f"screen updates' CPU per key press, ms (headless replay at 160x48, "
           f"{args.presses} presses each)")
     for key in args.keys:
-        presses = asyncio.run(press_costs(key, args.presses, args.gap, clock))
+        presses = asyncio.run(press_costs(key, args.presses, args.gap, clock, args.warm_up))
         costs = sorted(total for total, _ in presses)
         p90 = costs[min(len(costs) - 1, int(0.9 * len(costs)))]
         line = (f"{key:>14s}: median {statistics.median(costs):5.1f}  p90 {p90:5.1f}  "
