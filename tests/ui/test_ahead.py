@@ -3,6 +3,9 @@ only shows it; what it shows is never another run's."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 from ui_support import ScriptedSource, replay_of, wait_for
 
@@ -33,27 +36,29 @@ async def press_v(pilot, panel: ModelPanel) -> None:
     await pilot.pause()
 
 
-async def drawn_ahead_before(pilot, app: RnnTuiApp, replay, shown_next: str) -> ModelPanel:
-    """The left panel, each view shown once at step 100 (a figure's lines are built for
-    the size it showed at), then on the view before `shown_next`; trained on to step
-    300, and `shown_next` drawn ahead for it."""
-    app.apply(replay.until(100))
-    panel = app.panels[0]
-    for _ in range(3):
-        await press_v(pilot, panel)
-    while next_view(panel.view) != shown_next:
-        await press_v(pilot, panel)
-    app.apply(replay.until(300))  # the data moved: the hidden views are out of date
-    await wait_for(pilot, lambda: drawn_ahead(panel), f"{shown_next} drawn ahead")
-    return panel
+@asynccontextmanager
+async def drawn_ahead_before(shown_next: str) -> AsyncIterator[tuple]:
+    """The dashboard on a scripted replay, and its left panel: each view shown once at
+    step 100 (a figure's lines are built for the size it showed at), then on the view
+    before `shown_next`; trained on to step 300, and `shown_next` drawn ahead for it.
+    Yields (pilot, app, replay, panel)."""
+    replay = replay_of("adding-rnn", "adding-lstm")
+    app = RnnTuiApp(ScriptedSource(replay.configs))
+    async with app.run_test(size=SIZE) as pilot:
+        app.apply(replay.until(100))
+        panel = app.panels[0]
+        for _ in range(3):
+            await press_v(pilot, panel)
+        while next_view(panel.view) != shown_next:
+            await press_v(pilot, panel)
+        app.apply(replay.until(300))  # the data moved: the hidden views are out of date
+        await wait_for(pilot, lambda: drawn_ahead(panel), f"{shown_next} drawn ahead")
+        yield pilot, app, replay, panel
 
 
 async def test_the_next_view_is_drawn_while_hidden_and_v_only_shows_it(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    replay = replay_of("adding-rnn", "adding-lstm")
-    app = RnnTuiApp(ScriptedSource(replay.configs))
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await drawn_ahead_before(pilot, app, replay, "flow")
+    async with drawn_ahead_before("flow") as (pilot, app, replay, panel):
         figures = panel.next_figures()
         drawn_at = [f.shown_at for f in figures]
         built: list[StripFigure] = []
@@ -69,10 +74,7 @@ async def test_the_next_view_is_drawn_while_hidden_and_v_only_shows_it(
 
 
 async def test_a_view_drawn_ahead_for_a_run_since_replaced_is_drawn_at_the_key() -> None:
-    replay = replay_of("adding-rnn", "adding-lstm")
-    app = RnnTuiApp(ScriptedSource(replay.configs))
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await drawn_ahead_before(pilot, app, replay, "flow")
+    async with drawn_ahead_before("flow") as (pilot, app, replay, panel):
         app.draw_ahead = lambda: False  # type: ignore[method-assign] # (nothing more ahead)
         app.restart(0, RunConfig(cell="relu"))
         await pilot.press("v")
@@ -84,10 +86,7 @@ async def test_a_view_drawn_ahead_for_a_run_since_replaced_is_drawn_at_the_key()
 async def test_a_figure_drawn_ahead_is_drawn_for_the_width_it_shows_at() -> None:
     """Hidden, a widget has no size: the loss plot's caption and points follow the width
     it last showed at (a hidden one said "baseline" where there is room for more)."""
-    replay = replay_of("adding-rnn", "adding-lstm")
-    app = RnnTuiApp(ScriptedSource(replay.configs))
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await drawn_ahead_before(pilot, app, replay, "plots")
+    async with drawn_ahead_before("plots") as (pilot, app, replay, panel):
         loss = next(f for f in panel.next_figures() if isinstance(f, LossPlot))
         assert loss.strips is not None and "baseline (memoryless)" in loss.strips[0].text
 
@@ -95,10 +94,7 @@ async def test_a_figure_drawn_ahead_is_drawn_for_the_width_it_shows_at() -> None
 async def test_the_laws_table_drawn_ahead_shows_the_numbers_of_now() -> None:
     """A table of Rich text is made into lines for its size: hidden, for the size it
     showed at (it showed its old numbers, drawn ahead at width 0, until the next redraw)."""
-    replay = replay_of("adding-rnn", "adding-lstm")
-    app = RnnTuiApp(ScriptedSource(replay.configs))
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await drawn_ahead_before(pilot, app, replay, "why")
+    async with drawn_ahead_before("why") as (pilot, app, replay, panel):
         table = next(f for f in panel.next_figures() if isinstance(f, LawTable))
         assert table.strips is not None and panel.history.last_profile is not None
         text = "\n".join(strip.text for strip in table.strips)
@@ -113,10 +109,7 @@ def age(figures: list, seconds: float) -> None:
 async def test_a_view_drawn_long_ago_of_data_that_has_not_moved_is_not_drawn_again() -> None:
     """A finished run, a replay: the figures drawn ahead long ago are still true (every
     `v` two seconds after the last drew its view again, 5-10 ms of its frame)."""
-    replay = replay_of("adding-rnn", "adding-lstm")
-    app = RnnTuiApp(ScriptedSource(replay.configs))
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await drawn_ahead_before(pilot, app, replay, "flow")
+    async with drawn_ahead_before("flow") as (pilot, app, replay, panel):
         figures = panel.next_figures()
         age(figures, 60.0)
         drawn_at = [f.shown_at for f in figures]
@@ -125,10 +118,7 @@ async def test_a_view_drawn_long_ago_of_data_that_has_not_moved_is_not_drawn_aga
 
 
 async def test_a_view_drawn_long_ago_of_data_that_moved_since_is_drawn_at_the_key() -> None:
-    replay = replay_of("adding-rnn", "adding-lstm")
-    app = RnnTuiApp(ScriptedSource(replay.configs))
-    async with app.run_test(size=SIZE) as pilot:
-        panel = await drawn_ahead_before(pilot, app, replay, "flow")
+    async with drawn_ahead_before("flow") as (pilot, app, replay, panel):
         app.draw_ahead = lambda: False  # type: ignore[method-assign] # (nothing more ahead)
         figures = panel.next_figures()
         age(figures, 60.0)

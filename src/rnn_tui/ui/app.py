@@ -48,8 +48,7 @@ COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
 SEQ_LENGTHS = (10, 20, 50, 100, 200, 400, 1000)
 REDRAW_HZ = 5.0  # text every tick; plots staggered, at most PLOTS_PER_TICK a tick
 PLOTS_PER_TICK = 1  # a plot's redraw and compositing cost a few ms: one per frame
-LAY_OUT_AFTER = 0.3  # seconds after start: the hidden views laid out (`lay_out_views`)
-LAY_OUT_AFTER_RESIZE = 0.3  # seconds after a resize: again, for the new size
+LAY_OUT_AFTER = 0.3  # seconds after start or a resize: the hidden views laid out
 HELP_BUILT_AFTER = 1.0  # seconds after start: the help is built while nothing is asked
 HELP_FRESH = 2.0  # seconds: how old the help's live numbers may be when `?` opens it
 AHEAD_EVERY = 0.1  # seconds between figures of the next view drawn ahead (when due)
@@ -239,7 +238,7 @@ class RnnTuiApp(App[int]):
     def on_resize(self, event: Resize) -> None:
         self._fit(event.size.width, event.size.height)
         self.call_after_refresh(self.redraw, True)
-        self.set_timer(LAY_OUT_AFTER_RESIZE, self.lay_out_views)  # (their sizes moved too)
+        self.set_timer(LAY_OUT_AFTER, self.lay_out_views)  # (their sizes moved too)
 
     def _fit(self, width: int, height: int) -> None:
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT

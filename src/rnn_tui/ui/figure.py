@@ -269,22 +269,16 @@ class TextFigure(StripFigure):
     shows next. (As a `Static`, Textual turned the text into lines in the key's frame:
     the law's table, 3-5 ms of it.)"""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.history: RunHistory | None = None
-        self.palette: Palette | None = None
-
     def paint(self, history: RunHistory, palette: Palette) -> None:
-        self.history, self.palette = history, palette
-        self.redrawn()
+        self.redrawn()  # (`build_strips` reads what `show` drew: `self.drawn`)
 
     def build_strips(self, width: int, height: int) -> list[Strip]:
-        if self.history is None or self.palette is None:
+        if self.drawn is None:
             return []
         ink, _, paper = self.colours()
         app = self.app
         options = app.console_options.update(highlight=False, width=width, height=height)
-        body = self.build(self.history, self.palette, width, height)
+        body = self.build(*self.drawn, width, height)
         lines = app.console.render_lines(body, options, style=Style(color=rgb(ink),
                                                                     bgcolor=rgb(paper)))
         return [Strip(line, width) for line in lines]
