@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
-import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +26,7 @@ from rnn_tui.run.runlog import read_run_log
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.screens.sweep_map import SweepMapScreen
 from rnn_tui.ui.sources import ReplaySource
+from rnn_tui.ui.svg import split_runs_at_spaces
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,29 +99,6 @@ async def shoot_sweep_map(folder: Path, out: Path, size: tuple[int, int]) -> Pat
         svg = out.with_suffix(".svg")
         app.save_screenshot(svg.name, str(svg.parent))
     return svg
-
-
-TEXT_RUN = re.compile(
-    r'<text([^>]*?) x="([\d.]+)"([^>]*?) textLength="([\d.]+)"([^>]*)>([^<]*)</text>')
-
-
-def split_runs_at_spaces(svg_text: str) -> str:
-    """rsvg-convert does not give no-break spaces a full cell inside a text run (a run
-    that starts with them is drawn too far left, one with gaps drifts right). For the
-    PNG only, cut each run at its spaces and place every piece at its own cell."""
-    def split(m: re.Match[str]) -> str:
-        head, x0, middle, length, tail, body = m.groups()
-        chars = html.unescape(body)
-        if "\xa0" not in chars or not chars:
-            return m.group(0)
-        cell = float(length) / len(chars)
-        out = []
-        for piece in re.finditer(r"[^\xa0]+", chars):
-            x, width = float(x0) + piece.start() * cell, len(piece.group()) * cell
-            out.append(f'<text{head} x="{x:.1f}"{middle} textLength="{width:.1f}"'
-                       f'{tail}>{html.escape(piece.group(), quote=False)}</text>')
-        return "".join(out)
-    return TEXT_RUN.sub(split, svg_text)
 
 
 def to_png(svg: Path) -> Path | None:

@@ -3,6 +3,7 @@ the screen then shows. The source is scripted (no processes), so each test is qu
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.color import Color
@@ -270,6 +271,21 @@ async def test_s_saves_an_svg_screenshot_and_says_where(
         shots = list(tmp_path.glob("rnn-tui-*.svg"))
         assert len(shots) == 1 and shots[0].read_text().startswith("<svg")
         assert any(str(shots[0]) in n.message for n in app._notifications)
+
+
+async def test_the_screenshot_places_text_after_spaces_at_its_own_cell(
+        scripted: ScriptedSource, tmp_path: Path) -> None:
+    # rsvg-convert drew "loss 0.173metric" and every centred axis label at the panel's
+    # edge: it gives the no-break spaces inside a text run less than a cell. No run of
+    # the saved SVG holds one: each piece of text is placed at its cell.
+    app = RnnTuiApp(scripted, screenshot_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await wait_for(pilot, lambda: list(tmp_path.glob("rnn-tui-*.svg")), "s: the file")
+    svg = next(tmp_path.glob("rnn-tui-*.svg")).read_text(encoding="utf-8")
+    runs = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert any("metric" in run for run in runs)
+    assert not [run for run in runs if "&#160;" in run or "\xa0" in run]
 
 
 async def test_two_screenshots_in_one_second_are_two_files(

@@ -39,6 +39,7 @@ from .history import RunHistory
 from .palette import Palette
 from .registry import next_view
 from .sources import EventSource, ReplaySource
+from .svg import split_runs_at_spaces
 from .widgets.footer import KeyFooter
 from .widgets.header import RunHeader, header_text
 from .widgets.panel import ModelPanel
@@ -569,8 +570,9 @@ class RnnTuiApp(App[int]):
     def action_screenshot(self) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         try:
-            path = self.save_screenshot(screenshot_name(self.screenshot_dir, stamp),
-                                        str(self.screenshot_dir))
+            path = self.screenshot_dir / screenshot_name(self.screenshot_dir, stamp)
+            # Split for librsvg: a teacher's `rsvg-convert` then gives the PNG the screen.
+            path.write_text(split_runs_at_spaces(self.export_screenshot()), encoding="utf-8")
         except OSError as err:  # a folder removed or read-only: say so, keep training
             self.notify(f"screenshot not saved: {self.screenshot_dir}: "
                         f"{err.strerror or err}", severity="error", timeout=8)
