@@ -332,6 +332,8 @@ async def test_question_mark_lists_every_key_and_explains_the_plots(
             assert key in keys
         text = app.screen.query_one("#help-text").source
         assert "steps back from the loss" in text and "forget gate" in text
+        # The status line's "metric 0.08" and "solved" were named but never said.
+        assert "within 0.04 of the true sum" in text and "at least 0.99" in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "escape: closed")
 
