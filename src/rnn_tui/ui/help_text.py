@@ -90,8 +90,9 @@ GATED = {
 On the direct path along the {state}, one step back multiplies the gradient by the
 {gate} gate alone, so what carries memory is each unit's *product* of {gate} gates
 from t to the end.
-Right now **{held}** of the units keep that product above 0.1 across the whole
-sequence, while the product of the *average* {gate} gate over it is only {mean_product}:
+Right now **{held}** of the (sequence, unit) pairs of the batch keep that product
+above 0.1 across the whole sequence (one unit holding in every sequence is 1/H), while
+the product of the *average* {gate} gate over it is only {mean_product}:
 averages hide the few units that hold. The factor along this path is γ = **{gamma}**,
 horizon **{horizon}**. {verdict}
 """,
@@ -100,7 +101,8 @@ horizon **{horizon}**. {verdict}
 
 {state_ja} に沿って一段さかのぼると、勾配に掛かるのは{gate_ja}ゲートだけです。
 記憶を運ぶのは、t から最後までの{gate_ja}ゲートの *積* をユニットごとに取ったものです。
-いま系列全体にわたってその積が 0.1 を超えているユニットは **{held}** です。
+いまバッチの（系列, ユニット）の組のうち、系列全体にわたってその積が 0.1 を超えているのは
+**{held}** です（どの系列でもユニット 1 つが保つなら 1/H）。
 一方、{gate_ja}ゲートの *平均* を系列全体で掛け合わせると {mean_product} にしかなりません。
 平均では、記憶を保っている少数のユニットが見えなくなるのです。
 この経路の係数は γ = **{gamma}**、到達範囲は **{horizon}** です。{verdict}

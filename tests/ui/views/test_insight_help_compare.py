@@ -25,6 +25,8 @@ def test_teaching_text_fills_live_numbers() -> None:
     assert f"give **{law['gamma_product']:.3g}** per step" in text
     assert "it only permits an explosion" in text and "it is 0 from" in text
     assert "Panel 2: lstm" in text and "> 40" in text  # the solved LSTM's cell path
+    # The share is of (sequence, unit) pairs, not of units: it said "of the units".
+    assert "of the (sequence, unit) pairs of the batch keep" in text
     assert "{" not in text  # every placeholder filled
 
 
