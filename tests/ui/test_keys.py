@@ -444,6 +444,16 @@ async def test_q_quits_and_closes_the_source(scripted: ScriptedSource) -> None:
     assert app.return_code == 0
 
 
+async def test_ctrl_c_quits_like_q(scripted: ScriptedSource) -> None:
+    # Textual's Ctrl-C only said "Do you want to quit? Press ctrl+q": the dashboard kept
+    # training in front of a student whose reflex is Ctrl-C.
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: scripted.closed, "ctrl+c: the source closed")
+    assert app.return_code == 0
+
+
 async def test_every_key_is_in_the_command_palette(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE):

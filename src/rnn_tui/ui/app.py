@@ -711,6 +711,12 @@ class RnnTuiApp(App[int]):
         self.shutdown()
         self.exit(0)
 
+    async def action_help_quit(self) -> None:
+        """Ctrl-C quits, as `q` does. (Textual binds it to a note that says "press
+        ctrl+q", and the dashboard trained on in front of whoever pressed it. Text
+        selected with the mouse is still copied: the screen's binding comes first.)"""
+        await self.action_quit()
+
     def shutdown(self) -> None:
         """Stop the pump, then stop and join every worker process. Idempotent."""
         if self._closed:
