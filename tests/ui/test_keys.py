@@ -503,6 +503,9 @@ async def test_replay_scrubs_and_refuses_training_keys() -> None:
         await pilot.press("c", "t", "space", "home")
         await wait_for(pilot, lambda: app.replay_step == 0, "home after the refused keys")
         assert app.histories[0].config.cell == "rnn" and not app.paused
+        # The help said "step back" for a jump of a fiftieth of the run.
+        help_rows = dict(app.help_keys())
+        assert "1/50 of the run" in help_rows["left"] and "1/50" in help_rows["right"]
 
 
 async def test_too_small_says_so() -> None:
