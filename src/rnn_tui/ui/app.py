@@ -628,6 +628,15 @@ class RnnTuiApp(App[int]):
                     panel.display_view(panel.view)
                     lay_out(self.screen, self.size)
                 await asyncio.sleep(0)  # (a key pressed meanwhile goes first)
+        self.repaint_footer()
+
+    def repaint_footer(self) -> None:
+        """The footer painted again, keys and all (one row). It is rebuilt when the
+        panels mount (their keys 1 2 become active), and a rebuild laid out within the
+        unseen layouts above was never painted: the grouped keys (12, cC, +-, ][) stayed
+        blank until a resize, in one start out of two."""
+        for widget in [*self.query(KeyFooter), *self.query("KeyFooter *")]:
+            widget.refresh()
 
     async def build_help(self) -> None:
         """The help and the presets' list, built ahead on a timer after the first frame
