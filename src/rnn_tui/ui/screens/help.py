@@ -47,10 +47,10 @@ reaches the start of the sequence and the memory is kept.
 The status line gives cell, hidden size, learning rate, steps per second, the
 smoothed loss and task metric, and the step (and time) at which the model first
 beat the baseline (smoothed loss below 90% of it) and first counted as solved.
-The metric (`m` in a narrow panel), like the loss a mean over the last 50 steps: on
-*adding* the share of answers within 0.04 of the true sum, on *copy* the share of
-recalled symbols that are right. Solved: on adding a smoothed loss of at most 0.01,
-on copy a metric of at least 0.99.
+The metric (`m` in a narrow panel) is, like the loss, a mean over the last 50 steps:
+on *adding* the share of answers within 0.04 of the true sum, on *copy* the share of
+recalled symbols that are right. Solved means a smoothed loss of at most 0.01 on
+adding, a metric of at least 0.99 on copy.
 """
 
 
