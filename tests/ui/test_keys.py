@@ -261,6 +261,21 @@ async def test_p_picks_a_preset(scripted: ScriptedSource) -> None:
         assert [c for _, c in scripted.restarts()[2:]] == load_preset(names[0])
 
 
+async def test_a_scaled_w_is_on_the_status_line_and_c_keeps_it() -> None:
+    # relu-exploding's ReLU RNN starts at W x 1.5; `C` made it "RNN H=128 lr=0.0001", a
+    # tanh RNN whose gradient grew going back (x280), with nothing on screen to say why.
+    from rnn_tui.run.presets import load_preset
+
+    source = ScriptedSource(load_preset("relu-exploding"))
+    app = RnnTuiApp(source)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "W×1.5" in status(app, 0), "the scale said")
+        assert "W×" not in status(app, 1)  # the LSTM beside it: unscaled, nothing said
+        await pilot.press("C")
+        await wait_for(pilot, lambda: status(app, 0).startswith("RNN"), "C: a tanh RNN")
+        assert "W×1.5" in status(app, 0)
+
+
 async def test_s_saves_an_svg_screenshot_and_says_where(
         scripted: ScriptedSource, tmp_path: Path) -> None:
     app = RnnTuiApp(scripted, screenshot_dir=tmp_path)

@@ -42,9 +42,12 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
         return Text("waiting for the run to start…", "dim")
     narrow = width < 64
     size = "" if narrow else f" H={config.hidden_size}"
+    # A W scaled at init (relu-exploding's 1.5) is said: `c` keeps it, and a tanh RNN
+    # started at ρ(W) = 1.5 is not the one that forgets.
+    scale = "" if narrow or config.recurrent_scale == 1.0 else f" W×{config.recurrent_scale:g}"
     step = f"@{history.step}" if narrow else f"step {history.step}"
     line1 = Text.assemble(
-        (config.cell.upper(), "bold"), f"{size} lr={config.lr:g} · {step} · ",
+        (config.cell.upper(), "bold"), f"{size} lr={config.lr:g}{scale} · {step} · ",
         f"{history.steps_per_second:.0f}/s ", (history.state, "italic"))
     lines = [line1, numbers_line(history, max(8, width))]
     for line in lines:
