@@ -13,6 +13,7 @@ from ui_support import ScriptedSource, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp, scaled_lr
+from rnn_tui.ui.registry import next_view
 from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.screens.presets import PresetScreen
 from rnn_tui.ui.widgets.footer import KeyFooter
@@ -274,6 +275,23 @@ async def test_a_scaled_w_is_on_the_status_line_and_c_keeps_it() -> None:
         await pilot.press("C")
         await wait_for(pilot, lambda: status(app, 0).startswith("RNN"), "C: a tanh RNN")
         assert "W×1.5" in status(app, 0)
+
+
+async def test_keys_typed_in_one_burst_act_in_their_order(scripted: ScriptedSource) -> None:
+    # tab is a priority binding, run as the key arrives, while `v` waits in the screen's
+    # queue: "v tab" typed fast switched the view of the panel tab went to, not the one
+    # it was typed for. A burst, as a terminal delivers fast typing:
+    from textual import events
+
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        panels = list(app.query(ModelPanel))
+        for key, character in (("v", "v"), ("v", "v"), ("tab", "\t"), ("v", "v")):
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: app.selected == 1, "tab: the right panel")
+        await pilot.pause()  # (until idle: every key of the burst handled)
+        assert [p.view for p in panels] == [next_view(next_view("plots", 1), 1),
+                                            next_view("plots", 1)]
 
 
 async def test_s_saves_an_svg_screenshot_and_says_where(

@@ -432,6 +432,13 @@ class RnnTuiApp(App[int]):
         return True
 
     def action_next_panel(self) -> None:
+        # tab is a priority binding (the screen's own tab, focus next, would take it), and
+        # those run as the key arrives, while any other key goes to the screen first and
+        # comes back to the app's bindings: "v tab" typed fast switched the view of the
+        # panel tab went to. The same round trip puts tab behind the keys before it.
+        self.screen.call_later(self.call_later, self.select_next_panel)
+
+    def select_next_panel(self) -> None:
         self.selected = (self.selected + 1) % len(self.histories)
 
     def action_select_panel(self, slot: int) -> None:
