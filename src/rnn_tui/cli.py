@@ -16,6 +16,14 @@ DEFAULT_LOG_DIR = Path("runs")
 READ_NOTICE_BYTES = 5_000_000  # replay says it is reading logs larger than this (~1 s)
 
 
+def folder(text: str) -> Path:
+    """--log-dir's value: an empty one (an unset variable in a script) is refused; as a
+    Path it is "." and the logs went into the current folder unasked."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty name; give a folder (default: ./runs)")
+    return Path(text)
+
+
 def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
     """The flags that pick and override a preset (shared by the dashboard and train)."""
     g = parser.add_argument_group("experiment (flags override the preset)")
@@ -33,7 +41,7 @@ def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, metavar="N")
     g.add_argument("--dtype", choices=DTYPES)
     logs = g.add_mutually_exclusive_group()
-    logs.add_argument("--log-dir", type=Path, metavar="DIR",
+    logs.add_argument("--log-dir", type=folder, metavar="DIR",
                       help=f"where run logs go (default: ./{DEFAULT_LOG_DIR})")
     logs.add_argument("--no-log", action="store_true", help="write no run logs")
 
@@ -49,7 +57,8 @@ def configs_from_args(args: argparse.Namespace) -> list[RunConfig]:
     overrides: dict[str, Any] = {k: getattr(args, k) for k in OVERRIDES}
     if args.cells is not None:
         overrides["cells"] = [c.strip() for c in args.cells.split(",") if c.strip()]
-    return load_preset(args.preset or DEFAULT_PRESET, overrides)
+    # `--preset ""` is a preset named "" (refused), not the default one.
+    return load_preset(DEFAULT_PRESET if args.preset is None else args.preset, overrides)
 
 
 def log_dir_from_args(args: argparse.Namespace) -> Path | None:

@@ -64,11 +64,20 @@ def test_a_scale_past_float32_diverges_and_says_so_without_a_warning(tmp_path) -
     (["--task", "parity"], "task = 'parity' is not allowed"),
     (["--hidden", "x"], "invalid int value: 'x'"),
     (["--optimizer", "rmsprop"], "invalid choice: 'rmsprop'"),
+    (["--preset="], "no preset named ''"),       # was the default preset, silently
 ])
 def test_bad_input_is_one_line_on_stderr_and_exit_2(args, message) -> None:
     result = rnn_tui("train", *args, "--no-log")
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_empty_log_dir_is_refused_not_the_current_folder(tmp_path) -> None:
+    """`--log-dir ""` (an unset variable in a script) wrote the logs into the current
+    folder, silently."""
+    result = rnn_tui("train", *SMALL, "--steps", "1", "--log-dir=", cwd=tmp_path)
+    assert result.returncode == 2 and "argument --log-dir: an empty name" in result.stderr
+    assert list(tmp_path.iterdir()) == [] and "Traceback" not in result.stderr
 
 
 def test_bad_preset_file_names_the_file(tmp_path) -> None:

@@ -52,6 +52,15 @@ def test_flags_override_the_preset() -> None:
     assert all(c.seq_len == 40 and c.lr == 0.5 and c.hidden_size == 32 for c in configs)
 
 
+def test_flags_override_a_cells_own_table_too() -> None:
+    """docs/runs.md: "Flags (all override the preset)". `--lr 0.001` on relu-exploding
+    used to leave the ReLU RNN at its table's 1e-4, silently; the flag now wins there
+    too, and the table's other settings stay."""
+    relu, lstm = load_preset("relu-exploding", {"lr": 0.001, "seed": 3})
+    assert relu.lr == lstm.lr == 0.001 and relu.seed == lstm.seed == 3
+    assert relu.recurrent_scale == 1.5
+
+
 GOOD = 'task = "adding"\nseq_len = 20\ncells = ["rnn", "lstm"]\n'
 BAD = [
     (GOOD + "hiden_size = 4\n", "unknown key 'hiden_size'"),

@@ -12,9 +12,9 @@ from rnn_tui.ui.widgets.header import header_text
 PATHS = [Path("runs/0-rnn-adding100.jsonl"), Path("runs/1-lstm-adding100.jsonl")]
 
 
-def started(cell: str) -> RunHistory:
+def started(cell: str, **settings) -> RunHistory:
     history = RunHistory()
-    config = RunConfig(cell=cell)
+    config = RunConfig(cell=cell, **settings)
     history.apply(RunStarted(config=config.to_dict(), seed=0, baseline_loss=1 / 6))
     return history
 
@@ -40,3 +40,14 @@ def test_no_log_is_said_only_of_runs_started_without_logs() -> None:
     assert "--no-log" not in second_line([RunHistory(), RunHistory()], "starting", [None, None])
     assert second_line([started("rnn"), started("lstm")], "running",
                        [None, None]) == "not logging (--no-log)"
+
+
+def test_a_replay_of_two_tasks_names_both() -> None:
+    # `rnn-tui replay copy.jsonl adding.jsonl` was headed "copy T=10 · lstm vs rnn": the
+    # right panel's adding T=100 run was under the left one's task.
+    copy = started("lstm", task="copy", seq_len=10)
+    adding = started("rnn", task="adding", seq_len=100)
+    first = header_text([copy, adding], "replay", 1.0, PATHS).plain.split("\n")[0]
+    assert first.startswith("rnn-tui copy T=10 / adding T=100 · lstm vs rnn")
+    same = header_text([started("rnn"), started("lstm")], "running", 1.0, PATHS).plain
+    assert same.startswith("rnn-tui adding T=100 · rnn vs lstm")

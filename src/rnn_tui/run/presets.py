@@ -117,15 +117,18 @@ def configs_from(data: dict[str, Any], source: str,
     # Lists of values make a grid: a sweep file, not a preset.
     refuse_lists(source, data, f"lists make a sweep; run it with: rnn-tui sweep {source}")
     shared = {k: check_value(source, k, v) for k, v in data.items()}
+    flags: dict[str, Any] = {}
     for key, value in (overrides or {}).items():
         if key == "cells":
             cells = check_cells("--cells", value)
         elif value is not None:
-            shared[key] = check_value(flag_of(key), key, value)
+            flags[key] = check_value(flag_of(key), key, value)
     # Every cell's table is checked, also of a cell not in `cells` (--cells may bring it
     # in; a wrong value there used to pass unseen until then).
     own = {cell: cell_table(source, cell, table) for cell, table in per_cell.items()}
-    configs = [RunConfig(cell=cell, **(shared | own.get(cell, {}))) for cell in cells]
+    # A flag is the last word, over a cell's own table too: `--lr` given and then
+    # ignored for one cell (relu-exploding's [relu] lr) looked like a bug in the run.
+    configs = [RunConfig(cell=cell, **(shared | own.get(cell, {}) | flags)) for cell in cells]
     given = [k for k in ("seq_len", "task") if (overrides or {}).get(k) is not None]
     check_length(flag_of(given[0]) if given else source, configs[0])
     return configs

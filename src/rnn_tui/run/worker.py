@@ -8,12 +8,13 @@ at once. A full pipe blocks the worker until the parent reads (back-pressure, ne
 growing backlog); a pipe the parent has closed ends the run as interrupted. Each run is
 logged by the worker itself, so the log is complete even if the parent dies first.
 
-Profiles reach the screen a few times a second, but the log keeps fewer of them, on a
-schedule in steps rather than seconds: one when at least step/LOG_PROFILE_SPACING steps
-have passed since the last it kept (plus the first and the last). That is about
+Profiles reach the screen a few times a second, but the log keeps fewer of them,
+thinned on a schedule in steps: one when at least step/LOG_PROFILE_SPACING steps have
+passed since the last it kept (plus the first and the last). On a slow run that is about
 LOG_PROFILE_SPACING profiles per e-fold of the run, dense early when things change fast,
-so a 10,000-step LSTM log (H=128, T=100) is 2.76 MB instead of 11, whatever the
-machine's speed (docs/benchmarks.md).
+so a 10,000-step LSTM log (H=128, T=100) is 2.76 MB instead of 11 (docs/benchmarks.md).
+The log only keeps profiles the screen's clock made, so a fast run keeps about two per
+second of training, and which steps depends on the machine's speed (docs/runs.md).
 """
 
 from __future__ import annotations

@@ -19,8 +19,10 @@ STATE_STYLES = {"running": "bold green", "paused": "bold yellow", "finished": "b
 def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
                 log_paths: Sequence[Path | None], replay_step: int | None = None,
                 replay_last: int = 0) -> Text:
-    config = next((h.config for h in histories if h.config), None)
-    task = f"{config.task} T={config.seq_len}" if config else "starting…"
+    # Each task once: a replay may hold logs of different tasks, a live run never does.
+    tasks = dict.fromkeys(f"{h.config.task} T={h.config.seq_len}" for h in histories
+                          if h.config)
+    task = " / ".join(tasks) if tasks else "starting…"
     cells = " vs ".join(h.config.cell if h.config else "?" for h in histories)
     # Each cell's step in the order of the cells ("2734 / 608" read as a fraction).
     steps = ", ".join(str(h.step) for h in histories)
