@@ -37,6 +37,9 @@ def test_solved_stays_at_every_width() -> None:
         assert solved in line.plain, f"width {width}: {line.plain!r}"
         assert line.cell_len <= width or width < len(solved) + 8, f"width {width} overflows"
     assert "beat baseline @" in numbers_line(history, 100).plain  # wide: the long labels
+    # Three panels in 80 columns: "0.00575  solved @280", a bare number, read as nothing.
+    tight = len(f"loss {history.smoothed_loss:.3g}  {solved}") - 1
+    assert numbers_line(history, tight).plain.startswith("L ")
     assert status_text(history, 36).plain.splitlines()[1].rstrip().endswith(solved)
 
 

@@ -81,6 +81,7 @@ def numbers_line(history: RunHistory, width: int) -> Text:
         [("loss ", "dim"), loss, *milestone("beat", history.beat, False, " "),
          *milestone("solved", history.solved, False, " ")],
         [("loss ", "dim"), loss, *solved],
+        [("L ", "dim"), loss, *solved],  # (L as in ∂L/∂h_t: three panels in 80 columns)
         [loss, *solved],
     ]
     texts = [Text.assemble(*parts) for parts in forms]
