@@ -9,11 +9,12 @@ from pathlib import Path
 from textual.color import Color
 from textual.content import Content
 from textual.widgets._footer import FooterKey
-from ui_support import ScriptedSource, replay_of, wait_for
+from ui_support import ScriptedSource, fixture_path, replay_of, wait_for
 
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp, scaled_lr
 from rnn_tui.ui.registry import next_view
+from rnn_tui.ui.sources import ReplaySource
 from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.screens.presets import PresetScreen
 from rnn_tui.ui.widgets.footer import KeyFooter
@@ -539,6 +540,24 @@ async def test_replay_scrubs_and_refuses_training_keys() -> None:
         # The help said "step back" for a jump of a fiftieth of the run.
         help_rows = dict(app.help_keys())
         assert "1/50 of the run" in help_rows["left"] and "1/50" in help_rows["right"]
+
+
+async def test_a_replay_says_where_a_log_ends_without_its_end(tmp_path: Path) -> None:
+    """A log cut before its run_ended line (its process killed with the app's) ends
+    "log ends here", not "running"; a whole log ends as its run did."""
+    lines = fixture_path("adding-rnn").read_text().splitlines()
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("\n".join(lines[:-5]) + "\n")
+    app = RnnTuiApp(ReplaySource.from_logs([cut, fixture_path("adding-lstm")]))
+    async with app.run_test(size=SIZE) as pilot:
+        last = app.replay.last_steps[0]
+        assert last < 600 and app.replay_step == 600
+        assert [h.state for h in app.histories] == ["log ends here", "finished"]
+        await pilot.press("home", "right")
+        await wait_for(pilot, lambda: app.replay_step == 12, "right: step 12")
+        assert [h.state for h in app.histories] == ["running", "running"]
+        # The help's q: nothing to stop or join in a replay.
+        assert "no workers" in dict(app.help_keys())["q"]
 
 
 async def test_too_small_says_so() -> None:

@@ -138,3 +138,14 @@ async def test_no_two_y_labels_on_neighbouring_rows_of_the_real_plots() -> None:
                         if re.match(r"\s*(1e-?\d+|0\.1|1|10|0)\s*┤", line)]
                 assert len(rows) >= 3, lines  # (the decades and the zero row, labelled)
                 assert all(b - a >= 2 for a, b in zip(rows, rows[1:], strict=False)), rows
+
+
+def test_a_speed_is_shown_only_while_the_run_trains() -> None:
+    history = RunHistory(config=RunConfig(cell="lstm"))
+    for _, event in replay_of("adding-lstm").until(300):
+        history.apply(event)
+    assert history.state == "running" and "/s running" in status_text(history).plain
+    finished = solved_lstm()
+    assert finished.state == "finished"
+    # "0/s finished" read as a run that never moved.
+    assert "/s" not in status_text(finished).plain.splitlines()[0]

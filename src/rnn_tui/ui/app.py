@@ -63,6 +63,8 @@ LENGTH = Binding.Group("T", compact=True)
 RATE = Binding.Group("lr", compact=True)
 SCRUB = Binding.Group("scrub", compact=True)
 
+QUIT_LIVE = "quit: workers stopped and joined, logs closed"
+QUIT_REPLAY = "quit (a replay: no workers, no logs open)"
 # Actions that change training: hidden (and refused) in a replay.
 TRAINING_ACTIONS = {"cell", "toggle_pause", "step", "task", "seq_len", "lr", "reseed", "preset"}
 REPLAY_ACTIONS = {"scrub", "scrub_to"}
@@ -115,7 +117,7 @@ class RnnTuiApp(App[int]):
     BINDINGS = [
         Binding("question_mark", "help", "help", key_display="?",
                 tooltip="help: the keys, and what each plot shows and why"),
-        Binding("q", "quit", "quit", tooltip="quit: workers stopped and joined, logs closed"),
+        Binding("q", "quit", "quit", tooltip=QUIT_LIVE),
         Binding("tab", "next_panel", "next panel", tooltip="select the next panel",
                 priority=True),
         Binding("1", "select_panel(0)", "left", tooltip="select the left panel", group=PANEL),
@@ -413,6 +415,9 @@ class RnnTuiApp(App[int]):
         for panel in self.panels:
             panel.history = self.histories[panel.slot]
         self.apply(replay.until(step))
+        for history, last in zip(self.histories, replay.last_steps, strict=True):
+            if step >= last:
+                history.end_of_log()
         if self.is_mounted:
             self.redraw()
 
@@ -600,7 +605,10 @@ class RnnTuiApp(App[int]):
             _, action, parameters = parse_action(binding.action)
             if not self.check_action(action, parameters):  # ("3" with two panels: not told)
                 continue
-            rows.append((binding.key_display or binding.key, binding.tooltip))
+            tooltip = binding.tooltip
+            if tooltip == QUIT_LIVE and self.replay is not None:
+                tooltip = QUIT_REPLAY
+            rows.append((binding.key_display or binding.key, tooltip))
         return rows
 
     def help_screen(self) -> Screen:

@@ -117,6 +117,13 @@ class RunHistory:
         p = self.progress
         return (p.solved_step, p.solved_seconds or 0.0) if p.solved_step is not None else None
 
+    def end_of_log(self) -> None:
+        """A replay at the last line of a log that never says how its run ended (its
+        process killed with the app's, a disk that filled): not "running" any more."""
+        if not self.progress.ended:
+            self.progress.state = "log ends here"
+            self.version += 1
+
     # --- events ------------------------------------------------------------------
     def apply(self, event: Event) -> None:
         if isinstance(event, RunStarted):

@@ -93,7 +93,12 @@ class ReplaySource:
 
     @property
     def last_step(self) -> int:
-        return max((getattr(e, "step", 0) for run in self.runs for e in run), default=0)
+        return max(self.last_steps, default=0)
+
+    @property
+    def last_steps(self) -> list[int]:
+        """Each log's last step."""
+        return [max((getattr(e, "step", 0) for e in run), default=0) for run in self.runs]
 
     def until(self, step: int) -> list[tuple[int, Event]]:
         """Every event of every log up to and including `step`, in log order."""

@@ -46,9 +46,11 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
     # started at ρ(W) = 1.5 is not the one that forgets.
     scale = "" if narrow or config.recurrent_scale == 1.0 else f" W×{config.recurrent_scale:g}"
     step = f"@{history.step}" if narrow else f"step {history.step}"
+    # A speed only while it trains: "0/s finished" read as a run that never moved.
+    speed = f"{history.steps_per_second:.0f}/s " if history.state == "running" else ""
     line1 = Text.assemble(
         (config.cell.upper(), "bold"), f"{size} lr={config.lr:g}{scale} · {step} · ",
-        f"{history.steps_per_second:.0f}/s ", (history.state, "italic"))
+        speed, (history.state, "italic"))
     lines = [line1, numbers_line(history, max(8, width))]
     for line in lines:
         line.truncate(max(8, width), overflow="ellipsis")
