@@ -14,9 +14,9 @@ from ui_support import ScriptedSource, fixture_path, replay_of, wait_for
 from rnn_tui.run.config import RunConfig
 from rnn_tui.ui.app import RnnTuiApp, scaled_lr
 from rnn_tui.ui.registry import next_view
-from rnn_tui.ui.sources import ReplaySource
 from rnn_tui.ui.screens.help import HelpScreen, HelpText
 from rnn_tui.ui.screens.presets import PresetScreen
+from rnn_tui.ui.sources import ReplaySource
 from rnn_tui.ui.widgets.footer import KeyFooter
 from rnn_tui.ui.widgets.header import RunHeader
 from rnn_tui.ui.widgets.panel import ModelPanel, PanelStatus
