@@ -3,6 +3,7 @@ only shows it; what it shows is never another run's."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -148,3 +149,17 @@ async def test_a_view_never_shown_is_laid_out_unseen_and_its_first_v_only_shows_
         await press_v(pilot, panel)
         assert panel.figures() == figures
         assert not set(built) & set(figures), "its lines built at its first v"
+
+
+async def test_a_restart_redraws_the_panels_plots_at_once() -> None:
+    """The plots of a run replaced wait for no rate limit: the old run's gradient stood
+    under the new run's status line for up to a second ("step 4578" over "step 65")."""
+    async with drawn_ahead_before("flow") as (pilot, app, replay, panel):
+        figures = panel.figures()
+        for figure in figures:  # just drawn, as far as the once-a-second limit knows
+            figure.shown_at = time.monotonic() + 3600
+        app.restart(0, RunConfig(cell="relu"))
+        await wait_for(pilot, lambda: panel.history.config.cell == "relu", "the restart")
+        await wait_for(pilot, lambda: all(f.shown_key == f.data_key(panel.history)
+                                          for f in figures),
+                       "the restarted panel's plots drawn for its new run", timeout=5)

@@ -337,10 +337,13 @@ class RnnTuiApp(App[int]):
             return
         now = time.monotonic()
         compact = self.has_class("-compact")
-        stale = [(figure.shown_at, panel, figure) for panel in self.panels
-                 for figure in panel.stale_figures(now, force, compact)]
-        stale.sort(key=lambda item: item[0])
-        for _, panel, figure in stale if force else stale[:PLOTS_PER_TICK]:
+        stale = [(not figure.shows_old_run(panel.history), figure.shown_at, panel, figure)
+                 for panel in self.panels for figure in panel.stale_figures(now, force, compact)]
+        stale.sort(key=lambda item: item[:2])  # a restarted run's first, then the stalest
+        # Every figure still showing a run before a restart goes now (the old run's
+        # plots must not stand under the new run's status); else the stalest few.
+        old_runs = sum(1 for item in stale if not item[0])
+        for _, _, panel, figure in stale if force else stale[:max(old_runs, PLOTS_PER_TICK)]:
             panel.draw_figure(figure, self.palette, now)
 
     def redraw_panel(self, panel: ModelPanel) -> None:

@@ -45,6 +45,7 @@ class Figure(Widget):
         super().__init__(*children, **kwargs)
         self.shown_key: Hashable = None
         self.shown_at = -math.inf
+        self.shown_run: tuple[int, int] | None = None  # (history, run) it was drawn from
         self.fixed_caption: Text | None = None  # one that never changes (`figure_box`)
         self.drawn: tuple[RunHistory, Palette] | None = None  # what `show` drew last
 
@@ -54,8 +55,14 @@ class Figure(Widget):
         return (id(history), history.profile_version)
 
     def is_stale(self, history: RunHistory, now: float) -> bool:
-        return (self.data_key(history) != self.shown_key
-                and now - self.shown_at >= self.MIN_INTERVAL)
+        return self.data_key(history) != self.shown_key and (
+            self.shows_old_run(history) or now - self.shown_at >= self.MIN_INTERVAL)
+
+    def shows_old_run(self, history: RunHistory) -> bool:
+        """Drawn from another run than the panel's now (a restart, a replay's jump): due
+        at once, not within MIN_INTERVAL, or a restarted panel showed the old run's plots
+        under the new run's status line."""
+        return self.shown_run is not None and self.shown_run != (id(history), history.runs)
 
     def drawn_for(self, history: RunHistory, palette: Palette) -> bool:
         """Last drawn from this history (a restart makes a new one), in these colours."""
@@ -66,6 +73,7 @@ class Figure(Widget):
         self.drawn = (history, palette)
         self.paint(history, palette)
         self.shown_key, self.shown_at = self.data_key(history), now
+        self.shown_run = (id(history), history.runs)
 
     def paint(self, history: RunHistory, palette: Palette) -> None:  # pragma: no cover
         raise NotImplementedError

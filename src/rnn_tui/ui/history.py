@@ -66,6 +66,7 @@ class RunHistory:
     # Bumped on every change a widget shows, so redraws happen only when something moved.
     version: int = 0
     profile_version: int = 0
+    runs: int = 0  # RunStarted events seen: a restart is a new run in the same history
 
     # --- what the widgets read ---------------------------------------------------
     @property
@@ -129,7 +130,7 @@ class RunHistory:
         if isinstance(event, RunStarted):
             self.__dict__.update(RunHistory(
                 config=RunConfig.from_dict(event.config), profile_loss=event.profile_loss,
-                version=self.version,
+                version=self.version, runs=self.runs + 1,
                 profile_version=self.profile_version + 1).__dict__)
         self.progress.update(event)
         if isinstance(event, RunFailed):
