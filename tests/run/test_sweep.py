@@ -272,6 +272,37 @@ def test_a_task_dask_gave_up_on_is_a_failed_run() -> None:
     assert summary["state"] == "failed" and "KilledWorker" in summary["message"]
 
 
+def test_a_run_dask_gave_up_on_still_says_what_ran_and_why_in_words() -> None:
+    # Seen by hand (a worker killed under the same run again and again): its results
+    # line had cell, task, seq_len ... all null, and the sweep printed
+    # "[1/1] None None T=None seed=None: dask: KilledWorker('sweep-lstm-...', <WorkerState
+    # 'tcp://...', status: closed, memory: 0, processing: 0>, 3)".
+    from distributed.scheduler import KilledWorker
+
+    from rnn_tui.run.sweep_dask import summary_of
+    from rnn_tui.run.sweep_report import run_line
+    from rnn_tui.run.sweep_results import result_record
+
+    class Killed:
+        status = "error"
+
+        def exception(self) -> Exception:
+            worker = type("WorkerState", (), {"address": "tcp://127.0.0.1:36095"})()
+            return KilledWorker("sweep-lstm-adding200", worker, 3)
+
+    config = RunConfig(cell="lstm", seq_len=200, hidden_size=64, seed=2, steps=3000)
+    record = result_record("lstm-adding200-h64-s2-x", config, summary_of(Killed()))
+    assert record["state"] == "failed"
+    assert {k: record[k] for k in ("cell", "task", "seq_len", "hidden_size", "batch_size",
+                                   "lr", "seed")} == {
+        "cell": "lstm", "task": "adding", "seq_len": 200, "hidden_size": 64,
+        "batch_size": config.batch_size, "lr": config.lr, "seed": 2}
+    line = run_line(record)
+    assert line.startswith("lstm adding T=200 seed=2: dask gave up on it: the 4 workers "
+                           "that ran it died while running it"), line
+    assert "WorkerState" not in line and "tcp://127.0.0.1:36095" in line
+
+
 def test_a_task_cancelled_or_lost_with_its_scheduler_has_no_result() -> None:
     from rnn_tui.run.sweep_dask import summary_of
 

@@ -157,6 +157,21 @@ def test_the_map_tells_runs_that_diverged_from_runs_that_did_not_learn() -> None
     assert entry_text(entry) == "[red]0/2 · 1 diverged [dim](of 3)[/][/]"
 
 
+def test_the_map_tells_runs_that_failed_from_runs_that_did_not_learn() -> None:
+    # A run Dask gave up on (its workers killed) read "0/1" in red on the map, as if the
+    # cell had been trained and had not learned.
+    from rnn_tui.run.sweep_report import entry_text
+
+    sweep = expand(small(seed=[0, 1, 2], seq_len=[5]), "a.toml")
+    grid = [{"id": r.id, "config": r.config.to_dict()} for r in sweep.runs]
+    lstm = [r.id for r in sweep.runs if r.config.cell == "lstm"]
+    results = {lstm[0]: {"state": "failed", "solved_step": None},
+               lstm[1]: {"state": "finished", "solved_step": 40},
+               lstm[2]: {"state": "finished", "solved_step": 60}}
+    (table,) = sweep_maps(grid, results, sweep.swept)
+    assert entry_text(table.entries[("lstm", 5)]) == "[yellow]2/3 · 50 · 1 failed[/]"
+
+
 def test_a_viewer_follows_a_folder_while_the_sweep_writes(tmp_path) -> None:
     from rnn_tui.run.sweep_results import SweepFolder
 

@@ -134,8 +134,19 @@ def summary_of(future: Any) -> dict[str, Any] | None:
         return future.result()
     if future.status != "error":
         return None
-    return {"state": "failed", "message": f"dask: {future.exception()!r}", "worker": None,
-            "log_zlib": b""}
+    return {"state": "failed", "message": gave_up_message(future.exception()),
+            "worker": None, "log_zlib": b""}
+
+
+def gave_up_message(error: BaseException) -> str:
+    """Why Dask gave up on a run, in words (KilledWorker's repr is the task's key and a
+    WorkerState's)."""
+    if type(error).__name__ == "KilledWorker" and len(error.args) == 3:
+        _, last_worker, allowed_failures = error.args
+        return (f"dask gave up on it: the {allowed_failures + 1} workers that ran it died "
+                f"while running it (killed? out of memory?), the last "
+                f"{getattr(last_worker, 'address', last_worker)}")
+    return f"dask: {type(error).__name__}: {error}"
 
 
 def _slots(client: Any) -> int:

@@ -152,6 +152,8 @@ def entry_text(entry: MapEntry | None) -> str:
     text = f"{entry.solved}/{entry.finished}" + (f" · {median:.0f}" if median else "")
     if entry.diverged:  # (a run that exploded is another failure to learn than a flat one)
         text += f" · {entry.diverged} diverged"
+    if entry.failed:  # (raised, or Dask gave up on it: it says nothing about memory)
+        text += f" · {entry.failed} failed"
     if entry.finished < entry.runs:
         text += f" [dim](of {entry.runs})[/]"
     colour = ("green" if entry.solved == entry.finished else
@@ -165,5 +167,5 @@ def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
         console.print(map_table(sweep_map))
     if maps:
         console.print("each entry: seeds solved / runs finished · median steps to solve"
-                      " (· how many diverged)",
+                      " (· how many diverged or failed)",
                       highlight=False)

@@ -34,6 +34,7 @@ LOCK_FILE = "sweep.lock"  # held by the process writing into the folder
 # `solved_seconds` and the whole `config`).
 RUN_FIELDS = ("cell", "task", "seq_len", "hidden_size", "batch_size", "lr", "seed", "steps",
               "state", "solved_step", "final_loss", "baseline_loss", "seconds", "log", "worker")
+WHAT_RAN = RUN_FIELDS[:7]
 
 
 # What the readers of a result take from it by name (the report, the map, the viewer): a
@@ -52,9 +53,12 @@ def log_path(out: Path, run_id: str) -> Path:
 
 def result_record(run_id: str, config: RunConfig, summary: dict[str, Any]) -> dict[str, Any]:
     """The results.jsonl line of a run (its log named relative to the sweep's folder)."""
+    settings = config.to_dict()
     record = {"id": run_id} | {k: summary.get(k) for k in RUN_FIELDS}
+    # What ran is the configuration's: a run Dask gave up on has no summary to say it.
+    record |= {k: settings[k] for k in WHAT_RAN}
     record |= {"message": summary.get("message"), "solved_seconds": summary.get("solved_seconds"),
-               "log": f"{LOGS_DIR}/{run_id}.jsonl", "config": config.to_dict()}
+               "log": f"{LOGS_DIR}/{run_id}.jsonl", "config": settings}
     return record
 
 

@@ -97,7 +97,9 @@ block of rows per value of any other swept key, such as the task. Each entry rea
 **seeds solved / runs finished · median steps to solve**: green when every finished
 seed solved, yellow when some did, red when none; dim `… / 3` while none has finished,
 and `(of 3)` while some are still to come. `· 2 diverged` counts the runs whose loss or
-gradient went NaN or infinite: they exploded, where the others failed by forgetting.
+gradient went NaN or infinite: they exploded, where the others failed by forgetting;
+`· 1 failed` the runs that raised or that Dask gave up on (their workers died): they
+say nothing about memory.
 
 The title counts the runs finished, running (a log but no result yet) and failed. The
 map follows the sweep's folder once a second, wherever its runs execute.
@@ -127,8 +129,8 @@ and seed; `q` there comes back to the map.
         yield Static(id="sweep-title")
         yield DataTable(id="sweep-map", cursor_type="cell", zebra_stripes=True)
         yield Static(Text("each entry: seeds solved / runs finished · median steps to solve"
-                          " (· how many diverged) · enter: its runs overlaid · a: columns",
-                          "dim"), id="sweep-legend")
+                          " (· how many diverged or failed) · enter: its runs overlaid"
+                          " · a: columns", "dim"), id="sweep-legend")
         yield Footer()
 
     def on_mount(self) -> None:
