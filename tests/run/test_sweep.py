@@ -8,9 +8,13 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -155,6 +159,55 @@ def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path) -> N
     assert result.returncode == 2, result.stderr
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.stderr
     assert not out.exists()                        # reached first, before the folder
+
+
+@contextmanager
+def listener(reply: bytes | None) -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that is no Dask scheduler: it accepts, then sends
+    `reply` (an HTTP server's, say) or nothing, and holds the connection open."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            held.append(conn)
+            if reply is not None:
+                conn.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+@pytest.mark.parametrize("reply", [None, b"HTTP/1.1 400 Bad Request\r\n\r\n" * 4])
+def test_a_port_that_is_no_dask_scheduler_is_bad_input_not_a_hang(tmp_path, reply) -> None:
+    # `--scheduler tcp://HOST:8787` (the dashboard's port, not the scheduler's) waited
+    # forever; a server that answered other bytes ended in a traceback of Dask's trying
+    # to allocate 3 EiB (seen with an address a proxy answered), exit 1.
+    out = tmp_path / "out"
+    with listener(reply) as address:
+        result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out",
+                         str(out), "--scheduler", address, timeout=90)
+    assert result.returncode == 2, result.stderr
+    assert f"{address} is not a Dask scheduler" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_an_empty_scheduler_address_is_bad_input(tmp_path) -> None:
+    # `--scheduler ""` (an unset $SCHEDULER, say) ran the sweep on this machine.
+    out = tmp_path / "out"
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out),
+                     "--scheduler", "")
+    assert result.returncode == 2, result.stderr
+    assert "--scheduler needs an address" in result.stderr and not out.exists()
 
 
 def test_no_workers_is_bad_input(tmp_path) -> None:

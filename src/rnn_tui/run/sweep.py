@@ -51,6 +51,10 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
     """Run what is left of the sweep; 0 when every run ended, 1 when one failed or was
     lost (its scheduler gone), 130 when interrupted (Ctrl-C or SIGTERM: finished results
     stay, a rerun resumes). Bad input raises PresetError (the cli prints it, exit 2)."""
+    if scheduler is not None and not scheduler.strip():
+        # (an unset variable, `--scheduler "$SCHEDULER"`, ran the sweep here unasked)
+        raise PresetError("--scheduler needs an address, tcp://HOST:PORT (the one `dask "
+                          "scheduler` prints); leave it out to run on this machine")
     if workers is not None and scheduler is not None:
         # (it was ignored without a word: the cluster behind a scheduler has its own)
         raise PresetError("--workers is not allowed with --scheduler; --workers sizes the "

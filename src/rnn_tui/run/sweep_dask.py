@@ -11,6 +11,7 @@ lost worker costs only the runs it held. A run that raises ends `failed` inside
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -32,7 +33,10 @@ PINNED_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THRE
 RETRIES = 1  # a task that raised outside run_one (it never raises inside) gets one more go
 TICK = 0.25  # seconds between progress updates while waiting for results
 SLOTS_EVERY = 5.0  # seconds between asking the scheduler how many threads it has
-CONNECT_TIMEOUT = "10s"
+CONNECT_SECONDS = 10.0
+CONNECT_TIMEOUT = f"{CONNECT_SECONDS:.0f}s"
+HANDSHAKE_SECONDS = 5.0  # past the connect's own timeout: a scheduler answers at once
+SCHEDULER_HINT = "tcp://HOST:8786 by default"
 LOST = ("lost", "pending")  # a future's status once the result it had is gone
 
 
@@ -56,15 +60,50 @@ def local_client(workers: int | None = None) -> Iterator[Any]:
 
 @contextmanager
 def scheduler_client(scheduler: str) -> Iterator[Any]:
-    """A Client of the scheduler at `scheduler`; PresetError when it cannot be reached."""
+    """A Client of the scheduler at `scheduler`; PresetError when it cannot be reached or
+    what answers there is not a Dask scheduler."""
     from distributed import Client
 
     try:
+        _handshake(scheduler)
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except PresetError:
+        raise
     except (OSError, ValueError, TypeError) as err:
         raise PresetError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
     with client:
         yield client
+
+
+def _handshake(scheduler: str) -> None:
+    """Connect and read the scheduler's handshake, within a deadline. Client's own connect
+    waits for the handshake forever when something else listens there (the dashboard's
+    HTTP port, say), and reads another server's bytes as a frame length (a MemoryError
+    for exabytes)."""
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        # Dask's connect gives up after CONNECT_SECONDS (OSError); the deadline past it
+        # can only be the handshake that never came.
+        comm = await asyncio.wait_for(connect(scheduler, timeout=CONNECT_SECONDS),
+                                      CONNECT_SECONDS + HANDSHAKE_SECONDS)
+        await comm.close()
+
+    try:
+        asyncio.run(handshake())
+    except asyncio.TimeoutError:  # (first: it is an OSError too, from Python 3.11)
+        raise PresetError(
+            f"{scheduler} is not a Dask scheduler: something listens there but did not "
+            f"answer as one within {CONNECT_SECONDS + HANDSHAKE_SECONDS:.0f} s (the "
+            f"dashboard's port? `dask scheduler` prints its address, {SCHEDULER_HINT})"
+        ) from None
+    except (OSError, ValueError, TypeError):
+        raise  # unreachable, or not an address: the caller's message says so
+    except Exception as err:  # noqa: BLE001 - whatever another server's bytes make of it
+        raise PresetError(
+            f"{scheduler} is not a Dask scheduler: what answered there sent something else "
+            f"({type(err).__name__}; `dask scheduler` prints its address, {SCHEDULER_HINT})"
+        ) from None
 
 
 @contextmanager
