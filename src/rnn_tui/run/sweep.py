@@ -85,7 +85,7 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
         except OSError as err:  # a file in the way, a read-only or missing disk
             raise PresetError(f"--out {out}: cannot write the sweep there "
                               f"({err.strerror or err}: {err.filename})") from None
-        return run_sweep(grid, out, client, as_json, workers, stdout, stderr)
+        return run_sweep(grid, out, client, as_json, workers, stdout, stderr, scheduler)
 
 
 def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
@@ -99,7 +99,8 @@ def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
 
 
 def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
-              workers: int | None, stdout: TextIO, stderr: TextIO) -> int:
+              workers: int | None, stdout: TextIO, stderr: TextIO,
+              scheduler: str | None = None) -> int:
     finished = read_results(out)
     todo = [run for run in grid.runs if run.id not in finished]
     skipped = len(grid.runs) - len(todo)
@@ -133,6 +134,10 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
     report(grid, out, skipped, interrupted, as_json, stdout)
     # A run with no result that was not interrupted: lost with its scheduler.
     missing = len({run.id for run in todo} - set(read_results(out)))
+    if missing and not interrupted:  # (else exit 1 after "0 failed", without a word why)
+        stderr.write(f"rnn-tui: error: {missing} runs got no result: the Dask scheduler"
+                     + (f" at {scheduler}" if scheduler else "") + " went away; run the "
+                     "same command again, with a scheduler running, to run them\n")
     return 130 if interrupted else 1 if failed or missing else 0
 
 

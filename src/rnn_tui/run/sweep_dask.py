@@ -71,8 +71,16 @@ def scheduler_client(scheduler: str) -> Iterator[Any]:
         raise
     except (OSError, ValueError, TypeError) as err:
         raise PresetError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
-    with client:
-        yield client
+    # The client logs a traceback each time it cannot reconnect to a scheduler that went
+    # away; the sweep says so itself, in one line, at the end.
+    client_log = logging.getLogger("distributed.client")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
+    try:
+        with client:
+            yield client
+    finally:
+        client_log.setLevel(level)
 
 
 def _handshake(scheduler: str) -> None:
