@@ -3,6 +3,7 @@ numbers as a run in this process, resume, a grown grid, Ctrl-C and bad input."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -124,6 +125,32 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
     assert len(ids) == len(set(ids)) == 8
     for run in resumed["runs"]:   # a run cut by Ctrl-C was logged again from the start
         assert_complete(run, steps=800)
+
+
+def test_a_folder_that_fills_up_mid_sweep_stops_it_with_one_line_and_keeps_what_is_written(
+        tmp_path, monkeypatch) -> None:
+    # Seen by hand (--out on a small tmpfs): a traceback of OSError ENOSPC raised in the
+    # results writer, then another from closing it, exit 1.
+    from rnn_tui.run.sweep_results import ResultsWriter
+
+    real, written = ResultsWriter.write, []
+
+    def fills_up(self, record) -> None:  # noqa: ANN001 - ResultsWriter.write's record
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device",
+                          str(tmp_path / "out" / RESULTS_FILE))
+        real(self, record)
+        written.append(record["id"])
+
+    monkeypatch.setattr(ResultsWriter, "write", fills_up)
+    file, out = write_sweep(tmp_path / "tiny.toml"), tmp_path / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = sweep(file, out, as_json=True, workers=2, stdout=stdout, stderr=stderr)
+    assert code == 1
+    assert [run["id"] for run in json.loads(stdout.getvalue())["runs"]] == written
+    assert (f"error: cannot write into {out} (No space left on device: "
+            f"{out / RESULTS_FILE}): the sweep stopped") in stderr.getvalue(), stderr.getvalue()
+    assert not (out / "sweep.lock").exists()
 
 
 @pytest.mark.parametrize("body, message", [

@@ -164,7 +164,10 @@ class ResultsWriter:
         self._file.flush()
 
     def close(self) -> None:
-        self._file.close()
+        try:
+            self._file.close()
+        except OSError:  # the flush that failed in write fails again (a full disk): the
+            pass         # lines before it are whole, the cut one is ended on the next open
 
 
 def _ends_in_newline(path: Path) -> bool:
