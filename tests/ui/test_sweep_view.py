@@ -110,6 +110,26 @@ async def test_the_title_names_the_sweep_file_and_folder_short(tmp_path,
                                       "0 running · 0 failed · sweeps/map")
 
 
+async def test_a_run_cut_short_is_not_counted_running_once_no_sweep_writes(tmp_path) -> None:
+    # The map of a sweep stopped by Ctrl-C said "2 running" for ever: the two runs cut
+    # short had a log and no result.
+    import os
+    import socket
+
+    sweep = sweep_folder(tmp_path)
+    cut = next(r for r in sweep.runs if r.config.cell == "lstm")
+    log_path(tmp_path, cut.id).write_text('{"event": "run_started"}\n')
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        title = app.screen.query_one("#sweep-title", Static)
+        await wait_for(pilot, lambda: "runs finished" in str(title.content), "the title")
+        assert "· 0 running · 1 cut short · 0 failed" in str(title.content)
+        # A sweep writing into the folder (its lock, its process alive): running.
+        (tmp_path / "sweep.lock").write_text(f"{socket.gethostname()} {os.getpid()}")
+        await wait_for(pilot, lambda: "· 1 running · 0 failed" in str(title.content),
+                       "the run counted running while a sweep writes")
+
+
 def test_shown_path_is_relative_under_the_current_folder_else_short(tmp_path,
                                                                      monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)

@@ -124,8 +124,8 @@ def writing(out: Path) -> Iterator[None]:
                 file.write(me)
             break
         except FileExistsError:
-            holder = lock.read_text(encoding="utf-8").split()
-            if len(holder) == 2 and _alive(*holder):
+            holder = lock_holder(out)
+            if holder is not None:
                 raise PresetError(
                     f"another sweep (process {holder[1]} on {holder[0]}) is writing into "
                     f"{out}; watch it with: rnn-tui sweep-view {out}") from None
@@ -134,6 +134,16 @@ def writing(out: Path) -> Iterator[None]:
         yield
     finally:
         lock.unlink(missing_ok=True)
+
+
+def lock_holder(out: Path) -> tuple[str, str] | None:
+    """(host, process id) of the sweep writing into `out` now; None when no lock is
+    there or its process is gone (killed)."""
+    try:
+        holder = (Path(out) / LOCK_FILE).read_text(encoding="utf-8").split()
+    except OSError:
+        return None
+    return (holder[0], holder[1]) if len(holder) == 2 and _alive(*holder) else None
 
 
 def _alive(host: str, pid: str) -> bool:
@@ -232,6 +242,11 @@ class SweepFolder:
         if self.follower is None:
             self.follower = ResultsFollower(self.out)
         return self.follower.poll()
+
+    def writing(self) -> bool:
+        """Whether a sweep is writing into the folder now: else a run with a log and no
+        result was cut short, and is not running."""
+        return lock_holder(self.out) is not None
 
     def started(self) -> set[str]:
         """Ids of the runs with a log but no result yet: running (or cut short)."""
