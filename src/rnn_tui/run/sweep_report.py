@@ -161,11 +161,22 @@ def entry_text(entry: MapEntry | None) -> str:
     return f"[{colour}]{text}[/]"
 
 
+UNBOUNDED = 10_000  # columns: as wide as a table asks
+
+
 def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
     console = Console(file=out)
+    # A terminal's width is the reader's; a file, a pipe or a CI log has none (Rich takes
+    # 80), and a map wrapped there cuts its entries in two: there a table takes its width.
+    wide = not console.is_terminal
     for sweep_map in maps:
-        console.print(map_table(sweep_map))
+        table = map_table(sweep_map)
+        if wide:
+            needs = console.measure(table, options=console.options.update_width(UNBOUNDED))
+            Console(file=out, width=max(console.width, needs.maximum)).print(table)
+        else:
+            console.print(table)
     if maps:
         console.print("each entry: seeds solved / runs finished · median steps to solve"
                       " (· how many diverged or failed)",
-                      highlight=False)
+                      highlight=False, soft_wrap=wide)

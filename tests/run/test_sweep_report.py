@@ -1,0 +1,27 @@
+"""What `rnn-tui sweep` prints: the map at the end, read where it was written to."""
+
+from __future__ import annotations
+
+import io
+
+from rnn_tui.run.sweep_grid import expand
+from rnn_tui.run.sweep_map import sweep_maps
+from rnn_tui.run.sweep_report import print_maps
+
+
+def test_the_map_written_to_a_file_is_not_wrapped_at_80_columns() -> None:
+    # `rnn-tui sweep horizon > out.txt` (or a pipe, or a CI log) wrapped the map at 80
+    # columns, cutting entries in two: "0/1 (of" on one line, "3)" on the next.
+    sweep = expand({"task": "adding", "cells": ["rnn", "lstm", "gru"], "seed": [0, 1, 2],
+                    "seq_len": [10, 20, 50, 100, 200, 400], "hidden_size": 8,
+                    "steps": 100}, "horizon.toml")
+    grid = [{"id": r.id, "config": r.config.to_dict()} for r in sweep.runs]
+    results = {r.id: {"state": "finished", "solved_step": 632}
+               for r in sweep.runs if r.config.seed == 0}
+    out = io.StringIO()
+    print_maps(out, sweep_maps(grid, results, sweep.swept))
+    lines = out.getvalue().splitlines()
+    rows = [line for line in lines if line.startswith("│ ")]
+    assert [row.split()[1] for row in rows] == ["rnn", "lstm", "gru"], out.getvalue()
+    assert all(row.count("1/1 · 632 (of 3)") == 6 for row in rows), out.getvalue()
+    assert lines[-1].startswith("each entry:") and lines[-1].endswith("failed)"), lines[-1]
