@@ -54,7 +54,7 @@ def shown_path(path: str | Path, shorten: bool = True) -> str:
 
 
 def block_label(sweep_map: SweepMap, row: str) -> str:
-    fixed = " ".join(f"{k}={v}" for k, v in sweep_map.fixed.items())
+    fixed = " ".join(f"{COLUMN_NAMES.get(k, k)}={v}" for k, v in sweep_map.fixed.items())
     return f"{fixed} · {row}" if fixed else row
 
 
@@ -192,8 +192,8 @@ and seed; `q` there comes back to the map.
         source = shown_path(self.folder.grid.get("source", str(self.folder.out)))
         self.query_one("#sweep-title", Static).update(Text.assemble(
             ("sweep ", "bold"), (source, "bold"),
-            f" · {len(results)} of {len(runs)} runs finished · {running} running · "
-            + (f"{cut} cut short · " if cut else "")
+            f" · {len(results)} of {len(runs)} runs finished · "
+            + (f"{cut} cut short · " if cut else f"{running} running · ")
             + f"{failed} failed · ", (shown_path(self.folder.out, shorten=False), "dim")),
             layout=False)
 
