@@ -108,6 +108,18 @@ def test_a_folder_accepts_its_own_sweep_grown_and_refuses_another(tmp_path) -> N
         prepare(tmp_path / "other", expand(small(), "a.toml"))
 
 
+def test_a_refused_sweep_names_the_settings_that_differ(tmp_path) -> None:
+    # "o1 holds a different sweep: 12 of its 12 runs are not in b.toml": which of a
+    # dozen settings was it? (steps had gone from 150 to 200)
+    prepare(tmp_path, expand(small(seed=[0, 1]), "a.toml"))
+    with pytest.raises(PresetError, match=r"not in b\.toml \(steps: 20 there, 40 in "
+                                          r"b\.toml\)"):
+        prepare(tmp_path, expand(small(seed=[0, 1], steps=40), "b.toml"))
+    with pytest.raises(PresetError, match=r"\(seq_len: 5, 6 there, 6 in b\.toml; seed: "
+                                          r"0, 1 there, 1 in b\.toml\)"):
+        prepare(tmp_path, expand(small(seq_len=[6], seed=1), "b.toml"))
+
+
 def result(run_id: str, **fields) -> dict:
     """A results.jsonl line as `rnn-tui sweep` writes it."""
     from rnn_tui.run.config import RunConfig

@@ -72,10 +72,11 @@ def prepare(out: Path, sweep: Sweep) -> None:
         new_ids = {run.id for run in sweep.runs}
         dropped = [r for r in old["runs"] if r["id"] not in new_ids]
         if dropped:
+            differ = _differences(old["runs"], sweep) or f"for one, {dropped[0]['id']}"
             raise PresetError(
                 f"{out} holds a different sweep: {len(dropped)} of its {len(old['runs'])} "
-                f"runs are not in {sweep.source} (for one, {dropped[0]['id']}); a sweep "
-                "may only add runs to its folder: give another --out or remove this one")
+                f"runs are not in {sweep.source} ({differ}); a sweep may only add runs "
+                "to its folder: give another --out or remove this one")
     elif out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
         raise PresetError(f"{out} is not empty and holds no sweep ({GRID_FILE} is missing); "
                           "give another --out")
@@ -83,6 +84,23 @@ def prepare(out: Path, sweep: Sweep) -> None:
     _write_atomically(grid, json.dumps({
         "source": sweep.source, "text": sweep.text, "swept": list(sweep.swept),
         "runs": [{"id": r.id, "config": r.config.to_dict()} for r in sweep.runs]}, indent=1))
+
+
+def _differences(old_runs: list[dict[str, Any]], sweep: Sweep) -> str:
+    """"steps: 150 there, 200 in b.toml": the settings whose values in the folder's grid
+    are not all in the new one (which one of a dozen changed is what the user asks)."""
+    new_configs = [run.config.to_dict() for run in sweep.runs]
+    said = []
+    for key in new_configs[0] if new_configs else ():
+        there = {run["config"].get(key) for run in old_runs}
+        here = {config[key] for config in new_configs}
+        if not there <= here:
+            said.append(f"{key}: {_listed(there)} there, {_listed(here)} in {sweep.source}")
+    return "; ".join(said)
+
+
+def _listed(values: set[Any]) -> str:
+    return ", ".join(str(v) for v in sorted(values, key=lambda v: (str(type(v)), v)))
 
 
 def read_grid(out: Path) -> dict[str, Any]:
