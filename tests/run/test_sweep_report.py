@@ -25,3 +25,15 @@ def test_the_map_written_to_a_file_is_not_wrapped_at_80_columns() -> None:
     assert [row.split()[1] for row in rows] == ["rnn", "lstm", "gru"], out.getvalue()
     assert all(row.count("1/1 · 632 (of 3)") == 6 for row in rows), out.getvalue()
     assert lines[-1].startswith("each entry:") and lines[-1].endswith("failed)"), lines[-1]
+
+
+def test_an_even_number_of_solved_seeds_shows_their_median_as_it_is() -> None:
+    # Seeds solved at 622 and 687 read "2/3 · 654": the median is 654.5 (format rounds
+    # half to even), and recomputing it from results.jsonl did not give what was shown.
+    from rnn_tui.run.sweep_map import MapEntry
+    from rnn_tui.run.sweep_report import entry_text
+
+    entry = MapEntry(runs=3, finished=3, solved_steps=[622, 687])
+    assert entry_text(entry) == "[yellow]2/3 · 654.5[/]"
+    assert entry_text(MapEntry(runs=3, finished=3, solved_steps=[622, 687, 700])) == (
+        "[green]3/3 · 687[/]")

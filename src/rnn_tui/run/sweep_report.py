@@ -149,7 +149,7 @@ def entry_text(entry: MapEntry | None) -> str:
     if not entry.finished:
         return f"[dim]… / {entry.runs}[/]"
     median = entry.median_steps
-    text = f"{entry.solved}/{entry.finished}" + (f" · {median:.0f}" if median else "")
+    text = f"{entry.solved}/{entry.finished}" + (f" · {steps_text(median)}" if median else "")
     if entry.diverged:  # (a run that exploded is another failure to learn than a flat one)
         text += f" · {entry.diverged} diverged"
     if entry.failed:  # (raised, or Dask gave up on it: it says nothing about memory)
@@ -162,6 +162,12 @@ def entry_text(entry: MapEntry | None) -> str:
 
 
 UNBOUNDED = 10_000  # columns: as wide as a table asks
+
+
+def steps_text(median: float) -> str:
+    """654.5 for the median of 622 and 687 (not 654: Python rounds half to even, and the
+    user who recomputes it from the results should find the number shown)."""
+    return f"{median:.0f}" if median == int(median) else f"{median:.1f}"
 
 
 def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
