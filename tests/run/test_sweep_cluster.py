@@ -221,5 +221,5 @@ def test_a_result_lost_with_its_worker_before_it_was_fetched_is_computed_again(
             wait_for(lambda: other.status != "finished", 60,
                      "the client heard that the other result was lost")
 
-        collect(client, dict(futures), on_result, lambda running: None)
+        collect(client, dict(futures), on_result, lambda running, slots: None)
     assert sorted(collected) == sorted(run.id for run in runs)

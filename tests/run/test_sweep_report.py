@@ -37,3 +37,22 @@ def test_an_even_number_of_solved_seeds_shows_their_median_as_it_is() -> None:
     assert entry_text(entry) == "[yellow]2/3 · 654.5[/]"
     assert entry_text(MapEntry(runs=3, finished=3, solved_steps=[622, 687, 700])) == (
         "[green]3/3 · 687[/]")
+
+
+def test_a_cluster_without_workers_is_said_once_not_waited_on_in_silence() -> None:
+    # A scheduler whose only worker could not import rnn-tui (it died at once): the
+    # sweep waited for ever, printing nothing (the bar: "0 running").
+    from rnn_tui.run.sweep_report import SweepProgress
+
+    out = io.StringIO()
+    with SweepProgress(out, total=8, skipped=0) as progress:
+        progress.tick(0, 2)
+        assert out.getvalue() == ""
+        progress.tick(0, 0)
+        progress.tick(0, 0)
+        assert "no worker in the cluster" in progress._status()
+        progress.tick(1, 1)
+        assert "1 running" in progress._status()
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("no worker in the cluster: the runs "
+                                                   "wait for one to join"), lines

@@ -140,16 +140,17 @@ def submit(client: Any, runs: list[SweepRun], log_paths: list[Path]) -> dict[Any
 
 def collect(client: Any, futures: dict[Any, SweepRun],
             on_result: Callable[[SweepRun, dict[str, Any]], None],
-            on_tick: Callable[[int], None]) -> None:
+            on_tick: Callable[[int, int], None]) -> None:
     """Hand each finished run's summary to `on_result` as it comes; between results, tell
-    `on_tick` how many runs are running. KeyboardInterrupt cancels what is left.
+    `on_tick` how many runs are running and how many the cluster can run at once (0: it
+    has no worker). KeyboardInterrupt cancels what is left.
 
     `as_completed`, polled: `wait(..., timeout=)` in a loop leaks its waiters (about
     0.2 MB a call with 80 runs pending: gigabytes over an hour's sweep)."""
     from distributed import as_completed
 
     completed = as_completed(list(futures))
-    slots, slots_read = _slots(client), time.monotonic()
+    slots, slots_read = _slots(client) or 0, time.monotonic()
     try:
         while not completed.is_empty():
             batch = completed.next_batch(block=False)
@@ -167,8 +168,9 @@ def collect(client: Any, futures: dict[Any, SweepRun],
             if not batch:
                 time.sleep(TICK)  # nothing new yet (Ctrl-C still lands at once)
             if time.monotonic() - slots_read > SLOTS_EVERY:  # workers come and go
-                slots, slots_read = _slots(client) or slots, time.monotonic()
-            on_tick(min(len(futures), slots))
+                now = _slots(client)
+                slots, slots_read = slots if now is None else now, time.monotonic()
+            on_tick(min(len(futures), slots), slots)
     except BaseException:
         client.cancel(list(futures))
         raise
@@ -196,12 +198,13 @@ def gave_up_message(error: BaseException) -> str:
     return f"dask: {type(error).__name__}: {error}"
 
 
-def _slots(client: Any) -> int:
-    """Threads across the cluster's workers: how many runs can run at once."""
+def _slots(client: Any) -> int | None:
+    """Threads across the cluster's workers: how many runs can run at once (0: no worker
+    at all); None when the scheduler did not answer."""
     try:
         return sum(client.nthreads().values())
     except (OSError, TimeoutError):
-        return 0
+        return None
 
 
 def keep_log(summary: dict[str, Any], path: Path) -> None:

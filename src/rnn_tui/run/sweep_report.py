@@ -17,6 +17,10 @@ from rich.table import Table
 from .sweep_keys import MapKey
 from .sweep_map import MapEntry, SweepMap
 
+NO_WORKERS = "no worker in the cluster"
+WAITING = ("the runs wait for one to join (`dask worker SCHEDULER`, on a machine with "
+           "rnn-tui installed; a worker that cannot import it dies at once)")
+
 
 class SweepProgress:
     """Progress of the runs this invocation submits (the skipped ones are already done)."""
@@ -29,6 +33,7 @@ class SweepProgress:
         self.swept = tuple(swept)
         self.total, self.skipped, self.folder = total, skipped, folder
         self.done = self.failed = self.running = 0
+        self.no_workers = self.said_no_workers = False
         self.started = time.monotonic()
         self.bar: Progress | None = None
         self.keys: MapKey | None = None
@@ -76,8 +81,8 @@ class SweepProgress:
             self.bar.start()
 
     def _status(self) -> str:
-        return (f"done · {self.running} running · {self.failed} failed · "
-                f"ETA {self.eta()}")
+        running = NO_WORKERS if self.no_workers else f"{self.running} running"
+        return f"done · {running} · {self.failed} failed · ETA {self.eta()}"
 
     def eta(self) -> str:
         """Time left at the rate so far (Rich's own estimate looks back only 30 s, and a
@@ -96,8 +101,15 @@ class SweepProgress:
             self.console.print(f"[{self.done}/{self.total}] {run_line(record, self.swept)}",
                                highlight=False, soft_wrap=True)
 
-    def tick(self, running: int) -> None:
+    def tick(self, running: int, slots: int | None = None) -> None:
+        """`slots`: the runs the cluster can run at once; 0 when it has no worker (a
+        scheduler whose workers died, or could not import rnn-tui): said, not waited on
+        in silence."""
         self.running = running
+        self.no_workers = slots == 0
+        if self.no_workers and self.bar is None and not self.said_no_workers:
+            self.said_no_workers = True
+            self.console.print(f"{NO_WORKERS}: {WAITING}", highlight=False, soft_wrap=True)
         if self.keys is not None:
             self.keys.poll()
         if self.bar is not None:
