@@ -39,16 +39,26 @@ def test_an_even_number_of_solved_seeds_shows_their_median_as_it_is() -> None:
         "[green]3/3 · 687[/]")
 
 
-def test_a_cluster_without_workers_is_said_once_not_waited_on_in_silence() -> None:
+def test_a_cluster_without_workers_is_said_once_not_waited_on_in_silence(
+        monkeypatch) -> None:
     # A scheduler whose only worker could not import rnn-tui (it died at once): the
     # sweep waited for ever, printing nothing (the bar: "0 running").
-    from rnn_tui.run.sweep_report import SweepProgress
+    from rnn_tui.run import sweep_report
+    from rnn_tui.run.sweep_report import NO_WORKERS_AFTER, SweepProgress
 
+    clock = [1000.0]
+    monkeypatch.setattr(sweep_report.time, "monotonic", lambda: clock[0])
     out = io.StringIO()
     with SweepProgress(out, total=8, skipped=0) as progress:
         progress.tick(0, 2)
-        assert out.getvalue() == ""
+        progress.tick(0, 0)       # a local worker its nanny restarts: gone for a moment
+        clock[0] += NO_WORKERS_AFTER / 2
+        progress.tick(0, 1)
+        clock[0] += NO_WORKERS_AFTER
         progress.tick(0, 0)
+        assert out.getvalue() == "" and "0 running" in progress._status()
+        clock[0] += NO_WORKERS_AFTER
+        progress.tick(0, 0)       # none for a while: said
         progress.tick(0, 0)
         assert "no worker in the cluster" in progress._status()
         progress.tick(1, 1)

@@ -18,6 +18,7 @@ from .sweep_keys import MapKey
 from .sweep_map import MapEntry, SweepMap
 
 NO_WORKERS = "no worker in the cluster"
+NO_WORKERS_AFTER = 15.0  # seconds without one before it is said
 WAITING = ("the runs wait for one to join (`dask worker SCHEDULER`, on a machine with "
            "rnn-tui installed; a worker that cannot import it dies at once)")
 
@@ -34,6 +35,7 @@ class SweepProgress:
         self.total, self.skipped, self.folder = total, skipped, folder
         self.done = self.failed = self.running = 0
         self.no_workers = self.said_no_workers = False
+        self.no_workers_since: float | None = None
         self.started = time.monotonic()
         self.bar: Progress | None = None
         self.keys: MapKey | None = None
@@ -106,7 +108,14 @@ class SweepProgress:
         scheduler whose workers died, or could not import rnn-tui): said, not waited on
         in silence."""
         self.running = running
-        self.no_workers = slots == 0
+        now = time.monotonic()
+        if slots != 0:
+            self.no_workers_since = None
+        elif self.no_workers_since is None:
+            self.no_workers_since = now
+        # Not a worker that its nanny is restarting (a second or two): none for a while.
+        self.no_workers = (self.no_workers_since is not None
+                           and now - self.no_workers_since >= NO_WORKERS_AFTER)
         if self.no_workers and self.bar is None and not self.said_no_workers:
             self.said_no_workers = True
             self.console.print(f"{NO_WORKERS}: {WAITING}", highlight=False, soft_wrap=True)
