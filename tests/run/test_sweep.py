@@ -3,14 +3,19 @@ numbers as a run in this process, resume, a grown grid, Ctrl-C and bad input."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -122,6 +127,32 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
         assert_complete(run, steps=800)
 
 
+def test_a_folder_that_fills_up_mid_sweep_stops_it_with_one_line_and_keeps_what_is_written(
+        tmp_path, monkeypatch) -> None:
+    # Seen by hand (--out on a small tmpfs): a traceback of OSError ENOSPC raised in the
+    # results writer, then another from closing it, exit 1.
+    from rnn_tui.run.sweep_results import ResultsWriter
+
+    real, written = ResultsWriter.write, []
+
+    def fills_up(self, record) -> None:  # noqa: ANN001 - ResultsWriter.write's record
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device",
+                          str(tmp_path / "out" / RESULTS_FILE))
+        real(self, record)
+        written.append(record["id"])
+
+    monkeypatch.setattr(ResultsWriter, "write", fills_up)
+    file, out = write_sweep(tmp_path / "tiny.toml"), tmp_path / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = sweep(file, out, as_json=True, workers=2, stdout=stdout, stderr=stderr)
+    assert code == 1
+    assert [run["id"] for run in json.loads(stdout.getvalue())["runs"]] == written
+    assert (f"error: cannot write into {out} (No space left on device: "
+            f"{out / RESULTS_FILE}): the sweep stopped") in stderr.getvalue(), stderr.getvalue()
+    assert not (out / "sweep.lock").exists()
+
+
 @pytest.mark.parametrize("body, message", [
     (None, "sweep file {file} does not exist"),
     ('seq_len = [10, 0]\nsteps = 5\n', "{file}: seq_len = 0 is not allowed"),
@@ -155,6 +186,55 @@ def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path) -> N
     assert result.returncode == 2, result.stderr
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.stderr
     assert not out.exists()                        # reached first, before the folder
+
+
+@contextmanager
+def listener(reply: bytes | None) -> Iterator[str]:
+    """A TCP server on 127.0.0.1 that is no Dask scheduler: it accepts, then sends
+    `reply` (an HTTP server's, say) or nothing, and holds the connection open."""
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:  # closed: the test is over
+                return
+            held.append(conn)
+            if reply is not None:
+                conn.sendall(reply)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+
+
+@pytest.mark.parametrize("reply", [None, b"HTTP/1.1 400 Bad Request\r\n\r\n" * 4])
+def test_a_port_that_is_no_dask_scheduler_is_bad_input_not_a_hang(tmp_path, reply) -> None:
+    # `--scheduler tcp://HOST:8787` (the dashboard's port, not the scheduler's) waited
+    # forever; a server that answered other bytes ended in a traceback of Dask's trying
+    # to allocate 3 EiB (seen with an address a proxy answered), exit 1.
+    out = tmp_path / "out"
+    with listener(reply) as address:
+        result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out",
+                         str(out), "--scheduler", address, timeout=90)
+    assert result.returncode == 2, result.stderr
+    assert f"{address} is not a Dask scheduler" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_an_empty_scheduler_address_is_bad_input(tmp_path) -> None:
+    # `--scheduler ""` (an unset $SCHEDULER, say) ran the sweep on this machine.
+    out = tmp_path / "out"
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out),
+                     "--scheduler", "")
+    assert result.returncode == 2, result.stderr
+    assert "--scheduler needs an address" in result.stderr and not out.exists()
 
 
 def test_no_workers_is_bad_input(tmp_path) -> None:
@@ -270,6 +350,37 @@ def test_a_task_dask_gave_up_on_is_a_failed_run() -> None:
 
     summary = summary_of(LostTwice())
     assert summary["state"] == "failed" and "KilledWorker" in summary["message"]
+
+
+def test_a_run_dask_gave_up_on_still_says_what_ran_and_why_in_words() -> None:
+    # Seen by hand (a worker killed under the same run again and again): its results
+    # line had cell, task, seq_len ... all null, and the sweep printed
+    # "[1/1] None None T=None seed=None: dask: KilledWorker('sweep-lstm-...', <WorkerState
+    # 'tcp://...', status: closed, memory: 0, processing: 0>, 3)".
+    from distributed.scheduler import KilledWorker
+
+    from rnn_tui.run.sweep_dask import summary_of
+    from rnn_tui.run.sweep_report import run_line
+    from rnn_tui.run.sweep_results import result_record
+
+    class Killed:
+        status = "error"
+
+        def exception(self) -> Exception:
+            worker = type("WorkerState", (), {"address": "tcp://127.0.0.1:36095"})()
+            return KilledWorker("sweep-lstm-adding200", worker, 3)
+
+    config = RunConfig(cell="lstm", seq_len=200, hidden_size=64, seed=2, steps=3000)
+    record = result_record("lstm-adding200-h64-s2-x", config, summary_of(Killed()))
+    assert record["state"] == "failed"
+    assert {k: record[k] for k in ("cell", "task", "seq_len", "hidden_size", "batch_size",
+                                   "lr", "seed")} == {
+        "cell": "lstm", "task": "adding", "seq_len": 200, "hidden_size": 64,
+        "batch_size": config.batch_size, "lr": config.lr, "seed": 2}
+    line = run_line(record)
+    assert line.startswith("lstm adding T=200 seed=2: dask gave up on it: the 4 workers "
+                           "that ran it died while running it"), line
+    assert "WorkerState" not in line and "tcp://127.0.0.1:36095" in line
 
 
 def test_a_task_cancelled_or_lost_with_its_scheduler_has_no_result() -> None:

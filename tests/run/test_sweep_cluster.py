@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -141,6 +142,41 @@ def test_a_worker_killed_mid_sweep_costs_only_its_runs(tmp_path) -> None:
     assert here["final_loss"] == pytest.approx(lstm["final_loss"], rel=1e-5)
 
 
+def test_a_scheduler_lost_mid_sweep_is_one_line_that_says_so_then_a_rerun_resumes(
+        tmp_path) -> None:
+    # Seen by hand: the scheduler killed mid-sweep, the sweep printed a traceback of
+    # Dask's client (its reconnect refused) and a summary "7 of 90 runs ... (0 failed)",
+    # then exited 1 without a word on why.
+    file, out, scheduler_file = tmp_path / "s.toml", tmp_path / "out", tmp_path / "sched.json"
+    file.write_text(SWEEP.replace("steps = 600", "steps = 3000"))
+    scheduler = start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                      "--scheduler-file", str(scheduler_file), log=tmp_path / "scheduler.err")
+    procs = [scheduler]
+    try:
+        wait_for(lambda: scheduler_address(scheduler_file), 60, "the scheduler started")
+        address = scheduler_address(scheduler_file)
+        procs.append(start("worker", address, "--nthreads", "1", "--host", "127.0.0.1",
+                           "--no-dashboard", "--death-timeout", "5", log=tmp_path / "w.err"))
+        wait_for(lambda: len(workers_of(address)) == 1, 60, "the worker registered")
+        sweep = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
+                                  str(out), "--scheduler", address, "--json"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        procs.append(sweep)
+        wait_for(lambda: in_progress(out) >= 1 or sweep.poll() is not None, 60,
+                 "a run started")
+        assert sweep.poll() is None, "the sweep ended before its scheduler could be killed"
+        os.killpg(scheduler.pid, signal.SIGKILL)
+        stdout, stderr = sweep.communicate(timeout=120)
+    finally:
+        stop(procs)
+    assert sweep.returncode == 1, stderr
+    assert "Traceback" not in stderr, stderr
+    kept = len(json.loads(stdout)["runs"])
+    assert re.search(rf"error: {6 - kept} runs got no result: the Dask scheduler at "
+                     rf"{re.escape(address)} went away", stderr), stderr
+    assert len(stderr.strip().splitlines()) == 1, stderr
+
+
 def test_a_log_the_worker_cannot_write_here_comes_back_with_the_result(tmp_path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
@@ -185,5 +221,5 @@ def test_a_result_lost_with_its_worker_before_it_was_fetched_is_computed_again(
             wait_for(lambda: other.status != "finished", 60,
                      "the client heard that the other result was lost")
 
-        collect(client, dict(futures), on_result, lambda running: None)
+        collect(client, dict(futures), on_result, lambda running, slots: None)
     assert sorted(collected) == sorted(run.id for run in runs)

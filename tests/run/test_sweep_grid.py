@@ -108,6 +108,18 @@ def test_a_folder_accepts_its_own_sweep_grown_and_refuses_another(tmp_path) -> N
         prepare(tmp_path / "other", expand(small(), "a.toml"))
 
 
+def test_a_refused_sweep_names_the_settings_that_differ(tmp_path) -> None:
+    # "o1 holds a different sweep: 12 of its 12 runs are not in b.toml": which of a
+    # dozen settings was it? (steps had gone from 150 to 200)
+    prepare(tmp_path, expand(small(seed=[0, 1]), "a.toml"))
+    with pytest.raises(PresetError, match=r"not in b\.toml \(steps: 20 there, 40 in "
+                                          r"b\.toml\)"):
+        prepare(tmp_path, expand(small(seed=[0, 1], steps=40), "b.toml"))
+    with pytest.raises(PresetError, match=r"\(seq_len: 5, 6 there, 6 in b\.toml; seed: "
+                                          r"0, 1 there, 1 in b\.toml\)"):
+        prepare(tmp_path, expand(small(seq_len=[6], seed=1), "b.toml"))
+
+
 def result(run_id: str, **fields) -> dict:
     """A results.jsonl line as `rnn-tui sweep` writes it."""
     from rnn_tui.run.config import RunConfig
@@ -155,6 +167,21 @@ def test_the_map_tells_runs_that_diverged_from_runs_that_did_not_learn() -> None
     entry = table.entries[("rnn", 5)]
     assert (entry.finished, entry.solved, entry.diverged) == (2, 0, 1)
     assert entry_text(entry) == "[red]0/2 · 1 diverged [dim](of 3)[/][/]"
+
+
+def test_the_map_tells_runs_that_failed_from_runs_that_did_not_learn() -> None:
+    # A run Dask gave up on (its workers killed) read "0/1" in red on the map, as if the
+    # cell had been trained and had not learned.
+    from rnn_tui.run.sweep_report import entry_text
+
+    sweep = expand(small(seed=[0, 1, 2], seq_len=[5]), "a.toml")
+    grid = [{"id": r.id, "config": r.config.to_dict()} for r in sweep.runs]
+    lstm = [r.id for r in sweep.runs if r.config.cell == "lstm"]
+    results = {lstm[0]: {"state": "failed", "solved_step": None},
+               lstm[1]: {"state": "finished", "solved_step": 40},
+               lstm[2]: {"state": "finished", "solved_step": 60}}
+    (table,) = sweep_maps(grid, results, sweep.swept)
+    assert entry_text(table.entries[("lstm", 5)]) == "[yellow]2/3 · 50 · 1 failed[/]"
 
 
 def test_a_viewer_follows_a_folder_while_the_sweep_writes(tmp_path) -> None:

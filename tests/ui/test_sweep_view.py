@@ -110,6 +110,26 @@ async def test_the_title_names_the_sweep_file_and_folder_short(tmp_path,
                                       "0 running · 0 failed · sweeps/map")
 
 
+async def test_a_run_cut_short_is_not_counted_running_once_no_sweep_writes(tmp_path) -> None:
+    # The map of a sweep stopped by Ctrl-C said "2 running" for ever: the two runs cut
+    # short had a log and no result.
+    import os
+    import socket
+
+    sweep = sweep_folder(tmp_path)
+    cut = next(r for r in sweep.runs if r.config.cell == "lstm")
+    log_path(tmp_path, cut.id).write_text('{"event": "run_started"}\n')
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        title = app.screen.query_one("#sweep-title", Static)
+        await wait_for(pilot, lambda: "runs finished" in str(title.content), "the title")
+        assert "runs finished · 1 cut short · 0 failed" in str(title.content)
+        # A sweep writing into the folder (its lock, its process alive): running.
+        (tmp_path / "sweep.lock").write_text(f"{socket.gethostname()} {os.getpid()}")
+        await wait_for(pilot, lambda: "· 1 running · 0 failed" in str(title.content),
+                       "the run counted running while a sweep writes")
+
+
 def test_shown_path_is_relative_under_the_current_folder_else_short(tmp_path,
                                                                      monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -182,3 +202,14 @@ async def test_the_dashboard_d_opens_says_q_goes_back_to_the_map() -> None:
         assert ("q", "back to the sweep's map") in app.help_keys()
         footer = {binding.key: binding.description for binding, *_ in shown_keys(app.screen)}
         assert footer["q"] == "back to map"
+
+
+def test_a_block_of_rows_names_its_keys_as_the_columns_do() -> None:
+    # With `a` making the task the columns, the rows read "seq_len=10 · rnn" under
+    # columns that call T "T".
+    from rnn_tui.run.sweep_map import SweepMap
+    from rnn_tui.ui.screens.sweep_map import block_label
+
+    table = SweepMap(column="task", fixed={"seq_len": 10, "hidden_size": 64}, rows=["rnn"],
+                     columns=["adding", "copy"], entries={})
+    assert block_label(table, "rnn") == "T=10 H=64 · rnn"

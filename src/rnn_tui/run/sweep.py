@@ -41,6 +41,15 @@ def default_out(sweep_file: str | Path) -> Path:
     return DEFAULT_ROOT / Path(sweep_file).stem
 
 
+def why(err: OSError) -> str:
+    """"No space left on device: out/results.jsonl" (a failed flush names no file)."""
+    return f"{err.strerror or err}: {err.filename}" if err.filename else str(err.strerror or err)
+
+
+class CannotWrite(Exception):
+    """The sweep's folder refused a result or a log (a full disk, say)."""
+
+
 def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -51,6 +60,10 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
     """Run what is left of the sweep; 0 when every run ended, 1 when one failed or was
     lost (its scheduler gone), 130 when interrupted (Ctrl-C or SIGTERM: finished results
     stay, a rerun resumes). Bad input raises PresetError (the cli prints it, exit 2)."""
+    if scheduler is not None and not scheduler.strip():
+        # (an unset variable, `--scheduler "$SCHEDULER"`, ran the sweep here unasked)
+        raise PresetError("--scheduler needs an address, tcp://HOST:PORT (the one `dask "
+                          "scheduler` prints); leave it out to run on this machine")
     if workers is not None and scheduler is not None:
         # (it was ignored without a word: the cluster behind a scheduler has its own)
         raise PresetError("--workers is not allowed with --scheduler; --workers sizes the "
@@ -80,8 +93,8 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
             prepare(out, grid)
         except OSError as err:  # a file in the way, a read-only or missing disk
             raise PresetError(f"--out {out}: cannot write the sweep there "
-                              f"({err.strerror or err}: {err.filename})") from None
-        return run_sweep(grid, out, client, as_json, workers, stdout, stderr)
+                              f"({why(err)})") from None
+        return run_sweep(grid, out, client, as_json, workers, stdout, stderr, scheduler)
 
 
 def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
@@ -95,18 +108,23 @@ def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
 
 
 def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
-              workers: int | None, stdout: TextIO, stderr: TextIO) -> int:
+              workers: int | None, stdout: TextIO, stderr: TextIO,
+              scheduler: str | None = None) -> int:
     finished = read_results(out)
     todo = [run for run in grid.runs if run.id not in finished]
     skipped = len(grid.runs) - len(todo)
     failed = interrupted = False
+    cannot_write = ""
     writer = ResultsWriter(out)
 
     def on_result(run: SweepRun, summary: dict[str, Any]) -> None:
         nonlocal failed
-        keep_log(summary, log_path(out, run.id))
         record = result_record(run.id, run.config, summary)
-        writer.write(record)
+        try:
+            keep_log(summary, log_path(out, run.id))
+            writer.write(record)
+        except OSError as err:  # a full disk, say: the sweep stops, what is written stays
+            raise CannotWrite(f"cannot write into {out} ({why(err)})") from None
         failed |= record["state"] == "failed"
         progress.run_done(record)
 
@@ -123,12 +141,23 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
                     collect(dask, futures, on_result, progress.tick)
     except KeyboardInterrupt:
         interrupted = True
+    except CannotWrite as err:
+        cannot_write = str(err)
     finally:
         writer.close()
         signal.signal(signal.SIGTERM, previous)
     report(grid, out, skipped, interrupted, as_json, stdout)
+    if cannot_write:
+        stderr.write(f"rnn-tui: error: {cannot_write}: the sweep stopped and cancelled the "
+                     "runs in flight; the results written stay: make room and run the same "
+                     "command again to resume\n")
+        return 1
     # A run with no result that was not interrupted: lost with its scheduler.
     missing = len({run.id for run in todo} - set(read_results(out)))
+    if missing and not interrupted:  # (else exit 1 after "0 failed", without a word why)
+        stderr.write(f"rnn-tui: error: {missing} runs got no result: the Dask scheduler"
+                     + (f" at {scheduler}" if scheduler else "") + " went away; run the "
+                     "same command again, with a scheduler running, to run them\n")
     return 130 if interrupted else 1 if failed or missing else 0
 
 

@@ -11,6 +11,7 @@ lost worker costs only the runs it held. A run that raises ends `failed` inside
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -32,7 +33,10 @@ PINNED_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THRE
 RETRIES = 1  # a task that raised outside run_one (it never raises inside) gets one more go
 TICK = 0.25  # seconds between progress updates while waiting for results
 SLOTS_EVERY = 5.0  # seconds between asking the scheduler how many threads it has
-CONNECT_TIMEOUT = "10s"
+CONNECT_SECONDS = 10.0
+CONNECT_TIMEOUT = f"{CONNECT_SECONDS:.0f}s"
+HANDSHAKE_SECONDS = 5.0  # past the connect's own timeout: a scheduler answers at once
+SCHEDULER_HINT = "tcp://HOST:8786 by default"
 LOST = ("lost", "pending")  # a future's status once the result it had is gone
 
 
@@ -56,15 +60,58 @@ def local_client(workers: int | None = None) -> Iterator[Any]:
 
 @contextmanager
 def scheduler_client(scheduler: str) -> Iterator[Any]:
-    """A Client of the scheduler at `scheduler`; PresetError when it cannot be reached."""
+    """A Client of the scheduler at `scheduler`; PresetError when it cannot be reached or
+    what answers there is not a Dask scheduler."""
     from distributed import Client
 
     try:
+        _handshake(scheduler)
         client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except PresetError:
+        raise
     except (OSError, ValueError, TypeError) as err:
         raise PresetError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from None
-    with client:
-        yield client
+    # The client logs a traceback each time it cannot reconnect to a scheduler that went
+    # away; the sweep says so itself, in one line, at the end.
+    client_log = logging.getLogger("distributed.client")
+    level = client_log.level
+    client_log.setLevel(logging.CRITICAL)
+    try:
+        with client:
+            yield client
+    finally:
+        client_log.setLevel(level)
+
+
+def _handshake(scheduler: str) -> None:
+    """Connect and read the scheduler's handshake, within a deadline. Client's own connect
+    waits for the handshake forever when something else listens there (the dashboard's
+    HTTP port, say), and reads another server's bytes as a frame length (a MemoryError
+    for exabytes)."""
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        # Dask's connect gives up after CONNECT_SECONDS (OSError); the deadline past it
+        # can only be the handshake that never came.
+        comm = await asyncio.wait_for(connect(scheduler, timeout=CONNECT_SECONDS),
+                                      CONNECT_SECONDS + HANDSHAKE_SECONDS)
+        await comm.close()
+
+    try:
+        asyncio.run(handshake())
+    except asyncio.TimeoutError:  # (first: it is an OSError too, from Python 3.11)
+        raise PresetError(
+            f"{scheduler} is not a Dask scheduler: something listens there but did not "
+            f"answer as one within {CONNECT_SECONDS + HANDSHAKE_SECONDS:.0f} s (the "
+            f"dashboard's port? `dask scheduler` prints its address, {SCHEDULER_HINT})"
+        ) from None
+    except (OSError, ValueError, TypeError):
+        raise  # unreachable, or not an address: the caller's message says so
+    except Exception as err:  # noqa: BLE001 - whatever another server's bytes make of it
+        raise PresetError(
+            f"{scheduler} is not a Dask scheduler: what answered there sent something else "
+            f"({type(err).__name__}; `dask scheduler` prints its address, {SCHEDULER_HINT})"
+        ) from None
 
 
 @contextmanager
@@ -93,16 +140,17 @@ def submit(client: Any, runs: list[SweepRun], log_paths: list[Path]) -> dict[Any
 
 def collect(client: Any, futures: dict[Any, SweepRun],
             on_result: Callable[[SweepRun, dict[str, Any]], None],
-            on_tick: Callable[[int], None]) -> None:
+            on_tick: Callable[[int, int], None]) -> None:
     """Hand each finished run's summary to `on_result` as it comes; between results, tell
-    `on_tick` how many runs are running. KeyboardInterrupt cancels what is left.
+    `on_tick` how many runs are running and how many the cluster can run at once (0: it
+    has no worker). KeyboardInterrupt cancels what is left.
 
     `as_completed`, polled: `wait(..., timeout=)` in a loop leaks its waiters (about
     0.2 MB a call with 80 runs pending: gigabytes over an hour's sweep)."""
     from distributed import as_completed
 
     completed = as_completed(list(futures))
-    slots, slots_read = _slots(client), time.monotonic()
+    slots, slots_read = _slots(client) or 0, time.monotonic()
     try:
         while not completed.is_empty():
             batch = completed.next_batch(block=False)
@@ -120,8 +168,9 @@ def collect(client: Any, futures: dict[Any, SweepRun],
             if not batch:
                 time.sleep(TICK)  # nothing new yet (Ctrl-C still lands at once)
             if time.monotonic() - slots_read > SLOTS_EVERY:  # workers come and go
-                slots, slots_read = _slots(client) or slots, time.monotonic()
-            on_tick(min(len(futures), slots))
+                now = _slots(client)
+                slots, slots_read = slots if now is None else now, time.monotonic()
+            on_tick(min(len(futures), slots), slots)
     except BaseException:
         client.cancel(list(futures))
         raise
@@ -134,16 +183,28 @@ def summary_of(future: Any) -> dict[str, Any] | None:
         return future.result()
     if future.status != "error":
         return None
-    return {"state": "failed", "message": f"dask: {future.exception()!r}", "worker": None,
-            "log_zlib": b""}
+    return {"state": "failed", "message": gave_up_message(future.exception()),
+            "worker": None, "log_zlib": b""}
 
 
-def _slots(client: Any) -> int:
-    """Threads across the cluster's workers: how many runs can run at once."""
+def gave_up_message(error: BaseException) -> str:
+    """Why Dask gave up on a run, in words (KilledWorker's repr is the task's key and a
+    WorkerState's)."""
+    if type(error).__name__ == "KilledWorker" and len(error.args) == 3:
+        _, last_worker, allowed_failures = error.args
+        return (f"dask gave up on it: the {allowed_failures + 1} workers that ran it died "
+                f"while running it (killed? out of memory?), the last "
+                f"{getattr(last_worker, 'address', last_worker)}")
+    return f"dask: {type(error).__name__}: {error}"
+
+
+def _slots(client: Any) -> int | None:
+    """Threads across the cluster's workers: how many runs can run at once (0: no worker
+    at all); None when the scheduler did not answer."""
     try:
         return sum(client.nthreads().values())
     except (OSError, TimeoutError):
-        return 0
+        return None
 
 
 def keep_log(summary: dict[str, Any], path: Path) -> None:

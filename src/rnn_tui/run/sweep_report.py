@@ -17,6 +17,11 @@ from rich.table import Table
 from .sweep_keys import MapKey
 from .sweep_map import MapEntry, SweepMap
 
+NO_WORKERS = "no worker in the cluster"
+NO_WORKERS_AFTER = 15.0  # seconds without one before it is said
+WAITING = ("the runs wait for one to join (`dask worker SCHEDULER`, on a machine with "
+           "rnn-tui installed; a worker that cannot import it dies at once)")
+
 
 class SweepProgress:
     """Progress of the runs this invocation submits (the skipped ones are already done)."""
@@ -29,6 +34,8 @@ class SweepProgress:
         self.swept = tuple(swept)
         self.total, self.skipped, self.folder = total, skipped, folder
         self.done = self.failed = self.running = 0
+        self.no_workers = self.said_no_workers = False
+        self.no_workers_since: float | None = None
         self.started = time.monotonic()
         self.bar: Progress | None = None
         self.keys: MapKey | None = None
@@ -76,8 +83,8 @@ class SweepProgress:
             self.bar.start()
 
     def _status(self) -> str:
-        return (f"done · {self.running} running · {self.failed} failed · "
-                f"ETA {self.eta()}")
+        running = NO_WORKERS if self.no_workers else f"{self.running} running"
+        return f"done · {running} · {self.failed} failed · ETA {self.eta()}"
 
     def eta(self) -> str:
         """Time left at the rate so far (Rich's own estimate looks back only 30 s, and a
@@ -96,8 +103,22 @@ class SweepProgress:
             self.console.print(f"[{self.done}/{self.total}] {run_line(record, self.swept)}",
                                highlight=False, soft_wrap=True)
 
-    def tick(self, running: int) -> None:
+    def tick(self, running: int, slots: int | None = None) -> None:
+        """`slots`: the runs the cluster can run at once; 0 when it has no worker (a
+        scheduler whose workers died, or could not import rnn-tui): said, not waited on
+        in silence."""
         self.running = running
+        now = time.monotonic()
+        if slots != 0:
+            self.no_workers_since = None
+        elif self.no_workers_since is None:
+            self.no_workers_since = now
+        # Not a worker that its nanny is restarting (a second or two): none for a while.
+        self.no_workers = (self.no_workers_since is not None
+                           and now - self.no_workers_since >= NO_WORKERS_AFTER)
+        if self.no_workers and self.bar is None and not self.said_no_workers:
+            self.said_no_workers = True
+            self.console.print(f"{NO_WORKERS}: {WAITING}", highlight=False, soft_wrap=True)
         if self.keys is not None:
             self.keys.poll()
         if self.bar is not None:
@@ -149,9 +170,11 @@ def entry_text(entry: MapEntry | None) -> str:
     if not entry.finished:
         return f"[dim]… / {entry.runs}[/]"
     median = entry.median_steps
-    text = f"{entry.solved}/{entry.finished}" + (f" · {median:.0f}" if median else "")
+    text = f"{entry.solved}/{entry.finished}" + (f" · {steps_text(median)}" if median else "")
     if entry.diverged:  # (a run that exploded is another failure to learn than a flat one)
         text += f" · {entry.diverged} diverged"
+    if entry.failed:  # (raised, or Dask gave up on it: it says nothing about memory)
+        text += f" · {entry.failed} failed"
     if entry.finished < entry.runs:
         text += f" [dim](of {entry.runs})[/]"
     colour = ("green" if entry.solved == entry.finished else
@@ -159,11 +182,28 @@ def entry_text(entry: MapEntry | None) -> str:
     return f"[{colour}]{text}[/]"
 
 
+UNBOUNDED = 10_000  # columns: as wide as a table asks
+
+
+def steps_text(median: float) -> str:
+    """654.5 for the median of 622 and 687 (not 654: Python rounds half to even, and the
+    user who recomputes it from the results should find the number shown)."""
+    return f"{median:.0f}" if median == int(median) else f"{median:.1f}"
+
+
 def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
     console = Console(file=out)
+    # A terminal's width is the reader's; a file, a pipe or a CI log has none (Rich takes
+    # 80), and a map wrapped there cuts its entries in two: there a table takes its width.
+    wide = not console.is_terminal
     for sweep_map in maps:
-        console.print(map_table(sweep_map))
+        table = map_table(sweep_map)
+        if wide:
+            needs = console.measure(table, options=console.options.update_width(UNBOUNDED))
+            Console(file=out, width=max(console.width, needs.maximum)).print(table)
+        else:
+            console.print(table)
     if maps:
         console.print("each entry: seeds solved / runs finished · median steps to solve"
-                      " (· how many diverged)",
-                      highlight=False)
+                      " (· how many diverged or failed)",
+                      highlight=False, soft_wrap=wide)

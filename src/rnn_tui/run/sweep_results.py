@@ -34,6 +34,7 @@ LOCK_FILE = "sweep.lock"  # held by the process writing into the folder
 # `solved_seconds` and the whole `config`).
 RUN_FIELDS = ("cell", "task", "seq_len", "hidden_size", "batch_size", "lr", "seed", "steps",
               "state", "solved_step", "final_loss", "baseline_loss", "seconds", "log", "worker")
+WHAT_RAN = RUN_FIELDS[:7]
 
 
 # What the readers of a result take from it by name (the report, the map, the viewer): a
@@ -52,9 +53,12 @@ def log_path(out: Path, run_id: str) -> Path:
 
 def result_record(run_id: str, config: RunConfig, summary: dict[str, Any]) -> dict[str, Any]:
     """The results.jsonl line of a run (its log named relative to the sweep's folder)."""
+    settings = config.to_dict()
     record = {"id": run_id} | {k: summary.get(k) for k in RUN_FIELDS}
+    # What ran is the configuration's: a run Dask gave up on has no summary to say it.
+    record |= {k: settings[k] for k in WHAT_RAN}
     record |= {"message": summary.get("message"), "solved_seconds": summary.get("solved_seconds"),
-               "log": f"{LOGS_DIR}/{run_id}.jsonl", "config": config.to_dict()}
+               "log": f"{LOGS_DIR}/{run_id}.jsonl", "config": settings}
     return record
 
 
@@ -68,10 +72,11 @@ def prepare(out: Path, sweep: Sweep) -> None:
         new_ids = {run.id for run in sweep.runs}
         dropped = [r for r in old["runs"] if r["id"] not in new_ids]
         if dropped:
+            differ = _differences(old["runs"], sweep) or f"for one, {dropped[0]['id']}"
             raise PresetError(
                 f"{out} holds a different sweep: {len(dropped)} of its {len(old['runs'])} "
-                f"runs are not in {sweep.source} (for one, {dropped[0]['id']}); a sweep "
-                "may only add runs to its folder: give another --out or remove this one")
+                f"runs are not in {sweep.source} ({differ}); a sweep may only add runs "
+                "to its folder: give another --out or remove this one")
     elif out.exists() and any(p.name != LOCK_FILE for p in out.iterdir()):
         raise PresetError(f"{out} is not empty and holds no sweep ({GRID_FILE} is missing); "
                           "give another --out")
@@ -79,6 +84,23 @@ def prepare(out: Path, sweep: Sweep) -> None:
     _write_atomically(grid, json.dumps({
         "source": sweep.source, "text": sweep.text, "swept": list(sweep.swept),
         "runs": [{"id": r.id, "config": r.config.to_dict()} for r in sweep.runs]}, indent=1))
+
+
+def _differences(old_runs: list[dict[str, Any]], sweep: Sweep) -> str:
+    """"steps: 150 there, 200 in b.toml": the settings whose values in the folder's grid
+    are not all in the new one (which one of a dozen changed is what the user asks)."""
+    new_configs = [run.config.to_dict() for run in sweep.runs]
+    said = []
+    for key in new_configs[0] if new_configs else ():
+        there = {run["config"].get(key) for run in old_runs}
+        here = {config[key] for config in new_configs}
+        if not there <= here:
+            said.append(f"{key}: {_listed(there)} there, {_listed(here)} in {sweep.source}")
+    return "; ".join(said)
+
+
+def _listed(values: set[Any]) -> str:
+    return ", ".join(str(v) for v in sorted(values, key=lambda v: (str(type(v)), v)))
 
 
 def read_grid(out: Path) -> dict[str, Any]:
@@ -120,8 +142,8 @@ def writing(out: Path) -> Iterator[None]:
                 file.write(me)
             break
         except FileExistsError:
-            holder = lock.read_text(encoding="utf-8").split()
-            if len(holder) == 2 and _alive(*holder):
+            holder = lock_holder(out)
+            if holder is not None:
                 raise PresetError(
                     f"another sweep (process {holder[1]} on {holder[0]}) is writing into "
                     f"{out}; watch it with: rnn-tui sweep-view {out}") from None
@@ -130,6 +152,16 @@ def writing(out: Path) -> Iterator[None]:
         yield
     finally:
         lock.unlink(missing_ok=True)
+
+
+def lock_holder(out: Path) -> tuple[str, str] | None:
+    """(host, process id) of the sweep writing into `out` now; None when no lock is
+    there or its process is gone (killed)."""
+    try:
+        holder = (Path(out) / LOCK_FILE).read_text(encoding="utf-8").split()
+    except OSError:
+        return None
+    return (holder[0], holder[1]) if len(holder) == 2 and _alive(*holder) else None
 
 
 def _alive(host: str, pid: str) -> bool:
@@ -160,7 +192,10 @@ class ResultsWriter:
         self._file.flush()
 
     def close(self) -> None:
-        self._file.close()
+        try:
+            self._file.close()
+        except OSError:  # the flush that failed in write fails again (a full disk): the
+            pass         # lines before it are whole, the cut one is ended on the next open
 
 
 def _ends_in_newline(path: Path) -> bool:
@@ -225,6 +260,11 @@ class SweepFolder:
         if self.follower is None:
             self.follower = ResultsFollower(self.out)
         return self.follower.poll()
+
+    def writing(self) -> bool:
+        """Whether a sweep is writing into the folder now: else a run with a log and no
+        result was cut short, and is not running."""
+        return lock_holder(self.out) is not None
 
     def started(self) -> set[str]:
         """Ids of the runs with a log but no result yet: running (or cut short)."""

@@ -114,3 +114,21 @@ def test_the_compare_legend_says_which_runs_diverged_or_failed() -> None:
     assert "diverged at step 2 ·" in lines[0]
     assert "failed at step 2 ·" in lines[1]
     assert "not solved by step 1 ·" in lines[2]
+
+
+def test_the_compare_legend_tells_runs_apart_by_their_seed() -> None:
+    # Enter on an entry of a sweep's map overlays its seeds: three legend lines read
+    # "rnn adding T=5 H=16 lr=0.01  solved @234 · ...", the seed only in the log's name,
+    # cut off at 80 columns.
+    from rnn_tui.run.config import RunConfig
+    from rnn_tui.run.events import RunStarted
+    from rnn_tui.ui.screens.compare import legend_text
+
+    histories = []
+    for seed in (0, 1):
+        history = RunHistory()
+        history.apply(RunStarted(config=RunConfig(cell="rnn", seed=seed).to_dict(),
+                                 seed=seed, baseline_loss=1 / 6))
+        histories.append(history)
+    lines = legend_text(histories, [Path("a.jsonl"), Path("b.jsonl")]).plain.splitlines()
+    assert [line.split("  ")[0].split()[-1] for line in lines] == ["seed=0", "seed=1"], lines

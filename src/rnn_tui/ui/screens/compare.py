@@ -37,7 +37,8 @@ def run_label(history: RunHistory, path: Path | None = None) -> str:
     if config is None:
         return path.name if path else "?"
     name = f"{config.cell} {config.task} T={config.seq_len} H={config.hidden_size}"
-    return f"{name} lr={config.lr:g}"
+    # (the seed: an entry of a sweep's map overlays its seeds, alike in all else)
+    return f"{name} lr={config.lr:g} seed={config.seed}"
 
 
 def memory_horizon_name(history: RunHistory) -> str:

@@ -54,7 +54,7 @@ def shown_path(path: str | Path, shorten: bool = True) -> str:
 
 
 def block_label(sweep_map: SweepMap, row: str) -> str:
-    fixed = " ".join(f"{k}={v}" for k, v in sweep_map.fixed.items())
+    fixed = " ".join(f"{COLUMN_NAMES.get(k, k)}={v}" for k, v in sweep_map.fixed.items())
     return f"{fixed} · {row}" if fixed else row
 
 
@@ -97,10 +97,14 @@ block of rows per value of any other swept key, such as the task. Each entry rea
 **seeds solved / runs finished · median steps to solve**: green when every finished
 seed solved, yellow when some did, red when none; dim `… / 3` while none has finished,
 and `(of 3)` while some are still to come. `· 2 diverged` counts the runs whose loss or
-gradient went NaN or infinite: they exploded, where the others failed by forgetting.
+gradient went NaN or infinite: they exploded, where the others failed by forgetting;
+`· 1 failed` the runs that raised or that Dask gave up on (their workers died): they
+say nothing about memory.
 
-The title counts the runs finished, running (a log but no result yet) and failed. The
-map follows the sweep's folder once a second, wherever its runs execute.
+The title counts the runs finished, running (a log but no result yet) and failed; with
+no sweep writing into the folder, a run with a log and no result was **cut short**
+(Ctrl-C, a lost scheduler): running the sweep again runs it. The map follows the
+sweep's folder once a second, wherever its runs execute.
 
 **Enter** on an entry overlays its runs on one screen (smoothed loss and memory horizon
 against training step, one colour per seed); escape comes back. **d** opens the entry's
@@ -127,8 +131,8 @@ and seed; `q` there comes back to the map.
         yield Static(id="sweep-title")
         yield DataTable(id="sweep-map", cursor_type="cell", zebra_stripes=True)
         yield Static(Text("each entry: seeds solved / runs finished · median steps to solve"
-                          " (· how many diverged) · enter: its runs overlaid · a: columns",
-                          "dim"), id="sweep-legend")
+                          " (· how many diverged or failed) · enter: its runs overlaid"
+                          " · a: columns", "dim"), id="sweep-legend")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -181,12 +185,16 @@ and seed; `q` there comes back to the map.
         runs = self.folder.grid.get("runs", [])
         results = self.folder.results
         failed = sum(r.get("state") == "failed" for r in results.values())
-        running = len(self.folder.started())
+        started = len(self.folder.started())
+        # No sweep writing here: a run with a log and no result was cut short (Ctrl-C, a
+        # lost scheduler), it is not running; a rerun of the sweep runs it again.
+        running, cut = (started, 0) if self.folder.writing() else (0, started)
         source = shown_path(self.folder.grid.get("source", str(self.folder.out)))
         self.query_one("#sweep-title", Static).update(Text.assemble(
             ("sweep ", "bold"), (source, "bold"),
-            f" · {len(results)} of {len(runs)} runs finished · {running} running · "
-            f"{failed} failed · ", (shown_path(self.folder.out, shorten=False), "dim")),
+            f" · {len(results)} of {len(runs)} runs finished · "
+            + (f"{cut} cut short · " if cut else f"{running} running · ")
+            + f"{failed} failed · ", (shown_path(self.folder.out, shorten=False), "dim")),
             layout=False)
 
     def action_next_column(self) -> None:
