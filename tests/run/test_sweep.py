@@ -214,18 +214,31 @@ def listener(reply: bytes | None) -> Iterator[str]:
             conn.close()
 
 
-@pytest.mark.parametrize("reply", [None, b"HTTP/1.1 400 Bad Request\r\n\r\n" * 4])
-def test_a_port_that_is_no_dask_scheduler_is_bad_input_not_a_hang(tmp_path, reply) -> None:
-    # `--scheduler tcp://HOST:8787` (the dashboard's port, not the scheduler's) waited
-    # forever; a server that answered other bytes ended in a traceback of Dask's trying
-    # to allocate 3 EiB (seen with an address a proxy answered), exit 1.
+def test_a_port_that_is_no_dask_scheduler_is_bad_input_not_a_traceback(tmp_path) -> None:
+    # A server that answered other bytes ended in a traceback of Dask's trying to
+    # allocate 3 EiB (seen with an address a proxy answered), exit 1.
     out = tmp_path / "out"
-    with listener(reply) as address:
+    with listener(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 4) as address:
         result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out",
                          str(out), "--scheduler", address, timeout=90)
     assert result.returncode == 2, result.stderr
     assert f"{address} is not a Dask scheduler" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and not out.exists()
+
+
+def test_a_port_that_never_answers_as_a_scheduler_is_refused_not_waited_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # `--scheduler tcp://HOST:8787` (the dashboard's port, not the scheduler's) waited
+    # forever. (In-process, deadlines shortened: the command's own wait is 15 s.)
+    from rnn_tui.run import sweep_dask
+    from rnn_tui.run.presets import PresetError
+
+    monkeypatch.setattr(sweep_dask, "CONNECT_SECONDS", 0.5)
+    monkeypatch.setattr(sweep_dask, "HANDSHAKE_SECONDS", 0.5)
+    with listener(None) as address, pytest.raises(PresetError) as refused:
+        with sweep_dask.scheduler_client(address):
+            pass
+    assert f"{address} is not a Dask scheduler" in str(refused.value)
 
 
 def test_an_empty_scheduler_address_is_bad_input(tmp_path) -> None:
