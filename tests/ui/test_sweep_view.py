@@ -172,6 +172,9 @@ async def test_help_on_the_map_tells_the_maps_keys_and_entries(tmp_path) -> None
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
         keys = [key for key, _ in app.screen.keys]
         assert {"⏎", "d", "a", "?", "q", "s"} <= set(keys), keys
+        assert len(keys) == len(set(keys)), keys
+        # The map only watches: quitting it stops no sweep (it said "workers stopped").
+        assert "carries on" in dict(app.screen.keys)["q"]
         shown = " ".join(text.source for text in app.screen.query(HelpText) if text.display)
         assert "seeds solved / runs finished" in shown
         assert "Both panels" not in shown and "Panel 1" not in shown

@@ -603,10 +603,13 @@ class RnnTuiApp(App[int]):
         rows = [(self.get_key_display(binding), binding.tooltip or binding.description)
                 for binding in getattr(type(screen), "BINDINGS", [])
                 if isinstance(binding, Binding) and binding.show]
+        screen_keys = {key for key, _ in rows}
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             _, action, parameters = parse_action(binding.action)
             if not self.check_action(action, parameters):  # ("3" with two panels: not told)
+                continue
+            if self.get_key_display(binding) in screen_keys:  # the screen's own goes first
                 continue
             tooltip = binding.tooltip
             if tooltip == QUIT_LIVE and self.replay is not None:

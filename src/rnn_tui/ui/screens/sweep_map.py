@@ -118,6 +118,9 @@ and seed; `q` there comes back to the map.
         Binding("d", "open_dashboard", "dashboard", tooltip="one of the entry's runs side "
                 "by side with the other cells' run of the same seed (replayed)"),
         Binding("a", "next_column", "columns", tooltip="columns: the next swept key"),
+        # The map only watches: the dashboard's "workers stopped and joined" is not so.
+        Binding("q", "app.quit", "quit", tooltip="quit the map: a sweep writing into the "
+                "folder carries on"),
     ]
 
     def __init__(self, out: Path, back: OpenDashboard | None = None) -> None:
