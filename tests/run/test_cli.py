@@ -33,6 +33,8 @@ def test_train_json_summary_and_logs(tmp_path) -> None:
             assert key in model
         events = read_run_log(model["log"])
         assert events[0].kind == "run_started" and events[-1].reason == "finished"
+        # Every setting, as the log's header has it (a --no-log run keeps no other record).
+        assert model["config"] == events[0].config and model["config"]["batch_size"] == 4
 
 
 def test_train_prints_a_table_when_not_json(tmp_path) -> None:

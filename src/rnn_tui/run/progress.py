@@ -148,4 +148,6 @@ class ModelProgress:
             "solved_step": self.solved_step, "solved_seconds": self.solved_seconds,
             "steps_per_sec": num(self.step / self.seconds if self.seconds > 0 else math.nan),
             "log": self.log_path or None,
+            # Every setting (batch, optimizer, clip, dtype, ...): a --no-log run's only record.
+            "config": dict(c),
         }
