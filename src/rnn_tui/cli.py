@@ -103,6 +103,9 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
                        help="worker processes of the local cluster (default: one per core; "
                             "not with --scheduler)")
     sweep.add_argument("--json", action="store_true", help="print the runs as JSON")
+    sweep.add_argument("--retry-failed", action="store_true",
+                       help="run again the runs that failed (a rerun otherwise counts them "
+                            "as done)")
     view = sub.add_parser("sweep-view", help="the map of a sweep's folder, following it",
                           description="Open the map of a sweep (rows: cells, columns: T) "
                                       "and follow it while it runs.")
@@ -130,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "sweep":
             from .run.sweep import sweep
 
-            return sweep(args.file, args.out, args.scheduler, args.json, args.workers)
+            return sweep(args.file, args.out, args.scheduler, args.json, args.workers,
+                         retry_failed=args.retry_failed)
         configs = configs_from_args(args)
         too_big = does_not_fit(configs)
         if too_big:

@@ -94,6 +94,31 @@ def test_embedded_cluster_runs_resumes_and_grows(tmp_path) -> None:
         assert_complete(run)
 
 
+def test_failed_runs_count_as_done_until_retry_failed_runs_them_again(tmp_path) -> None:
+    # A run Dask gave up on (its worker killed for memory, say) stayed failed for good:
+    # the docs said to delete its line from results.jsonl by hand.
+    file, out = write_sweep(tmp_path / "tiny.toml"), tmp_path / "out"
+    assert run_sweep(file, out)[0] == 0
+    results = out / RESULTS_FILE
+    first = json.loads(results.read_text().splitlines()[0])
+    failed = first | {"state": "failed", "message": "dask gave up on it (as if)"}
+    with results.open("a") as file_:
+        file_.write(json.dumps(failed) + "\n")
+
+    code, again = run_sweep(file, out)
+    assert code == 0 and again["skipped"] == 4  # (nothing was run, nothing failed now)
+    assert next(r for r in again["runs"] if r["id"] == first["id"])["state"] == "failed"
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = sweep(file, out, as_json=True, workers=2, stdout=stdout, stderr=stderr,
+                 retry_failed=True)
+    retried = json.loads(stdout.getvalue())
+    assert code == 0 and retried["skipped"] == 3, stderr.getvalue()
+    run = next(r for r in retried["runs"] if r["id"] == first["id"])
+    assert run["state"] == "finished" and run["steps"] == first["steps"]
+    assert_complete(run)
+
+
 def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
     file, out = tmp_path / "long.toml", tmp_path / "out"
     file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))

@@ -56,10 +56,12 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None = None,
           as_json: bool = False, workers: int | None = None,
-          stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
-    """Run what is left of the sweep; 0 when every run ended, 1 when one failed or was
-    lost (its scheduler gone), 130 when interrupted (Ctrl-C or SIGTERM: finished results
-    stay, a rerun resumes). Bad input raises PresetError (the cli prints it, exit 2)."""
+          stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
+          retry_failed: bool = False) -> int:
+    """Run what is left of the sweep (and, with `retry_failed`, the runs that failed);
+    0 when every run ended, 1 when one failed or was lost (its scheduler gone), 130 when
+    interrupted (Ctrl-C or SIGTERM: finished results stay, a rerun resumes). Bad input
+    raises PresetError (the cli prints it, exit 2)."""
     if scheduler is not None and not scheduler.strip():
         # (an unset variable, `--scheduler "$SCHEDULER"`, ran the sweep here unasked)
         raise PresetError("--scheduler needs an address, tcp://HOST:PORT (the one `dask "
@@ -94,7 +96,8 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
         except OSError as err:  # a file in the way, a read-only or missing disk
             raise PresetError(f"--out {out}: cannot write the sweep there "
                               f"({why(err)})") from None
-        return run_sweep(grid, out, client, as_json, workers, stdout, stderr, scheduler)
+        return run_sweep(grid, out, client, as_json, workers, stdout, stderr, scheduler,
+                         retry_failed)
 
 
 def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
@@ -109,8 +112,10 @@ def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
 
 def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
               workers: int | None, stdout: TextIO, stderr: TextIO,
-              scheduler: str | None = None) -> int:
+              scheduler: str | None = None, retry_failed: bool = False) -> int:
     finished = read_results(out)
+    if retry_failed:  # (the new result's line comes later in results.jsonl, and wins)
+        finished = {id: r for id, r in finished.items() if r.get("state") != "failed"}
     todo = [run for run in grid.runs if run.id not in finished]
     skipped = len(grid.runs) - len(todo)
     failed = interrupted = False
