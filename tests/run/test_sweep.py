@@ -181,7 +181,12 @@ def test_a_folder_that_fills_up_mid_sweep_stops_it_with_one_line_and_keeps_what_
 @pytest.mark.parametrize("body, message", [
     (None, "sweep file {file} does not exist"),
     ('seq_len = [10, 0]\nsteps = 5\n', "{file}: seq_len = 0 is not allowed"),
-    ('seq_len = 10\n', "steps = 0 is not allowed in a sweep"),
+    # A file that never set steps was told "steps = 0"; "10" got the preset's ">= 0" rule.
+    ('seq_len = 10\n', "{file}: steps is not set; steps must be an integer >= 1"),
+    ('', "{file}: steps is not set; steps must be an integer >= 1"),
+    ('steps = "10"\n', "{file}: steps = '10' is not allowed in a sweep; steps must be an "
+                       "integer >= 1"),
+    ('steps = [100, 0]\n', "steps = 0 is not allowed in a sweep; steps must be an integer >= 1"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, body, message) -> None:
     file = tmp_path / "bad.toml"

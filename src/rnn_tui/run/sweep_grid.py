@@ -81,6 +81,9 @@ def resolve_sweep(name_or_path: str | Path) -> Path:
                       f"{', '.join(shipped_sweeps())}")
 
 
+STEPS_RULE = "steps must be an integer >= 1 (a run ends when solved or at steps)"
+
+
 def load_sweep(name_or_path: str | Path) -> Sweep:
     """The expanded, validated grid of a sweep file (PresetError when it cannot run)."""
     path = resolve_sweep(name_or_path)
@@ -92,6 +95,9 @@ def expand(data: dict[str, Any], source: str, text: str = "") -> Sweep:
     data = dict(data)
     cells = _cells(source, data.pop("cells", ["rnn", "lstm"]))
     per_cell = {k: data.pop(k) for k in list(data) if k in CELL_KINDS}
+    if "steps" not in data and not any("steps" in table for table in per_cell.values()):
+        # (else "steps = 0 is not allowed": a default the file never showed, as its fault)
+        raise PresetError(f"{source}: steps is not set; {STEPS_RULE}")
     axes = {key: _values(source, key, value) for key, value in data.items()}
     order = sorted(axes, key=lambda k: (k not in OUTER_FIRST, list(axes).index(k)))
     runs: dict[str, SweepRun] = {}
@@ -125,6 +131,9 @@ def _values(source: str, key: str, value: Any) -> list[Any]:
     if not values:
         raise PresetError(f"{source}: {key} = [] is an empty list; give at least one value")
     for v in values:
+        if key == "steps" and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
+            # (the preset's own rule allows 0, "until stopped": not a sweep's)
+            raise PresetError(f"{source}: steps = {v!r} is not allowed in a sweep; {STEPS_RULE}")
         check_value(source, key, v)
     return values
 
@@ -132,4 +141,4 @@ def _values(source: str, key: str, value: Any) -> list[Any]:
 def _check_ends(source: str, config: RunConfig) -> None:
     if config.steps < 1:
         raise PresetError(f"{source}: steps = {config.steps} is not allowed in a sweep; "
-                          "steps must be an integer >= 1 (a run ends when solved or at steps)")
+                          f"{STEPS_RULE}")
