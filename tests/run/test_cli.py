@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from rnn_tui.run.code_digest import code_digest
 from rnn_tui.run.runlog import read_run_log
 
 from .conftest import child_pids, like_a_terminal, python, rnn_tui, wait_gone
@@ -35,6 +36,7 @@ def test_train_json_summary_and_logs(tmp_path) -> None:
         assert events[0].kind == "run_started" and events[-1].reason == "finished"
         # Every setting, as the log's header has it (a --no-log run keeps no other record).
         assert model["config"] == events[0].config and model["config"]["batch_size"] == 4
+        assert events[0].versions["rnn_tui_code"] == code_digest()  # which code ran
 
 
 def test_train_prints_a_table_when_not_json(tmp_path) -> None:

@@ -119,6 +119,24 @@ def test_failed_runs_count_as_done_until_retry_failed_runs_them_again(tmp_path) 
     assert_complete(run)
 
 
+def test_a_worker_running_other_code_is_said_once(tmp_path, monkeypatch) -> None:
+    # A `dask worker` started from another install ran other code under the same
+    # version string, without a word; its results sat in the map beside the others.
+    from rnn_tui.run import sweep as sweep_module
+    from rnn_tui.run.code_digest import code_digest
+
+    monkeypatch.setattr(sweep_module, "code_digest", lambda: "0123456789ab")  # "this machine"
+    file, out = write_sweep(tmp_path / "tiny.toml"), tmp_path / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert sweep(file, out, as_json=True, workers=2, stdout=stdout, stderr=stderr) == 0
+    runs = json.loads(stdout.getvalue())["runs"]
+    assert {run["code"] for run in runs} == {code_digest()}
+    said = [line for line in stderr.getvalue().splitlines() if "other rnn-tui code" in line]
+    workers = {run["worker"] for run in runs}
+    assert len(said) == len(workers), stderr.getvalue()  # once a worker
+    assert all(f"({code_digest()} there, 0123456789ab here" in line for line in said)
+
+
 def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
     file, out = tmp_path / "long.toml", tmp_path / "out"
     file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))

@@ -12,6 +12,7 @@ from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import Any, TextIO
 
+from .code_digest import code_digest
 from .memory import does_not_fit, run_bytes
 from .presets import PresetError
 from .sweep_dask import collect, keep_log, local_client, scheduler_client, submit
@@ -121,6 +122,7 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
     failed = interrupted = False
     cannot_write = ""
     writer = ResultsWriter(out)
+    other_code: set[str | None] = set()  # workers already said to run other code
 
     def on_result(run: SweepRun, summary: dict[str, Any]) -> None:
         nonlocal failed
@@ -132,6 +134,12 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
             raise CannotWrite(f"cannot write into {out} ({why(err)})") from None
         failed |= record["state"] == "failed"
         progress.run_done(record)
+        code, worker = record.get("code"), record.get("worker")
+        if code and code != code_digest() and worker not in other_code:
+            other_code.add(worker)  # (said once a worker)
+            progress.say(f"rnn-tui: warning: worker {worker} runs other rnn-tui code than "
+                         f"this machine ({code} there, {code_digest()} here: another "
+                         "install or checkout?); its results may not match the others'")
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:

@@ -103,6 +103,10 @@ class SweepProgress:
             self.console.print(f"[{self.done}/{self.total}] {run_line(record, self.swept)}",
                                highlight=False, soft_wrap=True)
 
+    def say(self, line: str) -> None:
+        """A line above the bar (or among the run lines without one)."""
+        self.console.print(line, highlight=False, soft_wrap=True, markup=False)
+
     def tick(self, running: int, slots: int | None = None) -> None:
         """`slots`: the runs the cluster can run at once; 0 when it has no worker (a
         scheduler whose workers died, or could not import rnn-tui): said, not waited on

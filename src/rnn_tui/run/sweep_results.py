@@ -58,7 +58,8 @@ def result_record(run_id: str, config: RunConfig, summary: dict[str, Any]) -> di
     # What ran is the configuration's: a run Dask gave up on has no summary to say it.
     record |= {k: settings[k] for k in WHAT_RAN}
     record |= {"message": summary.get("message"), "solved_seconds": summary.get("solved_seconds"),
-               "log": f"{LOGS_DIR}/{run_id}.jsonl", "config": settings}
+               "log": f"{LOGS_DIR}/{run_id}.jsonl", "config": settings,
+               "code": summary.get("code")}
     return record
 
 

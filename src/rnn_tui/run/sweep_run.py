@@ -17,6 +17,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from .code_digest import code_digest
 from .config import RunConfig
 from .events import Event
 from .progress import ModelProgress
@@ -41,8 +42,9 @@ class ProgressSink:
 
 def run_one(config: dict[str, Any], log_path: str) -> dict[str, Any]:
     """Train one configuration until it is solved or reaches its steps; the summary of
-    `ModelProgress.summary()` plus `batch_size`, `worker` and `log_zlib` (the log's text,
-    compressed). A run that raises ends `failed` with its message; it never raises."""
+    `ModelProgress.summary()` plus `batch_size`, `worker`, `code` (`code_digest`: which
+    rnn-tui ran it) and `log_zlib` (the log's text, compressed). A run that raises ends
+    `failed` with its message; it never raises."""
     from threadpoolctl import threadpool_limits
 
     from ..engine import tune_for_training
@@ -62,7 +64,8 @@ def run_one(config: dict[str, Any], log_path: str) -> dict[str, Any]:
                 end_run(state, "finished")
                 state.send()
     summary = progress.summary() | {"batch_size": config.get("batch_size"),
-                                    "worker": worker_name(), "log": log_path}
+                                    "worker": worker_name(), "log": log_path,
+                                    "code": code_digest()}
     summary["log_zlib"] = zlib.compress(path.read_bytes()) if path.is_file() else b""
     if scratch:
         path.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import __version__
 from ..engine import StepResult, Trainer, build_model, build_task
+from .code_digest import code_digest
 from .config import RunConfig
 from .events import Diverged, Event, Profile, RunStarted, Step
 
@@ -39,8 +40,8 @@ def run_started(config: RunConfig, trainer: Trainer, log_path: str) -> RunStarte
               else {"metric_at_least": task.solved_accuracy})
     return RunStarted(
         config=config.to_dict(), seed=config.seed, baseline_loss=task.baseline_loss,
-        versions={"rnn_tui": __version__, "numpy": np.__version__,
-                  "python": platform.python_version()},
+        versions={"rnn_tui": __version__, "rnn_tui_code": code_digest(),
+                  "numpy": np.__version__, "python": platform.python_version()},
         blas=blas_info(), started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         solved_when=solved, metric_name=task.metric_name, steps=task.steps, log_path=log_path,
         profile_loss=task.memory_loss)
