@@ -95,9 +95,7 @@ def expand(data: dict[str, Any], source: str, text: str = "") -> Sweep:
     data = dict(data)
     cells = _cells(source, data.pop("cells", ["rnn", "lstm"]))
     per_cell = {k: data.pop(k) for k in list(data) if k in CELL_KINDS}
-    if "steps" not in data and not any("steps" in table for table in per_cell.values()):
-        # (else "steps = 0 is not allowed": a default the file never showed, as its fault)
-        raise PresetError(f"{source}: steps is not set; {STEPS_RULE}")
+    steps_given = "steps" in data or any("steps" in table for table in per_cell.values())
     axes = {key: _values(source, key, value) for key, value in data.items()}
     order = sorted(axes, key=lambda k: (k not in OUTER_FIRST, list(axes).index(k)))
     runs: dict[str, SweepRun] = {}
@@ -105,7 +103,7 @@ def expand(data: dict[str, Any], source: str, text: str = "") -> Sweep:
         for cell in cells:
             preset = dict(zip(order, combo, strict=True)) | per_cell | {"cells": [cell]}
             (config,) = configs_from(preset, source)
-            _check_ends(source, config)
+            _check_ends(source, config, steps_given)
             run = SweepRun(run_id(config), config)
             runs.setdefault(run.id, run)  # a value listed twice is one run, not two
     swept = (("cell",) if len(cells) > 1 else ()) + tuple(
@@ -138,7 +136,10 @@ def _values(source: str, key: str, value: Any) -> list[Any]:
     return values
 
 
-def _check_ends(source: str, config: RunConfig) -> None:
+def _check_ends(source: str, config: RunConfig, steps_given: bool) -> None:
+    if config.steps < 1 and not steps_given:
+        # (else "steps = 0 is not allowed": a preset's default the file never showed)
+        raise PresetError(f"{source}: steps is not set; {STEPS_RULE}")
     if config.steps < 1:
         raise PresetError(f"{source}: steps = {config.steps} is not allowed in a sweep; "
                           f"{STEPS_RULE}")
