@@ -130,3 +130,17 @@ def test_the_log_keeps_profiles_on_a_thinning_schedule() -> None:
     assert 200 < len(kept) < 400                  # ~50 per e-fold, not one per step
     gaps = [b - a for a, b in zip(kept, kept[1:], strict=False)]
     assert max(gaps) <= 10_000 // 50              # never a gap wider than 2 % of the run
+
+
+def test_a_runs_seconds_leave_its_pauses_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """"solved @864 (0:18)" and the header's clock counted the time spent paused."""
+    from rnn_tui.run import worker
+
+    clock = iter([110.0, 140.0])  # the pause at 110 s, the resume at 140 s
+    monkeypatch.setattr(worker.time, "monotonic", lambda: next(clock))
+    state = worker.RunState(slot=0, events=None, started=100.0)
+    assert state.training_start(105.0) == 100.0
+    worker.handle(state, ("pause",), 2.0)
+    assert state.training_start(130.0) == 120.0  # `n` at 130 s: 10 s of training so far
+    worker.handle(state, ("resume",), 2.0)
+    assert state.training_start(150.0) == 130.0  # 10 s before the pause, 10 s after

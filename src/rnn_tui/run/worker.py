@@ -46,7 +46,8 @@ class RunState:
     trainer: Any = None
     log: RunLogWriter | None = None
     steps_limit: int = 0
-    started: float = 0.0
+    started: float = 0.0  # moved on by each pause's length: a run's seconds are training's
+    paused_since: float | None = None  # when the pause now under way began
     clock: Any = None
     last_result: Any = None
     last_profiled: int = 0
@@ -63,6 +64,20 @@ class RunState:
     @property
     def step(self) -> int:
         return self.trainer.steps_done if self.trainer is not None else 0
+
+    def training_start(self, now: float) -> float:
+        """When the run would have started had it never paused: its steps' seconds count
+        from here, so "solved @864 (0:18)" is 18 s of training however long it paused
+        (`n` steps taken while paused count from the pause's start)."""
+        return self.started + (now - self.paused_since if self.paused_since is not None
+                               else 0.0)
+
+    def pause_clock(self, paused: bool, now: float) -> None:
+        if paused and self.paused_since is None:
+            self.paused_since = now
+        elif not paused and self.paused_since is not None:
+            self.started += now - self.paused_since
+            self.paused_since = None
 
     def emit(self, event: Event, log: bool = True, screen: bool = True) -> None:
         if self.log is not None and log:
@@ -125,6 +140,7 @@ def start_run(state: RunState, config_dict: dict[str, Any], log_path: str | None
     state.steps_limit = config.steps
     state.clock = ProfileClock(profile_hz)
     state.started = time.monotonic()
+    state.paused_since = state.started if state.paused else None  # (a restart while paused)
     state.last_result, state.last_profiled, state.last_logged_profile = None, 0, 0
     state.active, state.pending_steps = True, 0
     state.emit(run_started(config, state.trainer, log_path or ""))
@@ -164,7 +180,8 @@ def train_one_step(state: RunState) -> None:
     result = state.trainer.step()
     state.last_result = result
     last = state.steps_limit > 0 and result.step >= state.steps_limit
-    for event in events_of_step(result, state.started, state.clock, last=last):
+    for event in events_of_step(result, state.training_start(time.monotonic()), state.clock,
+                                last=last):
         if event.kind == "profile":
             state.last_profiled = result.step
             state.emit(event, log=state.log_keeps_profile(result.step, last))
@@ -184,10 +201,12 @@ def handle(state: RunState, command: tuple, profile_hz: float) -> bool:
         # Kept with no open run too (it diverged or finished): the next run, after a
         # restart, starts paused like the others.
         state.paused = True
+        state.pause_clock(True, time.monotonic())
         if state.active:
             state.emit(Paused(step=state.step))
     elif name == "resume" and state.paused:
         state.paused = False
+        state.pause_clock(False, time.monotonic())
         state.pending_steps = 0
         if state.active:
             state.emit(Resumed(step=state.step))
