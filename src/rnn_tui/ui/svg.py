@@ -13,6 +13,8 @@ from __future__ import annotations
 import html
 import re
 
+from rich.cells import cell_len
+
 TEXT_RUN = re.compile(
     r'<text([^>]*?) x="([\d.]+)"([^>]*?) textLength="([\d.]+)"([^>]*)>([^<]*)</text>')
 
@@ -25,10 +27,12 @@ def split_runs_at_spaces(svg_text: str) -> str:
         chars = html.unescape(body)
         if "\xa0" not in chars or not chars:
             return m.group(0)
-        cell = float(length) / len(chars)
+        cell = float(length) / len(chars)  # (Rich's textLength: a cell per character)
         out = []
         for piece in re.finditer(r"[^\xa0]+", chars):
-            x, width = float(x0) + piece.start() * cell, len(piece.group()) * cell
+            # Placed by cells, as Rich places its runs: a wide character (日本語) takes two.
+            x = float(x0) + cell_len(chars[:piece.start()]) * cell
+            width = cell_len(piece.group()) * cell
             out.append(f'<text{head} x="{x:.1f}"{middle} textLength="{width:.1f}"'
                        f'{tail}>{html.escape(piece.group(), quote=False)}</text>')
         return "".join(out)
