@@ -8,9 +8,12 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .run.config import CELL_KINDS, DTYPES, OPTIMIZERS, TASK_NAMES, RunConfig
+
+if TYPE_CHECKING:
+    from .run.presets import Preset
 
 DEFAULT_LOG_DIR = Path("runs")
 READ_NOTICE_BYTES = 5_000_000  # replay says it is reading logs larger than this (~1 s)
@@ -50,15 +53,20 @@ OVERRIDES = ("task", "seq_len", "hidden_size", "batch_size", "lr", "clip", "opti
              "steps", "seed", "dtype")
 
 
+def preset_from_args(args: argparse.Namespace) -> Preset:
+    """The preset named by --preset and every flag given over it."""
+    from .run.presets import DEFAULT_PRESET, Preset
+
+    flags: dict[str, Any] = {k: getattr(args, k) for k in OVERRIDES}
+    if args.cells is not None:
+        flags["cells"] = [c.strip() for c in args.cells.split(",") if c.strip()]
+    # `--preset ""` is a preset named "" (refused), not the default one.
+    return Preset(DEFAULT_PRESET if args.preset is None else args.preset, flags)
+
+
 def configs_from_args(args: argparse.Namespace) -> list[RunConfig]:
     """The preset named by --preset with every given flag applied (PresetError if bad)."""
-    from .run.presets import DEFAULT_PRESET, load_preset
-
-    overrides: dict[str, Any] = {k: getattr(args, k) for k in OVERRIDES}
-    if args.cells is not None:
-        overrides["cells"] = [c.strip() for c in args.cells.split(",") if c.strip()]
-    # `--preset ""` is a preset named "" (refused), not the default one.
-    return load_preset(DEFAULT_PRESET if args.preset is None else args.preset, overrides)
+    return preset_from_args(args).configs()
 
 
 def log_dir_from_args(args: argparse.Namespace) -> Path | None:
@@ -146,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             return train(configs, log_dir_from_args(args), as_json=getattr(args, "json", False))
         from .ui.launch import run_dashboard
 
-        return run_dashboard(configs, log_dir_from_args(args), **_lang(args))
+        return run_dashboard(configs, log_dir_from_args(args), preset=preset_from_args(args),
+                             **_lang(args))
     except (PresetError, RunLogError) as err:
         return fail(str(err))
     except KeyboardInterrupt:

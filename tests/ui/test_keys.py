@@ -263,9 +263,9 @@ async def test_p_picks_a_preset(scripted: ScriptedSource) -> None:
         assert [c for _, c in scripted.restarts()[2:]] == load_preset(names[0])
 
 
-async def test_a_scaled_w_is_on_the_status_line_and_c_keeps_it() -> None:
-    # relu-exploding's ReLU RNN starts at W x 1.5; `C` made it "RNN H=128 lr=0.0001", a
-    # tanh RNN whose gradient grew going back (x280), with nothing on screen to say why.
+async def test_a_scaled_w_is_on_the_status_line() -> None:
+    # relu-exploding's ReLU RNN starts at W x 1.5, and a run whose preset is not known
+    # (here none is given) keeps it through `C`: said on screen, not hidden.
     from rnn_tui.run.presets import load_preset
 
     source = ScriptedSource(load_preset("relu-exploding"))
@@ -276,6 +276,34 @@ async def test_a_scaled_w_is_on_the_status_line_and_c_keeps_it() -> None:
         await pilot.press("C")
         await wait_for(pilot, lambda: status(app, 0).startswith("RNN"), "C: a tanh RNN")
         assert "W×1.5" in status(app, 0)
+
+
+async def test_c_gives_the_new_cell_the_presets_settings_for_it() -> None:
+    # From relu-exploding, `C` made "RNN H=128 lr=0.0001 W×1.5": the ReLU's own table
+    # (its W scale and lr) carried over, a tanh RNN whose gradient grew going back and an
+    # IRNN (`c`) that exploded. The new cell gets the preset's settings for it; the task,
+    # T and seed stay as the keys left them.
+    from rnn_tui.run.presets import Preset
+
+    preset = Preset("relu-exploding")
+    source = ScriptedSource(preset.configs())
+    app = RnnTuiApp(source, preset=preset)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "W×1.5" in status(app, 0), "the scale said")
+        await pilot.press("plus")                                     # T 100 -> 200
+        await wait_for(pilot, lambda: len(source.restarts()) == 2, "+: both restart")
+        await pilot.press("c")                                        # relu -> irnn
+        await wait_for(pilot, lambda: len(source.restarts()) == 3, "c: a restart")
+        irnn = source.restarts()[-1][1]
+        assert (irnn.cell, irnn.recurrent_scale, irnn.lr) == ("irnn", 1.0, 0.01)
+        assert (irnn.seq_len, irnn.seed) == (200, 0)
+        await wait_for(pilot, lambda: status(app, 0).startswith("IRNN"), "the IRNN shown")
+        assert "W×" not in status(app, 0)
+        await pilot.press("C")                                        # and back to relu
+        await wait_for(pilot, lambda: len(source.restarts()) == 4, "C: a restart")
+        relu = source.restarts()[-1][1]
+        assert (relu.cell, relu.recurrent_scale, relu.lr, relu.seq_len) == (
+            "relu", 1.5, 0.0001, 200)
 
 
 async def test_keys_typed_in_one_burst_act_in_their_order(scripted: ScriptedSource) -> None:

@@ -13,7 +13,7 @@ table named after a cell overrides settings for that cell alone:
 from __future__ import annotations
 
 import sys
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -173,3 +173,20 @@ def load_preset(name_or_path: str | Path = DEFAULT_PRESET,
     """The RunConfigs of a shipped preset (by name) or a preset file (by path)."""
     path = resolve_preset(name_or_path)
     return configs_from(read_preset(path), str(path), overrides)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A preset as it was asked for: its name or path and the flags given over it. The
+    dashboard's `c` reads the settings of the cell it switches to from here (a cell's own
+    table in the preset, then the flags), not from the cell it leaves."""
+
+    name: str | Path = DEFAULT_PRESET
+    flags: dict[str, Any] = field(default_factory=dict)
+
+    def configs(self) -> list[RunConfig]:
+        return load_preset(self.name, self.flags)
+
+    def config_for(self, cell: str) -> RunConfig:
+        """The preset's configuration for `cell`, whether or not its `cells` lists it."""
+        return load_preset(self.name, self.flags | {"cells": [cell]})[0]

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from itertools import count
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.actions import parse as parse_action
@@ -43,6 +44,9 @@ from .svg import split_runs_at_spaces
 from .widgets.footer import KeyFooter
 from .widgets.header import RunHeader, header_text
 from .widgets.panel import ModelPanel
+
+if TYPE_CHECKING:
+    from ..run.presets import Preset
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 COMPACT_HEIGHT = 34  # below this the state plot gives its rows to the other two
@@ -132,7 +136,8 @@ class RnnTuiApp(App[int]):
         Binding("v", "view(1)", "view", tooltip="switch the selected panel's view: "
                 "gradients, gradient flow over training, the law (RNN) / gates (LSTM, GRU)"),
         Binding("c", "cell(1)", "next cell", tooltip="next cell kind for the selected panel "
-                "(rnn, relu, irnn, lstm, gru); it restarts on the same data seed", group=CELL),
+                "(rnn, relu, irnn, lstm, gru); it restarts at the preset's settings for that cell, "
+                "on the same data seed", group=CELL),
         Binding("C", "cell(-1)", "previous cell", key_display="C",
                 tooltip="previous cell kind for the selected panel", group=CELL),
         Binding("plus", "seq_len(1)", "longer", key_display="+",
@@ -166,9 +171,11 @@ class RnnTuiApp(App[int]):
     replay_step: var[int] = var(0)
 
     def __init__(self, source: EventSource, screenshot_dir: Path | None = None,
-                 lang: str = "en", first_screen: Screen | None = None) -> None:
+                 lang: str = "en", first_screen: Screen | None = None,
+                 preset: Preset | None = None) -> None:
         super().__init__()
         self.first_screen = first_screen  # shown over the panels at start (compare)
+        self.preset = preset  # where the runs' settings came from (see `action_cell`)
         self.lang = lang  # of the help screen's teaching text: "en" or "ja"
         self.source = source
         self.histories = [RunHistory(config=c) for c in source.configs]
@@ -492,8 +499,22 @@ class RnnTuiApp(App[int]):
         config = self.source.configs[slot]
         index = CELL_KINDS.index(config.cell) if config.cell in CELL_KINDS else 0
         cell = CELL_KINDS[(index + direction) % len(CELL_KINDS)]
-        self.restart(slot, config.with_(cell=cell))
+        self.restart(slot, self.switched_cell(config, cell))
         self.announce(f"panel {slot + 1}: {config.cell} → {cell} (same data seed)", timeout=3)
+
+    def switched_cell(self, config: RunConfig, cell: str) -> RunConfig:
+        """`config` with `cell`, at the preset's settings for it: a cell's own table is
+        its own (relu-exploding's W×1.5 and lr 1e-4 made the IRNN switched to explode and
+        a tanh RNN's gradient grow). The task, T and seed stay as the keys left them."""
+        from ..run.presets import PresetError
+
+        if self.preset is None:
+            return config.with_(cell=cell)
+        try:
+            base = self.preset.config_for(cell)
+        except (PresetError, OSError):  # (its file changed or went away since)
+            return config.with_(cell=cell)
+        return base.with_(task=config.task, seq_len=config.seq_len, seed=config.seed)
 
     def action_toggle_pause(self) -> None:
         if self.paused:
@@ -550,7 +571,7 @@ class RnnTuiApp(App[int]):
     def load_preset(self, name: str | None) -> None:
         if not name:
             return
-        from ..run.presets import PresetError, load_preset
+        from ..run.presets import Preset, PresetError, load_preset
 
         try:
             configs = load_preset(name)
@@ -560,6 +581,7 @@ class RnnTuiApp(App[int]):
         slots = list(range(min(len(configs), len(self.histories))))
         if not self.fits(configs[:len(slots)], slots):
             return
+        self.preset = Preset(name)
         for slot in slots:
             self.restart(slot, configs[slot])
         note = "" if len(configs) == len(self.histories) else (

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..run.config import RunConfig
 from ..run.events import Event
 
+if TYPE_CHECKING:
+    from ..run.presets import Preset
 
-def run_dashboard(configs: list[RunConfig], log_dir: Path | None, lang: str = "en") -> int:
+
+def run_dashboard(configs: list[RunConfig], log_dir: Path | None, lang: str = "en",
+                  preset: Preset | None = None) -> int:
     """Train `configs` side by side in worker processes and show them. Exit status.
-    (`lang`: the language of the help screen's teaching text, "en" or "ja".)"""
+    (`lang`: the language of the help screen's teaching text, "en" or "ja"; `preset`:
+    where `configs` came from, for the settings of a cell `c` switches to.)"""
     from .app import RnnTuiApp
     from .sources import LiveSource
 
     source = LiveSource(configs, log_dir)
-    app = RnnTuiApp(source, lang=lang)
+    app = RnnTuiApp(source, lang=lang, preset=preset)
     try:
         app.run()
     finally:

@@ -42,8 +42,8 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
         return Text("waiting for the run to start…", "dim")
     narrow = width < 64
     size = "" if narrow else f" H={config.hidden_size}"
-    # A W scaled at init (relu-exploding's 1.5) is said: `c` keeps it, and a tanh RNN
-    # started at ρ(W) = 1.5 is not the one that forgets.
+    # A W scaled at init (relu-exploding's 1.5) is said: an RNN started at ρ(W) = 1.5 is
+    # not the one that forgets (and a preset file's scale may be any cell's).
     scale = "" if narrow or config.recurrent_scale == 1.0 else f" W×{config.recurrent_scale:g}"
     step = f"@{history.step}" if narrow else f"step {history.step}"
     # A speed only while it trains: "0/s finished" read as a run that never moved.
