@@ -41,6 +41,19 @@ def start(*args: str, log: Path) -> subprocess.Popen:
                             stderr=log.open("w"))
 
 
+def start_scheduler(scheduler_file: Path, log: Path) -> subprocess.Popen:
+    """`dask scheduler` on a free local port; its address lands in `scheduler_file`."""
+    return start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                 "--scheduler-file", str(scheduler_file), log=log)
+
+
+def start_sweep(file: Path, out: Path, address: str) -> subprocess.Popen:
+    """`rnn-tui sweep FILE --out OUT --scheduler ADDRESS --json`, its output piped."""
+    return subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
+                             str(out), "--scheduler", address, "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def wait_for(condition, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -97,8 +110,7 @@ def in_progress(out: Path) -> int:
 def test_a_worker_killed_mid_sweep_costs_only_its_runs(tmp_path) -> None:
     file, out, scheduler_file = tmp_path / "s.toml", tmp_path / "out", tmp_path / "sched.json"
     file.write_text(SWEEP)
-    scheduler = start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                      "--scheduler-file", str(scheduler_file), log=tmp_path / "scheduler.err")
+    scheduler = start_scheduler(scheduler_file, log=tmp_path / "scheduler.err")
     procs = [scheduler]
     try:
         wait_for(lambda: scheduler_address(scheduler_file), 60, "the scheduler started")
@@ -109,9 +121,7 @@ def test_a_worker_killed_mid_sweep_costs_only_its_runs(tmp_path) -> None:
         procs += workers
         wait_for(lambda: len(workers_of(address)) == 2, 60, "two workers registered")
         survivor = workers_of(address)["w2"]
-        sweep = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
-                                  str(out), "--scheduler", address, "--json"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sweep = start_sweep(file, out, address)
         procs.append(sweep)
         wait_for(lambda: in_progress(out) >= 2 or sweep.poll() is not None, 60,
                  "both workers running a run")
@@ -149,8 +159,7 @@ def test_a_scheduler_lost_mid_sweep_is_one_line_that_says_so_then_a_rerun_resume
     # then exited 1 without a word on why.
     file, out, scheduler_file = tmp_path / "s.toml", tmp_path / "out", tmp_path / "sched.json"
     file.write_text(SWEEP.replace("steps = 600", "steps = 3000"))
-    scheduler = start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                      "--scheduler-file", str(scheduler_file), log=tmp_path / "scheduler.err")
+    scheduler = start_scheduler(scheduler_file, log=tmp_path / "scheduler.err")
     procs = [scheduler]
     try:
         wait_for(lambda: scheduler_address(scheduler_file), 60, "the scheduler started")
@@ -158,9 +167,7 @@ def test_a_scheduler_lost_mid_sweep_is_one_line_that_says_so_then_a_rerun_resume
         procs.append(start("worker", address, "--nthreads", "1", "--host", "127.0.0.1",
                            "--no-dashboard", "--death-timeout", "5", log=tmp_path / "w.err"))
         wait_for(lambda: len(workers_of(address)) == 1, 60, "the worker registered")
-        sweep = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
-                                  str(out), "--scheduler", address, "--json"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sweep = start_sweep(file, out, address)
         procs.append(sweep)
         wait_for(lambda: in_progress(out) >= 1 or sweep.poll() is not None, 60,
                  "a run started")
