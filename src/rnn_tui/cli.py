@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
 
             return sweep(args.file, args.out, args.scheduler, args.json, args.workers,
                          retry_failed=args.retry_failed)
-        configs = configs_from_args(args)
+        preset = preset_from_args(args)
+        configs = preset.configs()
         too_big = does_not_fit(configs)
         if too_big:
             return fail(f"too big for this machine: {too_big} "
@@ -154,8 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             return train(configs, log_dir_from_args(args), as_json=getattr(args, "json", False))
         from .ui.launch import run_dashboard
 
-        return run_dashboard(configs, log_dir_from_args(args), preset=preset_from_args(args),
-                             **_lang(args))
+        return run_dashboard(configs, log_dir_from_args(args), preset=preset, **_lang(args))
     except (PresetError, RunLogError) as err:
         return fail(str(err))
     except KeyboardInterrupt:
