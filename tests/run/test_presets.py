@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rnn_tui.run.config import CELL_KINDS
-from rnn_tui.run.presets import PresetError, list_presets, load_preset, presets_dir
+from rnn_tui.run.presets import Preset, PresetError, list_presets, load_preset, presets_dir
+from rnn_tui.run.training import build_trainer
 
 from .conftest import rnn_tui
 
@@ -32,6 +34,22 @@ def test_every_shipped_preset_loads_and_says_what_it_shows(name: str) -> None:
     assert text.startswith("# ")                          # a comment saying what it shows
     if REPO_TASKS.is_dir():                                # the shipped file IS tasks/'s file
         assert text == (REPO_TASKS / f"{name}.toml").read_text()
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED))
+def test_every_cell_c_can_switch_to_takes_its_first_steps(name: str) -> None:
+    """`c` cycles every panel through every cell kind with the preset's settings for it
+    (`Preset.config_for`). None may blow up on its first steps for a setting the preset
+    never meant for it: an IRNN at H=128 and Adam's lr 1e-2 did at step 2 in five presets
+    (its W starts at I and the first update pushes ρ(W) past 2)."""
+    preset = Preset(name)
+    for cell in CELL_KINDS:
+        config = preset.config_for(cell)
+        trainer = build_trainer(replace(config, batch_size=8))
+        results = [trainer.step() for _ in range(4)]
+        assert all(result.finite for result in results), cell
+        if config.recurrent_scale == 1.0:  # (a W scaled up is there to explode, clipped)
+            assert max(result.loss for result in results) < 100, cell
 
 
 def test_default_is_rnn_against_lstm_on_adding_100() -> None:
