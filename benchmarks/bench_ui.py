@@ -186,6 +186,10 @@ def seconds_to_solve(rnn_tui: str, seed: int, timeout: float = 300.0) -> float:
             term.close()
 
 
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def bench_headless(rnn_tui: str, seconds: float) -> dict[str, float]:
     """`rnn-tui train` on the same preset, interrupted after the same time, its workers
     as nice as the dashboard's."""
@@ -194,8 +198,10 @@ def bench_headless(rnn_tui: str, seconds: float) -> dict[str, float]:
     logs = Path(tempfile.mkdtemp())
     argv = ["nice", "-n", str(WORKER_NICENESS), rnn_tui, "train", "--preset", PRESET,
             "--json", "--log-dir", str(logs)]
+    # SIGINT at its default in the child: started from a background job of a script, it
+    # would inherit SIGINT ignored, and the Ctrl-C below would not stop the run.
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                               text=True)
+                               text=True, preexec_fn=default_sigint)
     time.sleep(seconds + 3.0)
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=30)
