@@ -204,7 +204,12 @@ def bench_headless(rnn_tui: str, seconds: float) -> dict[str, float]:
                                text=True, preexec_fn=default_sigint)
     time.sleep(seconds + 3.0)
     process.send_signal(signal.SIGINT)
-    process.communicate(timeout=30)
+    try:
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:  # (it did not stop: no run left training behind us)
+            process.kill()
+            process.wait()
     # The same measure as the dashboard's: steps/s in its logs over the same window.
     return {p.name.split("-")[3]: steps_per_second(p, (WARM_UP, seconds))
             for p in sorted(logs.glob("*.jsonl"))}
