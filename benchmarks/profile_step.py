@@ -6,9 +6,10 @@ least disturbed). The GEMMs alone are timed apart with the same shapes: the recu
 ones (the forward h W^T and the backward dz W, T of each) and the one weight-gradient
 GEMM: what a step costs beyond them is element-wise work and Python. The trace's
 statistics are not in a step: they are computed when a profile is sent (a few times a
-second), so they are timed apart too.
+second), so they are timed apart too. `--torch` times the same GEMMs in PyTorch (one
+thread, its MKL): if PyTorch's were faster, that would be where its step gains.
 
-    python benchmarks/profile_step.py [--repeats 30] [--hidden 128]
+    python benchmarks/profile_step.py [--repeats 30] [--hidden 128] [--torch]
 """
 
 from __future__ import annotations
@@ -63,28 +64,33 @@ def trace_statistics_ms(trace: Trace) -> float:
     return best_of(lambda: (fresh := replace(trace)).series() and fresh.scalars, 5)
 
 
-def recurrent_gemms_ms(gates: int, repeats: int) -> float:
+def recurrent_gemms_ms(gates: int, repeats: int, lib=np) -> float:
+    """`lib`: numpy, or torch (whose `matmul` takes the same arguments)."""
     rng = np.random.default_rng(0)
     h = rng.standard_normal((B, H)).astype(np.float32)
     WT = rng.standard_normal((H, gates * H)).astype(np.float32)
     z = np.empty((B, gates * H), np.float32)
     W = np.ascontiguousarray(WT.T)
     dh = np.empty((B, H), np.float32)
+    if lib is not np:
+        h, WT, z, W, dh = (lib.from_numpy(a) for a in (h, WT, z, W, dh))
 
     def loops() -> None:
         for _ in range(T):
-            np.matmul(h, WT, out=z)
-            np.matmul(z, W, out=dh)
+            lib.matmul(h, WT, out=z)
+            lib.matmul(z, W, out=dh)
 
     return best_of(loops, repeats)
 
 
-def weight_gradient_gemm_ms(gates: int, repeats: int) -> float:
+def weight_gradient_gemm_ms(gates: int, repeats: int, lib=np) -> float:
     """dL/d[W | U | b] = Σ_t da_t z_t^T as the engine does it: one (G, T*B) @ (T*B, K) GEMM
     (K = H + 2 inputs + 1 for the bias)."""
     rng = np.random.default_rng(0)
     da = rng.standard_normal((gates * H, T * B)).astype(np.float32)
     z = rng.standard_normal((H + 3, T * B)).astype(np.float32)
+    if lib is not np:
+        da, z = lib.from_numpy(da), lib.from_numpy(z)
     return best_of(lambda: da @ z.T, repeats)
 
 
@@ -92,7 +98,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--hidden", type=int, default=128)
+    parser.add_argument("--torch", action="store_true", help="the same GEMMs in PyTorch too")
     args = parser.parse_args()
+    torch = None
+    if args.torch:
+        import torch
+
+        torch.set_num_threads(1)
     global H
     H = args.hidden
     tune_for_training()
@@ -112,6 +124,10 @@ def main() -> None:
             print(f"  of which GEMMs alone: recurrent {recurrent_gemms_ms(gates, 5):.1f} ms, "
                   f"weight gradients {weight_gradient_gemm_ms(gates, 5):.1f} ms; "
                   f"trace statistics (per profile, not per step): {stats:.1f} ms")
+            if torch is not None:
+                print(f"  the same GEMMs in PyTorch: recurrent "
+                      f"{recurrent_gemms_ms(gates, 5, torch):.1f} ms, weight gradients "
+                      f"{weight_gradient_gemm_ms(gates, 5, torch):.1f} ms")
 
 
 if __name__ == "__main__":
