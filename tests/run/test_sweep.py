@@ -21,9 +21,17 @@ from pathlib import Path
 import pytest
 
 from rnn_tui.run.config import RunConfig
+from rnn_tui.run.presets import PresetError
 from rnn_tui.run.runlog import read_run_log
 from rnn_tui.run.sweep import sweep
-from rnn_tui.run.sweep_results import RESULTS_FILE
+from rnn_tui.run.sweep_grid import load_sweep
+from rnn_tui.run.sweep_results import (
+    RESULTS_FILE,
+    ResultsWriter,
+    log_path,
+    prepare,
+    result_record,
+)
 from rnn_tui.run.sweep_run import run_config
 
 from .conftest import like_a_terminal, rnn_tui
@@ -352,6 +360,42 @@ def test_an_out_folder_that_cannot_be_made_is_bad_input(tmp_path, where) -> None
     assert "Traceback" not in result.stderr
     assert (f"--out {out} is a file, not a folder" if where == "a file" else
             f"--out {out}: cannot write the sweep there (Not a directory") in result.stderr
+
+
+def record_runs(out: Path, runs: list) -> None:
+    """Results of `runs` in `out`, run in this process, as a sweep records them."""
+    writer = ResultsWriter(out)
+    for run in runs:
+        summary = run_config(run.config, log_path(out, run.id))
+        writer.write(result_record(run.id, run.config, summary))
+    writer.close()
+
+
+def test_a_finished_sweep_on_storage_it_cannot_write_still_prints_its_map(
+        tmp_path, monkeypatch) -> None:
+    # A sweep folder on read-only storage (a colleague's results, say) was "cannot write
+    # the sweep there", map and all, though nothing was left to run. (As root here, a
+    # chmod would not stop a write: the lock is refused as a read-only disk refuses it.)
+    file, out = write_sweep(tmp_path / "tiny.toml"), tmp_path / "out"
+    grid = load_sweep(file)
+    prepare(out, grid)
+    record_runs(out, grid.runs[:3])
+
+    @contextmanager
+    def read_only(folder: Path) -> Iterator[None]:
+        raise OSError(errno.EROFS, "Read-only file system", str(folder / "sweep.lock"))
+        yield
+
+    monkeypatch.setattr("rnn_tui.run.sweep.writing", read_only)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.raises(PresetError, match=r"cannot write the sweep there \(Read-only file "
+                       r"system: .*sweep.lock\); runs without a result: 1 of 4 \(`rnn-tui "
+                       rf"sweep-view {re.escape(str(out))}` shows the map so far\)"):
+        sweep(file, out, stdout=stdout, stderr=stderr)
+    record_runs(out, grid.runs[3:])
+    assert sweep(file, out, stdout=stdout, stderr=stderr) == 0, stderr.getvalue()
+    assert "T=5" in stdout.getvalue() and "4 of 4 runs in" in stdout.getvalue()
+    assert not (out / "sweep.lock").exists()
 
 
 def test_each_finished_run_line_names_its_swept_values_and_how_it_ended() -> None:

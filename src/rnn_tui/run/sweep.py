@@ -21,6 +21,7 @@ from .sweep_keys import can_listen
 from .sweep_map import default_column, sweep_maps
 from .sweep_report import SweepProgress, print_maps
 from .sweep_results import (
+    GRID_FILE,
     ResultsWriter,
     log_path,
     prepare,
@@ -95,10 +96,27 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
             stack.enter_context(writing(out))  # first: a sweep running there keeps its grid
             prepare(out, grid)
         except OSError as err:  # a file in the way, a read-only or missing disk
-            raise PresetError(f"--out {out}: cannot write the sweep there "
-                              f"({why(err)})") from None
+            left = runs_left(grid, out, retry_failed)
+            if not left:  # (a finished sweep on storage it may not write: the map, read)
+                report(grid, out, len(grid.runs), False, as_json, stdout)
+                return 0
+            raise PresetError(f"--out {out}: cannot write the sweep there ({why(err)})"
+                              + (f"; runs without a result: {left} of {len(grid.runs)} "
+                                 f"(`rnn-tui sweep-view {out}` shows the map so far)"
+                                 if (out / GRID_FILE).is_file() else "")) from None
         return run_sweep(grid, out, client, as_json, workers, stdout, stderr, scheduler,
                          retry_failed)
+
+
+def runs_left(grid: Sweep, out: Path, retry_failed: bool = False) -> int:
+    """How many of the grid's runs have no result in `out` yet (or failed, if they are
+    to be retried); all of them when `out` holds no sweep."""
+    try:
+        done = read_results(out) if (out / GRID_FILE).is_file() else {}
+    except OSError:  # (unreadable too)
+        done = {}
+    return sum(run.id not in done or (retry_failed and done[run.id].get("state") == "failed")
+               for run in grid.runs)
 
 
 def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
