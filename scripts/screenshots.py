@@ -1,7 +1,7 @@
 """Regenerate the dashboard images in screenshots/ (SVG, and PNG when rsvg-convert is
 installed):
 
-    python scripts/screenshots.py            # 22 min on two busy cores (docs/benchmarks.md)
+    python scripts/screenshots.py            # ~2 min on two quiet cores, 22 on busy ones
     python scripts/screenshots.py --sweep sweeps/map   # the map of a sweep's folder
 
 Each experiment is a shipped preset with its fixed seed, trained for a fixed number of
