@@ -235,12 +235,17 @@ def test_a_grid_with_a_run_that_cannot_fit_is_refused_naming_it(tmp_path) -> Non
     assert not (tmp_path / "out").exists()              # nothing was written or spawned
 
 
-def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(tmp_path) -> None:
+def test_an_unreachable_scheduler_is_bad_input_and_writes_nothing(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # (In-process, Dask's connect shortened: the command retries a refused port for 10 s.
+    # A PresetError is the cli's one line and exit 2: test_bad_input_is_one_line_...)
+    from rnn_tui.run import sweep_dask
+
+    monkeypatch.setattr(sweep_dask, "CONNECT_SECONDS", 0.5)
     out = tmp_path / "out"
-    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out),
-                     "--scheduler", "tcp://127.0.0.1:1")
-    assert result.returncode == 2, result.stderr
-    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:1" in result.stderr
+    with pytest.raises(PresetError, match=r"cannot reach the Dask scheduler at "
+                                          r"tcp://127\.0\.0\.1:1: "):
+        sweep(write_sweep(tmp_path / "tiny.toml"), out, scheduler="tcp://127.0.0.1:1")
     assert not out.exists()                        # reached first, before the folder
 
 
