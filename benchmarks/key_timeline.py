@@ -12,6 +12,8 @@ time. Per press it prints:
     key in    pressed -> the App's key event
     to frame  the key event -> the first screen update after it (the loop was busy)
     frames    the screen updates until the change was seen: count, wall, CPU
+    gc        Python's garbage collections between the key and the change, ms, and the
+              oldest generation among them (2: a full collection)
 
 `total` minus the frames' wall time is waiting: for the loop, or for a core.
 
@@ -21,6 +23,7 @@ time. Per press it prints:
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import signal
 import statistics
@@ -55,6 +58,17 @@ def traced_app() -> int:
             log.write(f"key {time.perf_counter():.5f}\n")
         await on_event(self, event)
 
+    collecting: list[float] = []
+
+    def logged_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting[:] = [time.perf_counter(), time.thread_time()]
+        elif collecting:
+            log.write(f"gc {collecting[0]:.5f} {time.perf_counter() - collecting[0]:.5f} "
+                      f"{info['generation']} {time.thread_time() - collecting[1]:.5f} "
+                      f"{info['collected']}\n")
+
+    gc.callbacks.append(logged_gc)
     screen.Screen._on_timer_update = timed_update  # type: ignore[method-assign]
     App.on_event = logged_on_event  # type: ignore[method-assign]
     from rnn_tui.cli import main
@@ -92,24 +106,36 @@ def drive(rounds: int, gap: float, only: list[str] | None) -> None:
 def report(presses: list[tuple[str, float, float]], lines: list[str]) -> None:
     keys = [float(line.split()[1]) for line in lines if line.startswith("key ")]
     frames = [tuple(map(float, line.split()[1:])) for line in lines if line.startswith("frame ")]
+    collections = [tuple(map(float, line.split()[1:])) for line in lines if line.startswith("gc ")]
     rows: dict[str, list[tuple[float, ...]]] = {}
-    print(f"{'key':>14}  total  key in  to frame  frames: n  wall    CPU   (ms)")
+    print(f"{'key':>14}  total  key in  to frame  frames: n  wall    CPU   gc (ms, gen)")
     for name, pressed, seen in presses:
         got = next((t for t in keys if t >= pressed), None)
         if got is None:
             continue
         shown = [f for f in frames if got <= f[0] <= seen]
         to_frame = (shown[0][0] - got) if shown else float("nan")
+        swept = [c for c in collections if pressed <= c[0] <= seen]
         row = (1e3 * (seen - pressed), 1e3 * (got - pressed), 1e3 * to_frame, len(shown),
-               1e3 * sum(f[1] for f in shown), 1e3 * sum(f[2] for f in shown))
+               1e3 * sum(f[1] for f in shown), 1e3 * sum(f[2] for f in shown),
+               1e3 * sum(c[1] for c in swept))
         rows.setdefault(name, []).append(row)
+        oldest = f" {max(int(c[2]) for c in swept)}" if swept else ""
         print(f"{name:>14} {row[0]:6.0f} {row[1]:7.1f} {row[2]:9.1f} {row[3]:10d} "
-              f"{row[4]:5.1f} {row[5]:6.1f}")
+              f"{row[4]:5.1f} {row[5]:6.1f} {row[6]:5.1f}{oldest}")
     print(f"medians (load {os.getloadavg()[0]:.1f}):")
     for name, values in rows.items():
         medians = [statistics.median(column) for column in zip(*values, strict=True)]
         print(f"{name:>14} {medians[0]:6.0f} {medians[1]:7.1f} {medians[2]:9.1f} "
-              f"{medians[3]:10.0f} {medians[4]:5.1f} {medians[5]:6.1f}  ({len(values)} presses)")
+              f"{medians[3]:10.0f} {medians[4]:5.1f} {medians[5]:6.1f} {medians[6]:5.1f}  "
+              f"({len(values)} presses)")
+    full = [c for c in collections if c[2] == 2]
+    if full:
+        walls, cpus = [1e3 * c[1] for c in full], [1e3 * c[3] for c in full]
+        print(f"full collections in the whole run: {len(full)}; wall median "
+              f"{statistics.median(walls):.1f} ms, longest {max(walls):.1f}; CPU median "
+              f"{statistics.median(cpus):.1f} ms; objects freed, median "
+              f"{statistics.median(c[4] for c in full):.0f}")
 
 
 def main() -> int:

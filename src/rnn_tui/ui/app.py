@@ -40,6 +40,7 @@ from .history import RunHistory
 from .palette import Palette
 from .registry import next_view
 from .sources import EventSource, ReplaySource
+from .strips import keep_strips_acyclic
 from .svg import split_runs_at_spaces
 from .widgets.footer import KeyFooter
 from .widgets.header import RunHeader, header_text
@@ -174,6 +175,7 @@ class RnnTuiApp(App[int]):
                  lang: str = "en", first_screen: Screen | None = None,
                  preset: Preset | None = None) -> None:
         super().__init__()
+        keep_strips_acyclic()  # (no full garbage collections of stale lines in a key's frame)
         self.first_screen = first_screen  # shown over the panels at start (compare)
         self.preset = preset  # where the runs' settings came from (see `action_cell`)
         self.lang = lang  # of the help screen's teaching text: "en" or "ja"
