@@ -125,6 +125,22 @@ def fail(message: str) -> int:
     return 2
 
 
+def no_terminal(instead: str) -> str | None:
+    """Why the dashboard cannot be shown here (its input or output is not a terminal), or
+    None. Without one, Textual read an endless end of input at full speed and never
+    exited: `nohup rnn-tui &` trained on, a core spinning, until killed. (A driver of
+    its own, as textual-serve sets in $TEXTUAL_DRIVER, brings its own terminal.)"""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    streams = (("input", sys.stdin), ("output", sys.stdout))
+    missing = [name for name, stream in streams if stream is None or not stream.isatty()]
+    if not missing:
+        return None
+    what = "are not terminals" if len(missing) > 1 else "is not a terminal"
+    return (f"the dashboard needs a terminal, but its {' and '.join(missing)} {what} "
+            f"(a redirection, a pipe or nohup?); {instead}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .run.memory import does_not_fit
@@ -153,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
             from .run.headless import train
 
             return train(configs, log_dir_from_args(args), as_json=getattr(args, "json", False))
+        if why := no_terminal("`rnn-tui train` runs the same experiment without a screen"):
+            return fail(why)
         from .ui.launch import run_dashboard
 
         return run_dashboard(configs, log_dir_from_args(args), preset=preset, **_lang(args))
@@ -179,6 +197,8 @@ def replay_command(args: argparse.Namespace) -> int:
         fail(error)
     if not logs:
         return 2
+    if why := no_terminal("the logs are JSON lines, one event a line (docs/runs.md)"):
+        return fail(why)
     from .ui.launch import run_replay
 
     status = run_replay(list(logs), runs=list(logs.values()), **_lang(args))
@@ -192,6 +212,9 @@ def sweep_view_command(args: argparse.Namespace) -> int:
         return fail(f"{args.out} holds no sweep ({GRID_FILE} is missing): give the --out "
                     "folder of `rnn-tui sweep`")
     read_grid(args.out)  # one that cannot be read is bad input here, not a crash of the map
+    if why := no_terminal(f"`rnn-tui sweep` on its sweep file with `--out {args.out}` "
+                          "prints the map"):
+        return fail(why)
     from .ui.launch import run_sweep_view
 
     return run_sweep_view(args.out, **_lang(args))

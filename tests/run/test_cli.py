@@ -113,6 +113,21 @@ def test_a_list_in_a_cells_table_says_where_lists_go(tmp_path, command) -> None:
     assert f"{preset} [relu]: lr = [0.1, 0.01] is a list: a cell's table" in result.stderr
 
 
+@pytest.mark.parametrize("args", [("--no-log",), ("--cells", "lstm", "--no-log"),
+                                  ("replay", "FIXTURE")])
+def test_the_dashboard_without_a_terminal_is_one_line_not_a_spinning_core(args) -> None:
+    # `nohup rnn-tui &` (input from /dev/null, output to a file) trained on, Textual's
+    # input thread reading the end of its input at full speed, until killed.
+    fixture = Path(__file__).parents[1] / "ui" / "fixtures" / "adding-rnn.jsonl"
+    args = [str(fixture) if a == "FIXTURE" else a for a in args]
+    result = subprocess.run([sys.executable, "-m", "rnn_tui", *args], stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("rnn-tui: error: the dashboard needs a terminal, but its "
+                                    "input and output are not terminals"), result.stderr
+    assert len(result.stderr.splitlines()) == 1 and not result.stdout
+
+
 def test_replay_of_a_missing_log_is_a_clear_error(tmp_path) -> None:
     result = rnn_tui("replay", str(tmp_path / "nope.jsonl"))
     assert result.returncode == 2 and "does not exist" in result.stderr
