@@ -293,6 +293,7 @@ def test_replay_reads_each_log_once(monkeypatch) -> None:
     reads: list[Path] = []
     read = runlog.read_run_log
     monkeypatch.setattr(runlog, "read_run_log", lambda path: reads.append(path) or read(path))
-    monkeypatch.setattr(RnnTuiApp, "run", lambda self: None)  # (no terminal here)
+    monkeypatch.setattr(RnnTuiApp, "run", lambda self: None)  # (no terminal here,
+    monkeypatch.setattr(cli, "no_terminal", lambda instead: None)  # and none needed)
     assert cli.main(["replay", *map(str, logs)]) == 0
     assert sorted(map(Path, reads)) == sorted(logs)
