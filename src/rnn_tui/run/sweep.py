@@ -96,7 +96,10 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
             stack.enter_context(writing(out))  # first: a sweep running there keeps its grid
             prepare(out, grid)
         except OSError as err:  # a file in the way, a read-only or missing disk
-            left = runs_left(grid, out, retry_failed)
+            try:  # (what it holds, if it can be read at all)
+                left = len(runs_to_do(grid, out, retry_failed))
+            except OSError:
+                left = len(grid.runs)
             if not left:  # (a finished sweep on storage it may not write: the map, read)
                 report(grid, out, len(grid.runs), False, as_json, stdout)
                 return 0
@@ -108,15 +111,15 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
                          retry_failed)
 
 
-def runs_left(grid: Sweep, out: Path, retry_failed: bool = False) -> int:
-    """How many of the grid's runs have no result in `out` yet (or failed, if they are
-    to be retried); all of them when `out` holds no sweep."""
-    try:
-        done = read_results(out) if (out / GRID_FILE).is_file() else {}
-    except OSError:  # (unreadable too)
-        done = {}
-    return sum(run.id not in done or (retry_failed and done[run.id].get("state") == "failed")
-               for run in grid.runs)
+def runs_to_do(grid: Sweep, out: Path, retry_failed: bool = False) -> list[SweepRun]:
+    """The grid's runs with no result in `out` yet (and, with `retry_failed`, those that
+    failed); all of them when `out` holds no sweep."""
+    if not (out / GRID_FILE).is_file():
+        return list(grid.runs)
+    finished = read_results(out)
+    if retry_failed:  # (the new result's line comes later in results.jsonl, and wins)
+        finished = {id: r for id, r in finished.items() if r.get("state") != "failed"}
+    return [run for run in grid.runs if run.id not in finished]
 
 
 def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
@@ -132,10 +135,7 @@ def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
 def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
               workers: int | None, stdout: TextIO, stderr: TextIO,
               scheduler: str | None = None, retry_failed: bool = False) -> int:
-    finished = read_results(out)
-    if retry_failed:  # (the new result's line comes later in results.jsonl, and wins)
-        finished = {id: r for id, r in finished.items() if r.get("state") != "failed"}
-    todo = [run for run in grid.runs if run.id not in finished]
+    todo = runs_to_do(grid, out, retry_failed)
     skipped = len(grid.runs) - len(todo)
     failed = interrupted = False
     cannot_write = ""
