@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
 import sys
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
 
 DEFAULT_LOG_DIR = Path("runs")
 READ_NOTICE_BYTES = 5_000_000  # replay says it is reading logs larger than this (~1 s)
+# Writes that fail because the storage is full or failing: said in a line, not a traceback.
+DEVICE_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
 
 
 def folder(text: str) -> Path:
@@ -231,12 +234,28 @@ def list_presets_command() -> int:
 
 
 def entry() -> None:
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # closed by the caller (`>&-`): written to nowhere
+            setattr(sys, name, open(os.devnull, "w"))
     try:
         status = main()
         sys.stdout.flush()  # output still buffered meets a closed pipe here
     except BrokenPipeError:
         # Our reader left (`rnn-tui presets | head -1`): nothing is wrong, no traceback.
-        # stdout now points nowhere, so the interpreter's last flush stays quiet too.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = 128 + signal.SIGPIPE  # 141, as a shell reports a program its pipe ended
+        _point_stdout_nowhere()
+    except OSError as err:
+        if err.errno not in DEVICE_FULL:
+            raise
+        # `--json > summary.json` on a full disk: say so, not a traceback (the run logs
+        # are written, and closed, by the workers themselves).
+        print(f"rnn-tui: error: cannot write {err.filename or 'the output'}: "
+              f"{err.strerror}", file=sys.stderr)
+        status = 1
+        _point_stdout_nowhere()
     sys.exit(status)
+
+
+def _point_stdout_nowhere() -> None:
+    """stdout cannot be written: the interpreter's last flush at exit stays quiet."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -34,6 +34,9 @@ BAD = {
     "mistyped.jsonl": ((HEADER + '\n{"event": "paused", "step": "x"}\n'
                         '{"event": "paused", "step": 1}\n').encode(),
                        'line 2: not a run log (a paused event with step = "x")'),
+    # Last, but whole JSON: written wrong, not cut mid-line (that would be no JSON at all).
+    "mistyped-last.jsonl": ((HEADER + '\n{"event": "paused", "step": "x"}\n').encode(),
+                            'line 2: not a run log (a paused event with step = "x")'),
 }
 
 

@@ -162,6 +162,63 @@ def test_interrupt_ends_runs_prints_summary_and_leaves_no_process(tmp_path, sig,
     wait_gone(workers)
 
 
+def interrupted_train(log_dir: Path, when_logs_hold: int, presses: int) -> tuple[dict, str]:
+    """`rnn-tui train --json` Ctrl-C'd `presses` times, 10 ms apart (a hand hammering the
+    keys), as a terminal does (the whole group), once both logs hold `when_logs_hold`
+    bytes. (summary, stderr)"""
+    proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "train", *SMALL, "--json",
+                             "--log-dir", str(log_dir)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=like_a_terminal)
+    try:
+        deadline = time.monotonic() + 30
+        while len(logs := list(log_dir.glob("*.jsonl"))) < 2 or any(
+                p.stat().st_size < when_logs_hold for p in logs):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.005)
+        for _ in range(presses):
+            os.killpg(proc.pid, signal.SIGINT)
+            time.sleep(0.01)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, err
+    return json.loads(out), err
+
+
+def test_ctrl_c_while_the_workers_start_ends_their_runs_as_interrupted(tmp_path) -> None:
+    # The logs exist (made empty by the parent) while the workers still import: a Ctrl-C
+    # then killed them mid-import, a traceback each, runs "failed", logs with no header.
+    summary, err = interrupted_train(tmp_path, when_logs_hold=0, presses=1)
+    assert "Traceback" not in err, err
+    assert [(m["cell"], m["state"]) for m in summary["models"]] == [
+        ("rnn", "interrupted"), ("lstm", "interrupted")]
+    for log in tmp_path.glob("*.jsonl"):
+        assert read_run_log(log)[-1].reason == "interrupted"
+
+
+def test_a_second_ctrl_c_still_leaves_the_summary_and_it_agrees_with_the_logs(tmp_path) -> None:
+    # A second Ctrl-C used to escape while the workers were joined: no summary at all.
+    summary, _ = interrupted_train(tmp_path, when_logs_hold=2000, presses=3)
+    assert {m["state"] for m in summary["models"]} == {"interrupted"}
+    for model in summary["models"]:
+        log = read_run_log(Path(model["log"]))
+        assert (model["steps"], log[-1].reason) == (log[-1].step, "interrupted")
+
+
+def test_a_full_disk_under_the_summary_is_one_line(tmp_path) -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "rnn_tui", "train", *SMALL, "--steps",
+                                 "5", "--no-log", "--json"], stdout=full, stderr=subprocess.PIPE,
+                                text=True, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    # (above it, with --json, the live lines: stderr is not a terminal here)
+    assert result.stderr.splitlines()[-1] == ("rnn-tui: error: cannot write the output: "
+                                              "No space left on device")
+
+
 def test_a_worker_killed_in_a_headless_run_exits_1(tmp_path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "train", *SMALL, "--steps",
                              "1500", "--json", "--log-dir", str(tmp_path)],

@@ -7,12 +7,14 @@ import json
 import math
 import signal
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from .config import RunConfig
-from .events import LogStopped
+from .events import Event, LogStopped
 from .progress import ModelProgress
 from .session import Session
 
@@ -100,35 +102,63 @@ def exit_status(progress: list[ModelProgress], interrupted: bool) -> int:
     return 1 if any(p.state in FAILED_STATES for p in progress) else 0
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+class Interrupts:
+    """Ctrl-C and SIGTERM counted, for the loop to read between polls. Raised as an
+    exception instead, one could land in the middle of reading a worker's pipe and lose
+    the events already read (the summary then lagged the log), or, a second one, while
+    the workers were joined, and lose the summary itself."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._previous: dict[int, object] = {}
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.count += 1
+
+    def __enter__(self) -> Interrupts:
+        if threading.current_thread() is threading.main_thread():  # (Python's rule)
+            for signum in self.SIGNALS:
+                # An ignored Ctrl-C (a background job's) stays ignored.
+                if signal.getsignal(signum) is not signal.SIG_IGN:
+                    self._previous[signum] = signal.signal(signum, self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
 
 def train(configs: list[RunConfig], log_dir: Path | None, as_json: bool = False,
-          out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+          out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Train side by side until every run ends (or Ctrl-C / SIGTERM). Exit status: see
     `exit_status` (0 every run ended as a result, 1 one failed, 130 interrupted)."""
-    progress = [ModelProgress() for _ in configs]
+    out, err = out or sys.stdout, err or sys.stderr
+    progress = [ModelProgress(config=config.to_dict()) for config in configs]
     live = LiveLines(err if as_json else out, len(configs))
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     session = Session(configs, log_dir)
-    interrupted = False
-    try:
-        session.start()
-        while not all(p.ended for p in progress):
-            for slot, event in session.poll(timeout=0.1):
-                progress[slot].update(event)
-                if isinstance(event, LogStopped):
-                    live.note(f"rnn-tui: warning: {progress[slot].config.get('cell', '?')}: "
-                              f"{event.message}", err)
-            live.update(progress)
-    except KeyboardInterrupt:
-        interrupted = True
-        session.stop("interrupted")
-        wait_for_end(session, progress)
-    finally:
-        session.close("interrupted")
-        signal.signal(signal.SIGTERM, previous)
+
+    def fold(events: list[tuple[int, Event]]) -> None:
+        for slot, event in events:
+            progress[slot].update(event)
+            if isinstance(event, LogStopped):
+                live.note(f"rnn-tui: warning: {progress[slot].config.get('cell', '?')}: "
+                          f"{event.message}", err)
+
+    with Interrupts() as interrupts:
+        try:
+            session.start()
+            while not all(p.ended for p in progress) and not interrupts.count:
+                fold(session.poll(timeout=0.1))
+                live.update(progress)
+            if interrupts.count:
+                session.stop("interrupted")
+                wait_for_end(session, progress, fold, interrupts)
+        finally:
+            session.close("interrupted")
+            fold(session.poll())  # what the workers said as they were joined
+    interrupted = interrupts.count > 0
     live.update(progress, force=True)
     if as_json:
         json.dump({"models": [p.summary() for p in progress], "interrupted": interrupted,
@@ -140,11 +170,12 @@ def train(configs: list[RunConfig], log_dir: Path | None, as_json: bool = False,
     return exit_status(progress, interrupted)
 
 
-def wait_for_end(session: Session, progress: list[ModelProgress], seconds: float = 3.0) -> None:
+def wait_for_end(session: Session, progress: list[ModelProgress],
+                 fold: Callable[[list[tuple[int, Event]]], None], interrupts: Interrupts,
+                 seconds: float = 3.0) -> None:
+    """Until every run has ended, for at most `seconds`; a second Ctrl-C stops the wait
+    (the workers are then joined, and the summary still printed)."""
     deadline = time.monotonic() + seconds
-    while not all(p.ended for p in progress) and time.monotonic() < deadline:
-        try:
-            for slot, event in session.poll(timeout=0.1):
-                progress[slot].update(event)
-        except KeyboardInterrupt:  # a second Ctrl-C: stop waiting
-            return
+    while (not all(p.ended for p in progress) and time.monotonic() < deadline
+           and interrupts.count < 2):
+        fold(session.poll(timeout=0.1))

@@ -104,13 +104,17 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
         raise RunLogError(f"{path}: not a run log (not UTF-8 text)") from None
 
 
+class NotJSON(ValueError):
+    """A line that is no JSON at all, as a line cut mid-write is."""
+
+
 def parse_line(line: str) -> Event | None:
     """One log line as an event; None for an event this version does not know (a newer
     rnn-tui wrote it). ValueError, with a short reason, when it is no event at all."""
     try:
         data = json.loads(line)
     except (json.JSONDecodeError, RecursionError):
-        raise ValueError("not JSON") from None
+        raise NotJSON("not JSON") from None
     if not isinstance(data, dict):
         raise ValueError(f"a JSON {type(data).__name__}, not an object")
     if not isinstance(data.get("event"), str):
@@ -165,9 +169,9 @@ def _has_type(value: object, hint: object) -> bool:
 
 def iter_run_log(path: Path) -> Iterator[Event]:
     """The events of a run log, in order, read line by line (a long log is never held
-    whole). A broken last line (the writer was killed mid-line) is dropped; events of a
-    newer version are skipped; anything else wrong is a RunLogError with one line that
-    says what, raised when the reading reaches it."""
+    whole). A last line cut short (the writer was killed mid-line, or the disk filled: not
+    JSON) is dropped; events of a newer version are skipped; anything else wrong is a
+    RunLogError with one line that says what, raised when the reading reaches it."""
     path = Path(path)
     broken: tuple[int, str] | None = None  # a line that did not parse: fine if it is last
     first = True
@@ -179,7 +183,8 @@ def iter_run_log(path: Path) -> Iterator[Event]:
         try:
             event = parse_line(line)
         except ValueError as err:
-            if first:
+            # A cut line is no JSON; a whole JSON line that is no event was written wrong.
+            if first or not isinstance(err, NotJSON):
                 raise RunLogError(f"{path}, line {number}: not a run log ({err})") from None
             broken = (number, str(err))  # cut mid-line by a crash or a full disk?
             continue

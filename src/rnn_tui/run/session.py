@@ -35,6 +35,10 @@ JOIN_SECONDS = 3.0
 LIVENESS_SECONDS = 0.25  # how often poll() checks that every worker is still alive
 MAX_BATCHES_PER_READ = 256  # per worker per poll
 EXIT_AFTER_EOF_SECONDS = 0.2  # a worker whose pipe closed is exiting: wait this for it
+# Held back from a new worker until it has set its own handling (worker.py: ignored, or a
+# flag): one arriving while it still imports would kill it mid-import, a traceback on
+# the terminal and a run that never started, reported failed.
+HELD_AT_SPAWN = {signal.SIGINT, signal.SIGHUP, signal.SIGTERM}
 
 _open_sessions: weakref.WeakSet[Session] = weakref.WeakSet()
 
@@ -46,6 +50,7 @@ class WorkerHandle:
     events: Connection  # this worker's own pipe of [event, ...] batches
     events_open: bool = True  # False once the pipe said EOF (the worker is gone or going)
     open_run: bool = True  # a run started and has not ended (as far as the parent saw)
+    header_seen: bool = False  # its run's RunStarted came: the log has its header
     last_step: int = 0
     reported_dead: bool = False
 
@@ -71,6 +76,7 @@ class Session:
         self._workers: list[WorkerHandle] = []
         self._last_liveness = 0.0
         self._events_of_dead: list[tuple[int, Event]] = []  # found outside poll(), told by it
+        self._read_in_close: list[tuple[int, Event]] = []  # the last words, told by poll()
         self._closed = False
         self.paused = False
 
@@ -89,7 +95,12 @@ class Session:
             target=worker_main, name=f"rnn-tui-worker-{slot}", daemon=True,
             args=(slot, config.to_dict(), self._log_arg(slot), receive, events_out,
                   self.profile_hz, self.blas_threads, self.niceness))
-        process.start()
+        # The child inherits the signal mask of the thread that starts it (through exec).
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_AT_SPAWN)
+        try:
+            process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # ours arrive now, if any came
         # Our copies of the child's ends go: its death must read as EOF on its pipe.
         receive.close()
         events_out.close()
@@ -106,12 +117,12 @@ class Session:
         for worker in self._workers:
             # Drain while waiting: a worker blocks on a full pipe until we read it.
             while worker.process.is_alive() and time.monotonic() < deadline:
-                self._drain(0.05)
+                self._read_in_close += self._drain(0.05)
             if worker.process.is_alive():
                 worker.process.kill()
             worker.process.join(timeout=JOIN_SECONDS)
             worker.commands.close()
-        self._drain(0)
+        self._read_in_close += self._drain(0)
         for worker in self._workers:
             worker.events.close()
         _open_sessions.discard(self)
@@ -156,12 +167,16 @@ class Session:
             if self.paused:  # the new process joins the others' state
                 self._send(self._workers[slot], ("pause",))
             return
-        worker.open_run = True
+        worker.open_run, worker.header_seen = True, False
         self._send(worker, ("restart", config.to_dict(), self._log_arg(slot)))
 
     # --- events ------------------------------------------------------------------
     def poll(self, timeout: float = 0.0) -> list[tuple[int, Event]]:
-        """Every event that has arrived, waiting up to `timeout` for the first one."""
+        """Every event that has arrived, waiting up to `timeout` for the first one. After
+        `close`, what it read from the workers on their way out."""
+        if self._closed:
+            events, self._read_in_close = self._read_in_close, []
+            return events
         events = self._drain(timeout)
         if self._events_of_dead:
             events, self._events_of_dead = self._events_of_dead + events, []
@@ -215,7 +230,7 @@ class Session:
     def _track(self, slot: int, event: Event) -> None:
         worker = self._workers[slot]
         if isinstance(event, RunStarted):
-            worker.open_run = True
+            worker.open_run = worker.header_seen = True
         elif isinstance(event, RunEnded):
             worker.open_run = False
         elif isinstance(event, Step):
@@ -245,16 +260,23 @@ class Session:
             return said
         worker.open_run = False
         code = worker.process.exitcode
+        before = "" if worker.header_seen else " before its run started"
         failed = RunFailed(step=worker.last_step,
-                           message=f"worker process died (exit code {code})")
+                           message=f"worker process died (exit code {code}){before}")
         ended = RunEnded(step=worker.last_step, reason="failed")
-        if self.log_paths[slot] is not None:
-            try:
-                with RunLogWriter(self.log_paths[slot]) as log:
+        path = self.log_paths[slot]
+        try:
+            if path is not None and worker.header_seen:
+                with RunLogWriter(path) as log:
                     log.write(failed)
                     log.write(ended)
-            except OSError:
-                pass  # the log was already lost (and said so); the screen still hears
+            elif path is not None and path.stat().st_size == 0:
+                # Made empty here for a run that never began: a log of nothing would only
+                # be refused by the reader (it has no header).
+                path.unlink()
+                self.log_paths[slot] = None
+        except OSError:
+            pass  # the log was already lost (and said so); the screen still hears
 
         return [*said, (slot, failed), (slot, ended)]
 

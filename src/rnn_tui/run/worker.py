@@ -253,6 +253,8 @@ def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
         state.terminated = True
 
     signal.signal(signal.SIGTERM, on_sigterm)
+    # The parent held these back while it started us (session.py); handled now, they may come.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGHUP, signal.SIGTERM})
     try:
         guarded(state, start_run, state, config_dict, log_path, profile_hz)
         loop(state, commands, parent, profile_hz)
