@@ -123,10 +123,11 @@ async def test_a_forecast_of_one_step_reads_one_step() -> None:
     scripted = ScriptedSource([RunConfig(cell="rnn"), RunConfig(cell="lstm")])
     app = RnnTuiApp(scripted)
     async with app.run_test(size=(160, 48)) as pilot:
-        scripted.push(0, Profile(step=5, dh_norms=[0.0125 ** k for k in range(99, -1, -1)],
+        # (γ = 0.008: 125x smaller one step back; 0.0125 would take two for 100x)
+        scripted.push(0, Profile(step=5, dh_norms=[0.008 ** k for k in range(99, -1, -1)],
                                  h_norms=[1.0] * 100,
-                                 scalars={"gamma_product": 0.0125, "gamma_h": 0.0125,
-                                          "horizon_h": 1.05}))
+                                 scalars={"gamma_product": 0.008, "gamma_h": 0.008,
+                                          "horizon_h": 0.95}))
         await wait_for(pilot, lambda: app.histories[0].last_profile is not None, "the profile")
         await pilot.press("v", "v")
         left = app.query_one("#panel-0", ModelPanel)

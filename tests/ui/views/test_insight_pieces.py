@@ -127,6 +127,15 @@ def test_the_rate_is_the_products_and_old_logs_fall_back_to_the_fit() -> None:
 
 
 def test_words() -> None:
-    assert horizon_text(math.inf, 100) == "> 100" and horizon_text(23.4) == "23 steps"
+    assert horizon_text(math.inf, 100) == "> 100" and horizon_text(23.4) == "24 steps"
+
+
+@pytest.mark.parametrize("gamma", [0.0272, 0.157, 0.5, 0.9, 0.99, 0.005])
+def test_the_horizon_said_is_a_number_of_steps_after_which_the_gradient_is_100x_smaller(
+        gamma) -> None:
+    # "100x smaller after n steps back" is said with n from horizon_text: it must hold,
+    # and n - 1 steps must not already do it (γ = 0.0272 was said as 1 step: only 37x).
+    n = int(horizon_text(rate_horizon(gamma, 1000)).split()[0])
+    assert gamma ** n <= 0.01 < gamma ** (n - 1)
     assert next_view("plots") == "flow" and next_view("why") == "plots"
     assert next_view("plots", -1) == "why"

@@ -1,8 +1,8 @@
 """The LSTM's path (and the GRU's): going back along c multiplies the gradient by the
-forget gate alone, so what carries memory is the per-cell PRODUCT of forget gates from
+forget gate alone, so what carries memory is the per-unit PRODUCT of forget gates from
 t to the end. Means hide it (a solved LSTM's mean f of ~0.57 multiplies to ~1e-25
-over 100 steps): a few cells hold f near 1 across the gap while the rest forget. So
-this view shows, per timestep, the share of cells whose product stays above 0.1, the
+over 100 steps): a few units hold f near 1 across the gap while the rest forget. So
+this view shows, per timestep, the share of units whose product stays above 0.1, the
 spread of f (10th-90th percentile band and median), and beside them ‖∂L/∂c_t‖ and
 ‖∂L/∂h_t‖ on a log axis. For the GRU the update gate z plays f's part."""
 
@@ -33,7 +33,7 @@ def gate_symbol(name: str) -> str:
 
 
 class GatesPlot(PlotFigure):
-    """Share of cells holding memory from t to the end, and the gate's quantile band."""
+    """Share of units holding memory from t to the end, and the gate's quantile band."""
 
     def y_axis(self, rows: int) -> tuple[list[float], list[str]]:
         # Quarters when there are rows for them, else halves (labels on neighbouring
@@ -52,7 +52,7 @@ class GatesPlot(PlotFigure):
         held = scalar(latest, f"{name}_hold_all")
         whole = f" · whole sequence: {held:.0%}" if held is not None else ""
         text = Text.assemble(("gates ", "bold"),
-                             swatch(palette.cell, f"cells with Π{g} > 0.1{whole}"),
+                             swatch(palette.cell, f"units with Π{g} > 0.1{whole}"),
                              swatch(palette.hidden, f"{g} median"),
                              swatch(palette.hidden_faint, f"{g} 10–90%", "┄┄"))
         text.rstrip()  # the last swatch's gap: at 160 columns it alone overflowed, as "…"
