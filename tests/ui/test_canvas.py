@@ -205,3 +205,11 @@ def test_the_lines_dots_are_those_of_a_plain_loop_over_its_segments(
         warnings.simplefilter("error")
         dots = line_dots(frame, xs[:n], ys[:n])
     assert dots == dots_one_segment_at_a_time(frame, xs[:n], ys[:n])
+
+
+def test_a_label_is_written_whole_or_not_at_all() -> None:
+    # Cut at the plot's edge, "T=100; above: > T" read "T=10".
+    canvas = unit_canvas()
+    canvas.text("T=100; above: > T", x=0.0, y=0.5, color=RED)
+    assert any("T=100; above: > T" in row for row in data_rows(canvas, 40, 8))
+    assert not any("T=1" in row for row in data_rows(canvas, 16, 8))

@@ -51,3 +51,15 @@ def test_a_replay_of_two_tasks_names_both() -> None:
     assert first.startswith("rnn-tui copy T=10 / adding T=100 · lstm vs rnn")
     same = header_text([started("rnn"), started("lstm")], "running", 1.0, PATHS).plain
     assert same.startswith("rnn-tui adding T=100 · rnn vs lstm")
+
+
+def test_four_panels_in_80_columns_keep_the_state_and_whole_step_counts() -> None:
+    # "rnn-tui adding T=100 · rnn vs lstm vs gru vs irnn · steps 1254, 329, 227, 127…":
+    # the state was cut off, and the last count may have been 1270.
+    histories = [started(cell) for cell in ("rnn", "lstm", "gru", "irnn")]
+    for history, step in zip(histories, (1254, 329, 227, 1270), strict=True):
+        history.progress.step = step
+    first = header_text(histories, "paused", 1.0, PATHS, width=78).plain.split("\n")[0]
+    assert first == "rnn-tui adding T=100 · steps 1254, 329, 227, 1270 · 0:01 · paused"
+    wide = header_text(histories, "paused", 1.0, PATHS, width=158).plain.split("\n")[0]
+    assert "rnn vs lstm vs gru vs irnn" in wide

@@ -405,7 +405,8 @@ class RnnTuiApp(App[int]):
             self.histories, self.run_state, max((h.seconds for h in self.histories),
                                                 default=0.0),
             self.source.log_paths, self.replay_step if replay else None,
-            replay.last_step if replay else 0), layout=False)
+            replay.last_step if replay else 0,
+            width=header.content_size.width or self.size.width - 2), layout=False)
 
     def watch_selected(self, selected: int) -> None:
         for panel in self.panels:

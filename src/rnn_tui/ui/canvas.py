@@ -25,6 +25,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from .cut import cut_plain
+
 RGB = tuple[int, int, int]
 
 # Quarter-block glyph of a character's 2x2 dots; bits: 1 upper left, 2 upper right,
@@ -154,6 +156,8 @@ class Canvas:
         for series in self.series:
             draw_series(grid, frame, series)
         for label in self.labels:
+            if frame.col(label.x) + len(label.text) > frame.cols:
+                continue  # whole or not at all: "T=10" of "T=100" is another number
             grid.write(frame.row(label.y), frame.col(label.x), label.text, label.colour,
                        label.background)
         return self.strips(frame, grid, ink, axis, paper)
@@ -177,7 +181,7 @@ class Canvas:
                       Segment("└" + "".join(rule) + " ", style(axis, paper))])
         lines.append([Segment(tick_label_row(frame, tick_cols), style(ink, paper))])
         if self.x_label and frame.height > frame.rows + 2:
-            lines.append([Segment(self.x_label.center(frame.width)[:frame.width],
+            lines.append([Segment(cut_plain(self.x_label, frame.width).center(frame.width),
                                   style(ink, paper))])
         blank = [Segment(" " * frame.width, style(ink, paper))]
         lines += [blank] * (frame.height - len(lines))

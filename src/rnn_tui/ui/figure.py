@@ -30,6 +30,7 @@ from textual.widget import Widget
 
 from .axes import LogAxis, nice_ticks, round_ticks, tick_label
 from .canvas import RGB, Canvas
+from .cut import cut_text
 from .history import RunHistory
 from .palette import Palette
 
@@ -104,14 +105,13 @@ class Figure(Widget):
 
     def caption_line(self, width: int) -> Text:
         """The caption for the figure's size now (some say less when narrow), cut to
-        `width` cells (an ellipsis where it is cut)."""
+        `width` cells after a word (an ellipsis where it is cut)."""
         if self.fixed_caption is not None:
             line = self.fixed_caption.copy()
         else:
             line = self.caption(*self.drawn) if self.drawn else Text()
         line.no_wrap = True
-        line.truncate(max(1, width), overflow="ellipsis")
-        return line
+        return cut_text(line, max(1, width))
 
 
 def figure_box(name: str, figure: Figure, caption: Text | None = None) -> Figure:

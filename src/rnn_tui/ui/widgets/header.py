@@ -8,6 +8,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import Static
 
+from ..cut import cut_text
 from ..history import RunHistory
 from .panel import format_seconds
 
@@ -18,7 +19,10 @@ STATE_STYLES = {"running": "bold green", "paused": "bold yellow", "finished": "b
 
 def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
                 log_paths: Sequence[Path | None], replay_step: int | None = None,
-                replay_last: int = 0) -> Text:
+                replay_last: int = 0, width: int | None = None) -> Text:
+    """Task, cells, steps, time and state; the logs below. In `width` cells the cells
+    give way first (each panel's title names its own), then the line is cut after a
+    word: four panels in 80 columns cut the state off, and a step count in two."""
     # Each task once: a replay may hold logs of different tasks, a live run never does.
     tasks = dict.fromkeys(f"{h.config.task} T={h.config.seq_len}" for h in histories
                           if h.config)
@@ -26,10 +30,16 @@ def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
     cells = " vs ".join(h.config.cell if h.config else "?" for h in histories)
     # Each cell's step in the order of the cells ("2734 / 608" read as a fraction).
     steps = ", ".join(str(h.step) for h in histories)
-    line1 = Text.assemble(
-        ("rnn-tui ", "bold"), (task, "bold"), " · ", cells,
-        " · step " if len(histories) == 1 else " · steps ", steps,
-        " · ", format_seconds(elapsed), " · ", (state, STATE_STYLES.get(state, "bold")))
+
+    def line(cells: str) -> Text:
+        return Text.assemble(
+            ("rnn-tui ", "bold"), (task, "bold"), cells,
+            " · step " if len(histories) == 1 else " · steps ", steps,
+            " · ", format_seconds(elapsed), " · ", (state, STATE_STYLES.get(state, "bold")))
+
+    line1 = line(f" · {cells}")
+    if width is not None and line1.cell_len > width:
+        line1 = cut_text(line(""), width)
     # A log the worker could not write is named as such: its panel says why.
     logs = [f"{path} (not written)" if history.log_warning else str(path)
             for history, path in zip(histories, log_paths, strict=False) if path]
@@ -39,6 +49,8 @@ def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
     if replay_step is not None:
         line2 = Text.assemble((f"step {replay_step} of {replay_last} ", "bold"),
                               ("(←/→ scrub, home/end) · ", "dim"), line2)
+    if width is not None:
+        line2 = cut_text(line2, width)
     return Text("\n").join([line1, line2])
 
 

@@ -22,6 +22,7 @@ from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Static
 
+from ..cut import cut_text
 from ..figure import Figure
 from ..history import RunHistory
 from ..palette import Palette
@@ -52,9 +53,7 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
         (config.cell.upper(), "bold"), f"{size} lr={config.lr:g}{scale} · {step} · ",
         speed, (history.state, "italic"))
     lines = [line1, numbers_line(history, max(8, width))]
-    for line in lines:
-        line.truncate(max(8, width), overflow="ellipsis")
-    return Text("\n").join(lines)
+    return Text("\n").join(cut_text(line, max(8, width)) for line in lines)
 
 
 def numbers_line(history: RunHistory, width: int) -> Text:
