@@ -77,6 +77,21 @@ def test_bad_values_get_the_presets_messages(data, message) -> None:
     assert message in str(err.value)
 
 
+def test_a_grid_too_large_is_one_line_before_anything_is_built() -> None:
+    # 480,000 runs (a slip in one list) took minutes and 1.4 GB before the first run.
+    data = {"task": "adding", "cells": ["rnn", "lstm", "gru", "irnn", "relu"],
+            "seq_len": list(range(10, 110, 10)), "seed": list(range(50)),
+            "hidden_size": [8, 16, 24, 32, 40, 48, 56, 64],
+            "lr": [0.001, 0.002, 0.005, 0.01, 0.02, 0.05], "batch_size": [16, 32, 64, 128],
+            "steps": 50}
+    with pytest.raises(PresetError) as refused:
+        expand(data, "huge.toml")
+    assert str(refused.value).startswith(
+        "huge.toml: the grid has 480000 runs (5 cells x 10 seq_len x 50 seed x 8 hidden_size"
+        " x 6 lr x 4 batch_size); a sweep holds at most 5000")
+    assert len(expand(data | {"seed": [0], "lr": 0.01}, "fits.toml").runs) == 1600
+
+
 def test_shipped_sweeps_load_say_what_they_answer_and_are_not_presets() -> None:
     files = sorted(SWEEPS.glob("*.toml"))
     assert {"horizon", "map"} <= {f.stem for f in files}

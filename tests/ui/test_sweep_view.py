@@ -216,3 +216,15 @@ def test_a_block_of_rows_names_its_keys_as_the_columns_do() -> None:
     table = SweepMap(column="task", fixed={"seq_len": 10, "hidden_size": 64}, rows=["rnn"],
                      columns=["adding", "copy"], entries={})
     assert block_label(table, "rnn") == "T=10 H=64 · rnn"
+
+
+async def test_ctrl_c_quits_the_map_as_q_does(tmp_path) -> None:
+    # The map alone (no panels) refused every action but help, quit and screenshot, and
+    # Ctrl-C's is another: it did nothing, in `sweep-view` and in a sweep's `m`.
+    sweep_folder(tmp_path)
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepMapScreen), "the map")
+        await pilot.press("ctrl+c")
+        await wait_for(pilot, lambda: not app.is_running, "Ctrl-C: the map closed")
+    assert app.return_code == 0

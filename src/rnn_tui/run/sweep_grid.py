@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,10 @@ def resolve_sweep(name_or_path: str | Path) -> Path:
 STEPS_RULE = "steps must be an integer >= 1 (a run ends when solved or at steps)"
 
 
+# Runs one sweep may hold. The map is read by eye, and a grid of 480,000 runs (a slip in
+# one list) took minutes and 1.4 GB before its first run started, then as long to stop.
+MAX_RUNS = 5000
+
 def load_sweep(name_or_path: str | Path) -> Sweep:
     """The expanded, validated grid of a sweep file (PresetError when it cannot run)."""
     path = resolve_sweep(name_or_path)
@@ -97,6 +102,7 @@ def expand(data: dict[str, Any], source: str, text: str = "") -> Sweep:
     per_cell = {k: data.pop(k) for k in list(data) if k in CELL_KINDS}
     steps_given = "steps" in data or any("steps" in table for table in per_cell.values())
     axes = {key: _values(source, key, value) for key, value in data.items()}
+    _check_size(source, cells, axes)
     order = sorted(axes, key=lambda k: (k not in OUTER_FIRST, list(axes).index(k)))
     runs: dict[str, SweepRun] = {}
     for combo in itertools.product(*(axes[k] for k in order)):
@@ -109,6 +115,17 @@ def expand(data: dict[str, Any], source: str, text: str = "") -> Sweep:
     swept = (("cell",) if len(cells) > 1 else ()) + tuple(
         k for k in data if len(axes[k]) > 1)
     return Sweep(source=source, text=text, swept=swept, runs=tuple(runs.values()))
+
+
+def _check_size(source: str, cells: list[str], axes: dict[str, list[Any]]) -> None:
+    sizes = [(f"{len(cells)} cells", len(cells))] + [
+        (f"{len(values)} {key}", len(values)) for key, values in axes.items() if len(values) > 1]
+    total = math.prod(n for _, n in sizes)
+    if total > MAX_RUNS:
+        raise PresetError(
+            f"{source}: the grid has {total} runs ({' x '.join(s for s, _ in sizes)}); a "
+            f"sweep holds at most {MAX_RUNS}: shorten its lists, or split it into sweeps "
+            "of their own (each with its own --out)")
 
 
 def _cells(source: str, cells: Any) -> list[str]:

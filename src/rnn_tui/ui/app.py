@@ -76,7 +76,7 @@ REPLAY_ACTIONS = {"scrub", "scrub_to"}
 # What acts on the panels: off while a screen hides them (compare).
 PANEL_ACTIONS = {"next_panel", "select_panel", "view", *TRAINING_ACTIONS, *REPLAY_ACTIONS}
 # What an app without runs (`rnn-tui sweep-view`: its screens only) still offers.
-APP_ACTIONS = {"help", "quit", "screenshot"}
+APP_ACTIONS = {"help", "quit", "help_quit", "screenshot"}  # (help_quit: Ctrl-C)
 
 
 class RunEvents(Message):
