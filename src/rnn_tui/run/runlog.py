@@ -217,11 +217,16 @@ def read_run_logs(paths: list[Path]) -> tuple[dict[Path, list[Event]], list[str]
     return logs, errors
 
 
+def log_stem(config: RunConfig, slot: int = 0) -> str:
+    """20261128-164501-0-lstm-adding100: the UTC time, the slot, the cell and the task."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return f"{stamp}-{slot}-{config.cell}-{config.task}{config.seq_len}"
+
+
 def default_log_path(log_dir: Path, config: RunConfig, slot: int = 0) -> Path:
     """runs/20261128-164501-0-lstm-adding100.jsonl, created empty here so that two runs
     started in the same second never share a file."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    stem = f"{stamp}-{slot}-{config.cell}-{config.task}{config.seq_len}"
+    stem = log_stem(config, slot)
     _make_dir(Path(log_dir))
     for n in range(1, 10_000):
         path = Path(log_dir) / (f"{stem}.jsonl" if n == 1 else f"{stem}-{n}.jsonl")

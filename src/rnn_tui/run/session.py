@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .config import RunConfig
 from .events import Event, RunEnded, RunFailed, RunStarted, Step
-from .runlog import RunLogWriter, default_log_path
+from .runlog import RunLogWriter, default_log_path, log_stem
 from .worker import worker_main
 
 JOIN_SECONDS = 3.0
@@ -298,7 +298,8 @@ class Session:
         except OSError:
             # Cannot make the directory or the file: the worker will try this path, fail
             # the same way and report it (LogStopped), and its run trains unlogged.
-            return self.log_dir / f"{slot}-{config.cell}-{config.task}{config.seq_len}.jsonl"
+            # (Its name as it would have been: the warning names the file the user expects.)
+            return self.log_dir / f"{log_stem(config, slot)}.jsonl"
 
     def _log_arg(self, slot: int) -> str | None:
         path = self.log_paths[slot]

@@ -139,3 +139,11 @@ def test_the_horizon_said_is_a_number_of_steps_after_which_the_gradient_is_100x_
     assert gamma ** n <= 0.01 < gamma ** (n - 1)
     assert next_view("plots") == "flow" and next_view("why") == "plots"
     assert next_view("plots", -1) == "why"
+
+
+def test_a_growth_factor_reads_as_a_number() -> None:
+    # "the gradient GROWS going back (x2.9e+02 over the sequence)"
+    from rnn_tui.ui.views.law import times
+
+    assert [times(x) for x in (2.8, 290.3, 12345.6, 2.9e7)] == ["2.8", "290", "12346",
+                                                                "2.9e+07"]

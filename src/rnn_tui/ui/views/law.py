@@ -122,6 +122,11 @@ def law_table(history: RunHistory, narrow: bool = False) -> Table:
     return table
 
 
+def times(factor: float) -> str:
+    """A growth factor as read aloud: 2.8, 290, 1.2e+06 (not "2.9e+02")."""
+    return f"{factor:.2g}" if factor < 100 or factor >= 1e6 else f"{factor:.0f}"
+
+
 def verdict(history: RunHistory) -> Text:
     """What the product says (grow, hold, fade), then what the bound can and cannot say."""
     latest = history.last_profile
@@ -134,7 +139,8 @@ def verdict(history: RunHistory) -> Text:
         growth = gamma ** max(1, seq_len - 1)
         exploding = growth > EXPLODES
         line = Text(f"{name} = {gamma:.3g} > 1: the gradient GROWS going back "
-                    f"(x{growth:.2g} over the sequence)" + (": it explodes" if exploding else ""),
+                    f"(x{times(growth)} over the sequence)"
+                    + (": it explodes" if exploding else ""),
                     "bold red" if exploding else "bold")
     else:
         horizon = rate_horizon(gamma, seq_len)
