@@ -169,6 +169,12 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
     kept = len(summary["runs"])
     assert summary["interrupted"] is True and 1 <= kept < 8
     assert "Traceback" not in stderr, stderr
+    # The runs in flight were told to stop: each log without a result says so. (Dask
+    # cannot stop a running task: cancelled, they trained on to "finished", no result.)
+    recorded = set(result_ids(out))
+    for log in (out / "logs").glob("*.jsonl"):
+        if log.stem not in recorded:
+            assert read_run_log(log)[-1].reason == "interrupted", log.name
 
     code, resumed = run_sweep(file, out)
     assert code == 0 and resumed["skipped"] == kept and len(resumed["runs"]) == 8

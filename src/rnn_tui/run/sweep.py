@@ -15,7 +15,14 @@ from typing import Any, TextIO
 from .code_digest import code_digest
 from .memory import does_not_fit, run_bytes
 from .presets import PresetError
-from .sweep_dask import collect, keep_log, local_client, scheduler_client, submit
+from .sweep_dask import (
+    collect,
+    keep_log,
+    local_client,
+    scheduler_client,
+    stop_name,
+    submit,
+)
 from .sweep_grid import Sweep, SweepRun, load_sweep
 from .sweep_keys import can_listen
 from .sweep_map import default_column, sweep_maps
@@ -168,8 +175,9 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
                 # (never more processes than runs: the others would only idle)
                 processes = min(workers or os.cpu_count() or 1, len(todo))
                 with nullcontext(client) if client else local_client(processes) as dask:
-                    futures = submit(dask, todo, [log_path(out, r.id) for r in todo])
-                    collect(dask, futures, on_result, progress.tick)
+                    stop = stop_name()
+                    futures = submit(dask, todo, [log_path(out, r.id) for r in todo], stop)
+                    collect(dask, futures, on_result, progress.tick, stop)
     except KeyboardInterrupt:
         interrupted = True
     except CannotWrite as err:

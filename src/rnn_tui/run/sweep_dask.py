@@ -36,6 +36,7 @@ SLOTS_EVERY = 5.0  # seconds between asking the scheduler how many threads it ha
 CONNECT_SECONDS = 10.0
 CONNECT_TIMEOUT = f"{CONNECT_SECONDS:.0f}s"
 HANDSHAKE_SECONDS = 5.0  # past the connect's own timeout: a scheduler answers at once
+STOP_SECONDS = 3.0  # Ctrl-C: how long the runs in flight get to end their logs
 SCHEDULER_HINT = "tcp://HOST:8786 by default"
 LOST = ("lost", "pending")  # a future's status once the result it had is gone
 
@@ -128,22 +129,28 @@ def _sigint_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def submit(client: Any, runs: list[SweepRun], log_paths: list[Path]) -> dict[Any, SweepRun]:
+def submit(client: Any, runs: list[SweepRun], log_paths: list[Path],
+           stop: str = "") -> dict[Any, SweepRun]:
     """Every run submitted at once; the scheduler hands them out in the grid's order (by
-    priority) as workers free up."""
+    priority) as workers free up. `stop`: the Dask Event the runs watch (`stop_runs`)."""
     tag = uuid.uuid4().hex[:8]  # a rerun's keys never collide with a previous client's
-    return {client.submit(run_one, run.config.to_dict(), str(path.resolve()), pure=False,
-                          retries=RETRIES, priority=len(runs) - index,
+    return {client.submit(run_one, run.config.to_dict(), str(path.resolve()), stop,
+                          pure=False, retries=RETRIES, priority=len(runs) - index,
                           key=f"sweep-{run.id}-{tag}"): run
             for index, (run, path) in enumerate(zip(runs, log_paths, strict=True))}
 
 
+def stop_name() -> str:
+    return f"rnn-tui-sweep-stop-{uuid.uuid4().hex[:8]}"
+
+
 def collect(client: Any, futures: dict[Any, SweepRun],
             on_result: Callable[[SweepRun, dict[str, Any]], None],
-            on_tick: Callable[[int, int], None]) -> None:
+            on_tick: Callable[[int, int], None], stop: str = "") -> None:
     """Hand each finished run's summary to `on_result` as it comes; between results, tell
     `on_tick` how many runs are running and how many the cluster can run at once (0: it
-    has no worker). KeyboardInterrupt cancels what is left.
+    has no worker). KeyboardInterrupt stops the runs in flight (`stop_runs`) and cancels
+    the rest.
 
     `as_completed`, polled: `wait(..., timeout=)` in a loop leaks its waiters (about
     0.2 MB a call with 80 runs pending: gigabytes over an hour's sweep)."""
@@ -171,9 +178,39 @@ def collect(client: Any, futures: dict[Any, SweepRun],
                 now = _slots(client)
                 slots, slots_read = slots if now is None else now, time.monotonic()
             on_tick(min(len(futures), slots), slots)
+    except KeyboardInterrupt:
+        stop_runs(client, futures, on_result, stop)
+        raise
     except BaseException:
         client.cancel(list(futures))
         raise
+
+
+def stop_runs(client: Any, futures: dict[Any, SweepRun],
+              on_result: Callable[[SweepRun, dict[str, Any]], None], stop: str) -> None:
+    """Ctrl-C: the runs not started are cancelled; those training are told to stop (the
+    Event `stop`), and given STOP_SECONDS to end their logs as `interrupted`. One that
+    finishes meanwhile is recorded: its work is kept, not run again on resume."""
+    from distributed import Event, wait
+
+    try:
+        running = {key for keys in client.processing().values() for key in keys}
+        client.cancel([f for f in futures if f.key not in running])
+        in_flight = [f for f in futures if f.key in running]
+        if stop and in_flight:
+            Event(stop, client=client).set()
+            try:
+                wait(in_flight, timeout=STOP_SECONDS)
+            except TimeoutError:
+                pass  # (one still trains: cancelled below, its log cut where it was)
+        for future in in_flight:
+            summary = summary_of(future) if future.done() else None
+            if summary is not None and summary.get("state") != "interrupted":
+                on_result(futures[future], summary)
+    except (OSError, TimeoutError):
+        pass  # the scheduler is gone: nothing to stop, nothing to collect
+    finally:
+        client.cancel(list(futures))
 
 
 def summary_of(future: Any) -> dict[str, Any] | None:

@@ -12,8 +12,11 @@ write it under the sweep's folder.
 
 from __future__ import annotations
 
+import math
 import tempfile
+import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from .progress import ModelProgress
 from .worker import RunState, end_run, guarded, start_run, train_one_step
 
 PROFILE_HZ = 2.0  # as `rnn-tui train`: the logs look the same, whoever ran them
+STOP_EVERY = 0.5  # seconds between looks at the sweep's stop signal (a call to the scheduler)
 
 
 class ProgressSink:
@@ -40,11 +44,13 @@ class ProgressSink:
         self.send(item[1])
 
 
-def run_one(config: dict[str, Any], log_path: str) -> dict[str, Any]:
+def run_one(config: dict[str, Any], log_path: str, stop: str = "") -> dict[str, Any]:
     """Train one configuration until it is solved or reaches its steps; the summary of
     `ModelProgress.summary()` plus `batch_size`, `worker`, `code` (`code_digest`: which
     rnn-tui ran it) and `log_zlib` (the log's text, compressed). A run that raises ends
-    `failed` with its message; it never raises."""
+    `failed` with its message; it never raises. `stop`: the name of the sweep's Dask
+    Event; once set (Ctrl-C), the run ends `interrupted` (Dask cannot stop a task that
+    runs, and a cancelled one trained on, its log saying "finished" with no result)."""
     from threadpoolctl import threadpool_limits
 
     from ..engine import tune_for_training
@@ -54,10 +60,18 @@ def run_one(config: dict[str, Any], log_path: str) -> dict[str, Any]:
     state = RunState(slot=0, events=ProgressSink(progress))
     path, scratch = _writable(Path(log_path))
     path.unlink(missing_ok=True)  # a rerun (after Ctrl-C, or a lost worker) starts afresh
+    asked_to_stop = stop_signal(stop)
+    looked = -math.inf  # at once, first: a run queued on a worker may start after Ctrl-C
     with threadpool_limits(limits=1):  # as the dashboard's workers: one core per run
         guarded(state, start_run, state, config, str(path), PROFILE_HZ)
         state.send()  # every step, not every 50 ms: the solved check must see each step
         while state.active:
+            if time.monotonic() - looked > STOP_EVERY:
+                looked = time.monotonic()
+                if asked_to_stop():
+                    end_run(state, "interrupted")
+                    state.send()
+                    break
             guarded(state, train_one_step, state)
             state.send()
             if state.active and progress.solved_step is not None:
@@ -70,6 +84,28 @@ def run_one(config: dict[str, Any], log_path: str) -> dict[str, Any]:
     if scratch:
         path.unlink(missing_ok=True)
     return summary
+
+
+def stop_signal(name: str) -> Callable[[], bool]:
+    """Whether the sweep has asked its runs to stop: Dask's Event `name`, read on the
+    scheduler (never, without a name or outside a Dask worker)."""
+    if not name:
+        return lambda: False
+    try:
+        from distributed import Event, get_worker
+
+        get_worker()  # (raises outside a worker)
+        event = Event(name)
+    except (ImportError, ValueError):
+        return lambda: False
+
+    def asked() -> bool:
+        try:
+            return event.is_set()
+        except (OSError, TimeoutError):  # the scheduler went away: the sweep has ended
+            return True
+
+    return asked
 
 
 def run_config(config: RunConfig, log_path: str | Path) -> dict[str, Any]:
