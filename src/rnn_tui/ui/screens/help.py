@@ -38,11 +38,39 @@ memory's fades (training still uses the whole loss).
 
 For the LSTM, ‖∂L/∂c_t‖ follows the cell path, `c_t = f_t * c_{t-1} + i_t * c̃_t`,
 where going back one step multiplies only by the forget gate f. While the LSTM sits
-on the baseline this profile falls steeply too; when it solves the task, some cells
+on the baseline this profile falls steeply too; when it solves the task, some units
 hold f near 1 across the whole gap and the profile **turns level**: the gradient
 reaches the start of the sequence and the memory is kept.
 
 **State** ‖h_t‖ (and ‖c_t‖ for the LSTM) across the sequence, from the latest step.
+
+## The other views (`v`, for the selected panel)
+
+**Gradient flow**: a heatmap of the same gradient over training. Rows are profiles
+(the first step at the top, the latest at the bottom, the step written on the left),
+columns are timesteps t (the loss at the right edge), colour is log10 of the norm on
+one fixed scale from 1e-20 to 1e6 for both panels, so colours compare across panels.
+**Blue** is exactly 0 (it underflowed), a colour the scale never uses. Watch the tanh
+RNN's rows darken from the left as it trains, and the LSTM's turn bright from edge to
+edge where it solves. Below it, the **memory horizon** per profile: steps back until
+the gradient is 100x smaller; "> T" (its own row, above the T line) means it never
+gets that small within the sequence.
+
+**Law** (tanh RNN, ReLU RNN, IRNN): each step back multiplies the gradient by σ'·W.
+The plot draws the latest profile divided by its value at the loss, against steps
+back, with two dotted lines (the caption names each): the rate of the **exact
+product** of those steps (the rate the model has), and the **bound** σ_max(W)·max σ'
+(an envelope the measurement never crosses: below 1 it guarantees vanishing, above 1
+it only permits growth). The table gives ρ(W), σ_max(W), σ' and each rate at step 1
+and now; the line above it says what the product means: how many steps back the
+gradient is 100x smaller, or that it grows.
+
+**Gates** (LSTM, GRU): along the cell path the gradient is multiplied by the forget
+gate alone, so memory lives in each unit's **product** of f from t to the end. The
+upper plot draws the share of (sequence, unit) pairs whose product stays above 0.1,
+with the median and 10-90% band of f (for the GRU, its update gate z); the lower one
+‖∂L/∂c_t‖ and ‖∂L/∂h_t‖.
+A solved LSTM's median f is far below 1: a few units holding f near 1 carry the memory.
 
 The status line gives cell, hidden size, learning rate, steps per second, the
 smoothed loss and task metric, and the step (and time) at which the model first
