@@ -683,3 +683,13 @@ async def test_the_help_built_ahead_as_the_app_closes_is_no_crash() -> None:
     assert any(key == "v" for key, _ in app.help_keys())
     await app.build_help()
     assert not app.is_screen_installed("help")
+
+
+async def test_a_training_key_in_a_replay_says_why_it_does_nothing() -> None:
+    # space, c, +, t, r, p, ], n did nothing at all in a replay, without a word.
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await wait_for(pilot, lambda: any("a replay of run logs" in n.message
+                                          for n in app._notifications), "c: the note")
+        assert app.histories[0].config is not None and app.histories[0].config.cell == "rnn"

@@ -24,7 +24,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.dom import NoScreen
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -448,6 +448,17 @@ class RnnTuiApp(App[int]):
         if action == "select_panel" and parameters and int(parameters[0]) >= len(self.panels):
             return False
         return True
+
+    def on_key(self, event: Key) -> None:
+        """A training key in a replay (its binding is off there) says why it does
+        nothing, instead of nothing at all."""
+        if self.replay is None or not self.panels or not self.dashboard_shown():
+            return
+        action = next((parse_action(b.action)[1] for b in self._bindings.key_to_bindings.get(
+            event.key, [])), None)
+        if action in TRAINING_ACTIONS:
+            self.announce("a replay of run logs: nothing trains here, so "
+                          f"{event.key!r} has nothing to change (rnn-tui trains)")
 
     def action_next_panel(self) -> None:
         # tab is a priority binding (the screen's own tab, focus next, would take it), and
