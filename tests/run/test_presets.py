@@ -93,6 +93,10 @@ BAD = [
     (GOOD.replace('["rnn", "lstm"]', '"rnn"'), "cells must be a list of 1 to 4 names"),
     (GOOD.replace("20", "1"), "too short for adding; seq_len must be an integer >= 2"),
     (GOOD + "[lstm]\nlr = 0\n", "[lstm]: lr = 0 is not allowed"),
+    # what makes the batches is the experiment's: [lstm] task = "copy" trained the rnn on
+    # adding and the lstm on copy, "side by side"
+    (GOOD + '[lstm]\ntask = "copy"\n', "[lstm]: task cannot be set for one cell"),
+    (GOOD + "[rnn]\nseed = 3\n", "[rnn]: seed cannot be set for one cell"),
     # a table of a cell the preset does not train (--cells may bring it in): checked too
     (GOOD + "[relu]\nrecurrent_scale = -1\n", "[relu]: recurrent_scale = -1 is not allowed"),
     (GOOD + "seq_len = 30\n", "not valid TOML"),

@@ -134,10 +134,21 @@ def configs_from(data: dict[str, Any], source: str,
     return configs
 
 
+# What makes the batches: the same for every cell, or the panels are not one experiment.
+SHARED = ("task", "seq_len", "seed", "batch_size")
+
+
 def cell_table(source: str, cell: str, table: Any) -> dict[str, Any]:
     """A cell's table of settings, checked."""
     if not isinstance(table, dict):
         raise PresetError(f"{source}: {cell} must be a table of settings for that cell")
+    shared = next((key for key in SHARED if key in table), None)
+    if shared:
+        # ([lstm] task = "copy" trained the rnn on adding and the lstm on copy "side by
+        # side", without a word.)
+        raise PresetError(f"{source} [{cell}]: {shared} cannot be set for one cell: every "
+                          f"cell trains on the same batches ({', '.join(SHARED)} are set "
+                          "at the top, for all)")
     # (Also in a sweep file: its cell tables are not swept.)
     refuse_lists(f"{source} [{cell}]", table, "a cell's table holds one value per "
                  "setting (values to sweep over go at the top of a sweep file)")
