@@ -211,6 +211,13 @@ def replay_command(args: argparse.Namespace) -> int:
 def sweep_view_command(args: argparse.Namespace) -> int:
     from .run.sweep_results import GRID_FILE, read_grid
 
+    if not args.out.exists():
+        return fail(f"{args.out} does not exist: give the --out folder of `rnn-tui sweep`")
+    if args.out.is_file():  # (a sweep file, say: the folder is the one it ran into)
+        run = f"rnn-tui sweep {args.out} --out DIR" if args.out.suffix == ".toml" else (
+            "rnn-tui sweep")
+        return fail(f"{args.out} is a file, not a sweep's folder: give the --out folder of "
+                    f"`{run}`")
     if not (args.out / GRID_FILE).is_file():
         return fail(f"{args.out} holds no sweep ({GRID_FILE} is missing): give the --out "
                     "folder of `rnn-tui sweep`")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from ui_support import fixture_path, wait_for
@@ -144,6 +145,17 @@ def test_sweep_view_of_a_folder_without_a_sweep_is_exit_2(tmp_path) -> None:
     result = subprocess.run([sys.executable, "-m", "rnn_tui", "sweep-view", str(tmp_path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "holds no sweep" in result.stderr
+
+
+@pytest.mark.parametrize("given, said", [("gone", "gone does not exist"),
+                                         ("map.toml", "map.toml is a file, not a sweep's")])
+def test_sweep_view_of_no_folder_says_what_it_was_given(tmp_path, given, said) -> None:
+    # Both said "holds no sweep (sweep.json is missing)".
+    (tmp_path / "map.toml").write_text('cells = ["rnn"]\n')
+    result = subprocess.run([sys.executable, "-m", "rnn_tui", "sweep-view", given],
+                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.startswith(f"rnn-tui: error: {said}")
+    assert len(result.stderr.splitlines()) == 1
 
 
 async def test_the_legend_is_whole_at_80_columns(tmp_path) -> None:
