@@ -212,3 +212,12 @@ def test_writer_raises_and_stays_closed_after_a_fault(tmp_path) -> None:
     assert read_run_log(tmp_path / "run.jsonl") == EVENTS[:1]
     with pytest.raises(ValueError, match="closed"):
         writer.write(EVENTS[1])
+
+
+def test_a_pipe_or_a_device_is_refused_not_read(tmp_path) -> None:
+    # A FIFO blocked replay forever; /dev/zero read one endless line until memory ran out.
+    fifo = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(RunLogError, match="not a regular file"):
+            read_run_log(path)

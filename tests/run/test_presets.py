@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -150,3 +151,12 @@ def test_a_folder_named_like_a_preset_does_not_hide_it(tmp_path, monkeypatch) ->
     (tmp_path / "adding-100").mkdir()
     monkeypatch.chdir(tmp_path)
     assert load_preset("adding-100")[0].seq_len == 100
+
+
+def test_a_pipe_given_as_a_preset_is_not_said_missing(tmp_path) -> None:
+    # "--preset ./fifo.toml": "preset file fifo.toml does not exist" (it did), or read, a
+    # wait for a writer that never comes.
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(PresetError, match="is not a regular file"):
+        load_preset(fifo)

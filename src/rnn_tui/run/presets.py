@@ -62,6 +62,9 @@ def resolve_preset(name_or_path: str | Path) -> Path:
     if path.suffix == ".toml" or path.is_file():
         if path.is_dir():
             raise PresetError(f"preset file {path} is a folder, not a .toml file")
+        if path.exists() and not path.is_file():  # (read, a pipe would wait forever)
+            raise PresetError(f"preset file {path} is not a regular file (a pipe or a "
+                              "device?)")
         if not path.is_file():
             raise PresetError(f"preset file {path} does not exist")
         return path

@@ -95,6 +95,8 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
         raise RunLogError(f"{path}: is a directory, not a run log")
     if not path.exists():
         raise RunLogError(f"{path}: does not exist")
+    if not path.is_file():  # read, a pipe waits forever and /dev/zero fills the memory
+        raise RunLogError(f"{path}: not a regular file (a pipe or a device?), not a run log")
     try:
         with path.open(encoding="utf-8") as file:
             yield from enumerate(file, start=1)
