@@ -317,6 +317,15 @@ def test_an_empty_scheduler_address_is_bad_input(tmp_path) -> None:
     assert "--scheduler needs an address" in result.stderr and not out.exists()
 
 
+def test_a_port_out_of_range_is_said_at_once(tmp_path) -> None:
+    # tcp://127.0.0.1:99999 waited out the 10 s connect, then said "timed out".
+    out = tmp_path / "out"
+    result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--out", str(out),
+                     "--scheduler", "tcp://127.0.0.1:99999")
+    assert result.returncode == 2 and not out.exists()
+    assert "99999 is not a port (1 to 65535)" in result.stderr, result.stderr
+
+
 def test_no_workers_is_bad_input(tmp_path) -> None:
     result = rnn_tui("sweep", str(write_sweep(tmp_path / "tiny.toml")), "--workers", "0")
     assert result.returncode == 2 and "--workers must be an integer >= 1" in result.stderr

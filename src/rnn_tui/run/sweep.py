@@ -75,6 +75,11 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
         # (an unset variable, `--scheduler "$SCHEDULER"`, ran the sweep here unasked)
         raise PresetError("--scheduler needs an address, tcp://HOST:PORT (the one `dask "
                           "scheduler` prints); leave it out to run on this machine")
+    port = (scheduler or "").split("//")[-1].rpartition(":")[2]
+    if port.isdigit() and not 0 < int(port) < 65536:  # (else a 10 s wait, then "timed out")
+        raise PresetError(f"--scheduler {scheduler}: {port} is not a port (1 to 65535); "
+                          "give the address `dask scheduler` prints, tcp://HOST:8786 by "
+                          "default")
     if workers is not None and scheduler is not None:
         # (it was ignored without a word: the cluster behind a scheduler has its own)
         raise PresetError("--workers is not allowed with --scheduler; --workers sizes the "
