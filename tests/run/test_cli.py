@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -133,39 +134,11 @@ def test_replay_of_a_missing_log_is_a_clear_error(tmp_path) -> None:
     assert result.returncode == 2 and "does not exist" in result.stderr
 
 
-@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 130)])
-def test_interrupt_ends_runs_prints_summary_and_leaves_no_process(tmp_path, sig, code) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "train", *SMALL, "--json",
-                             "--log-dir", str(tmp_path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=like_a_terminal)
-    try:
-        deadline = time.monotonic() + 30
-        while len(list(tmp_path.glob("*.jsonl"))) < 2 or any(
-                p.stat().st_size < 2000 for p in tmp_path.glob("*.jsonl")):
-            assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.1)
-        workers = child_pids(proc.pid)
-        assert len(workers) >= 2                            # two trainers (+ resource tracker)
-        proc.send_signal(sig)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    assert proc.returncode == code, err
-    summary = json.loads(out)
-    assert summary["interrupted"] is True
-    assert {m["state"] for m in summary["models"]} == {"interrupted"}
-    for log in tmp_path.glob("*.jsonl"):
-        assert read_run_log(log)[-1].reason == "interrupted"
-    wait_gone(workers)
-
-
-def interrupted_train(log_dir: Path, when_logs_hold: int, presses: int) -> tuple[dict, str]:
-    """`rnn-tui train --json` Ctrl-C'd `presses` times, 10 ms apart (a hand hammering the
-    keys), as a terminal does (the whole group), once both logs hold `when_logs_hold`
-    bytes. (summary, stderr)"""
+def interrupted_train(log_dir: Path, when_logs_hold: int,
+                      send: Callable[[subprocess.Popen], None]) -> tuple[dict, str, list[int]]:
+    """`rnn-tui train --json` in a process group of its own, started as a terminal starts
+    it, interrupted by `send(process)` once both logs hold `when_logs_hold` bytes; it must
+    exit 130. (summary, stderr, the worker processes it had then)"""
     proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "train", *SMALL, "--json",
                              "--log-dir", str(log_dir)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -176,22 +149,42 @@ def interrupted_train(log_dir: Path, when_logs_hold: int, presses: int) -> tuple
                 p.stat().st_size < when_logs_hold for p in logs):
             assert time.monotonic() < deadline and proc.poll() is None
             time.sleep(0.005)
-        for _ in range(presses):
-            os.killpg(proc.pid, signal.SIGINT)
-            time.sleep(0.01)
+        workers = child_pids(proc.pid)
+        send(proc)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert proc.returncode == 130, err
-    return json.loads(out), err
+    return json.loads(out), err, workers
+
+
+def ctrl_c(presses: int) -> Callable[[subprocess.Popen], None]:
+    """Ctrl-C `presses` times, 10 ms apart (a hand hammering the keys), to the whole group
+    as a terminal sends it."""
+    def send(proc: subprocess.Popen) -> None:
+        for _ in range(presses):
+            os.killpg(proc.pid, signal.SIGINT)
+            time.sleep(0.01)
+    return send
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupt_ends_runs_prints_summary_and_leaves_no_process(tmp_path, sig) -> None:
+    summary, _, workers = interrupted_train(tmp_path, 2000, lambda proc: proc.send_signal(sig))
+    assert len(workers) >= 2                                # two trainers (+ resource tracker)
+    assert summary["interrupted"] is True
+    assert {m["state"] for m in summary["models"]} == {"interrupted"}
+    for log in tmp_path.glob("*.jsonl"):
+        assert read_run_log(log)[-1].reason == "interrupted"
+    wait_gone(workers)
 
 
 def test_ctrl_c_while_the_workers_start_ends_their_runs_as_interrupted(tmp_path) -> None:
     # The logs exist (made empty by the parent) while the workers still import: a Ctrl-C
     # then killed them mid-import, a traceback each, runs "failed", logs with no header.
-    summary, err = interrupted_train(tmp_path, when_logs_hold=0, presses=1)
+    summary, err, _ = interrupted_train(tmp_path, when_logs_hold=0, send=ctrl_c(1))
     assert "Traceback" not in err, err
     assert [(m["cell"], m["state"]) for m in summary["models"]] == [
         ("rnn", "interrupted"), ("lstm", "interrupted")]
@@ -201,7 +194,7 @@ def test_ctrl_c_while_the_workers_start_ends_their_runs_as_interrupted(tmp_path)
 
 def test_a_second_ctrl_c_still_leaves_the_summary_and_it_agrees_with_the_logs(tmp_path) -> None:
     # A second Ctrl-C used to escape while the workers were joined: no summary at all.
-    summary, _ = interrupted_train(tmp_path, when_logs_hold=2000, presses=3)
+    summary, _, _ = interrupted_train(tmp_path, when_logs_hold=2000, send=ctrl_c(3))
     assert {m["state"] for m in summary["models"]} == {"interrupted"}
     for model in summary["models"]:
         log = read_run_log(Path(model["log"]))
