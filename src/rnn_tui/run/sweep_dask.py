@@ -169,9 +169,10 @@ def collect(client: Any, futures: dict[Any, SweepRun],
                     continue
                 # Popped: the last reference gone, the cluster lets go of the result (a
                 # log's text each) instead of holding every one to the end.
-                run, summary = futures.pop(future), summary_of(future)
-                if summary is not None:
-                    on_result(run, summary)
+                with interrupts_deferred():  # (else a run popped was lost, not written)
+                    run, summary = futures.pop(future), summary_of(future)
+                    if summary is not None:
+                        on_result(run, summary)
             if not batch:
                 time.sleep(TICK)  # nothing new yet (Ctrl-C still lands at once)
             if time.monotonic() - slots_read > SLOTS_EVERY:  # workers come and go
@@ -186,18 +187,44 @@ def collect(client: Any, futures: dict[Any, SweepRun],
         raise
 
 
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held until the block is done, then raised as KeyboardInterrupt
+    (a signal handler, not a mask: Dask's own threads would take a masked one)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum, handler in previous.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(signum, lambda number, frame: came.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if came:
+        raise KeyboardInterrupt
+
+
 def stop_runs(client: Any, futures: dict[Any, SweepRun],
               on_result: Callable[[SweepRun, dict[str, Any]], None], stop: str) -> None:
     """Ctrl-C: the runs not started are cancelled; those training are told to stop (the
-    Event `stop`), and given STOP_SECONDS to end their logs as `interrupted`. One that
-    finishes meanwhile is recorded: its work is kept, not run again on resume."""
+    Event `stop`), and given STOP_SECONDS to end their logs as `interrupted`. One that has
+    finished, or finishes meanwhile, is recorded: its work is kept, not run again."""
     from distributed import Event, wait
 
     try:
+        # Asked first, then each future's state: one that ends in between is done by the
+        # time it is looked at (a finished run cancelled lost its result).
         running = {key for keys in client.processing().values() for key in keys}
-        client.cancel([f for f in futures if f.key not in running])
-        in_flight = [f for f in futures if f.key in running]
-        if stop and in_flight:
+        in_flight, not_started = [], []
+        for future in futures:
+            (in_flight if future.done() or future.key in running else not_started).append(
+                future)
+        client.cancel(not_started)
+        if stop and not all(f.done() for f in in_flight):
             Event(stop, client=client).set()
             try:
                 wait(in_flight, timeout=STOP_SECONDS)
