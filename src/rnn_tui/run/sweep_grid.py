@@ -89,6 +89,7 @@ STEPS_RULE = "steps must be an integer >= 1 (a run ends when solved or at steps)
 # one list) took minutes and 1.4 GB before its first run started, then as long to stop.
 MAX_RUNS = 5000
 
+
 def load_sweep(name_or_path: str | Path) -> Sweep:
     """The expanded, validated grid of a sweep file (PresetError when it cannot run)."""
     path = resolve_sweep(name_or_path)

@@ -454,11 +454,11 @@ class RnnTuiApp(App[int]):
         nothing, instead of nothing at all."""
         if self.replay is None or not self.panels or not self.dashboard_shown():
             return
-        action = next((parse_action(b.action)[1] for b in self._bindings.key_to_bindings.get(
-            event.key, [])), None)
-        if action in TRAINING_ACTIONS:
-            self.announce("a replay of run logs: nothing trains here, so "
-                          f"{event.key!r} has nothing to change (rnn-tui trains)")
+        binding = next((b for b in self.BINDINGS if isinstance(b, Binding)
+                        and event.key in b.key.split(",")), None)
+        if binding is not None and parse_action(binding.action)[1] in TRAINING_ACTIONS:
+            self.announce(f"a replay of run logs: nothing trains here, so "
+                          f"{self.get_key_display(binding)} has nothing to change")
 
     def action_next_panel(self) -> None:
         # tab is a priority binding (the screen's own tab, focus next, would take it), and

@@ -51,12 +51,10 @@ class GatesPlot(PlotFigure):
         g = gate_symbol(name)
         held = scalar(latest, f"{name}_hold_all")
         whole = f" · whole sequence: {held:.0%}" if held is not None else ""
-        text = Text.assemble(("gates ", "bold"),
+        return Text.assemble(("gates ", "bold"),
                              swatch(palette.cell, f"units with Π{g} > 0.1{whole}"),
                              swatch(palette.hidden, f"{g} median"),
                              swatch(palette.hidden_faint, f"{g} 10–90%", "┄┄"))
-        text.rstrip()  # the last swatch's gap: at 160 columns it alone overflowed, as "…"
-        return text
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas
