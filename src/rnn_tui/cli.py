@@ -62,7 +62,9 @@ def preset_from_args(args: argparse.Namespace) -> Preset:
 
     flags: dict[str, Any] = {k: getattr(args, k) for k in OVERRIDES}
     if args.cells is not None:
-        flags["cells"] = [c.strip() for c in args.cells.split(",") if c.strip()]
+        # Every name kept, empty ones too: "rnn,,lstm" (a name lost in a script) is refused,
+        # not read as "rnn,lstm".
+        flags["cells"] = [c.strip() for c in args.cells.split(",")]
     # `--preset ""` is a preset named "" (refused), not the default one.
     return Preset(DEFAULT_PRESET if args.preset is None else args.preset, flags)
 

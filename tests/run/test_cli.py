@@ -65,6 +65,8 @@ def test_a_scale_past_float32_diverges_and_says_so_without_a_warning(tmp_path) -
     (["--batch", "0"], "--batch: batch_size = 0 is not allowed"),
     (["--lr", "-1"], "--lr: lr = -1.0 is not allowed"),
     (["--cells", "rnn,bogus"], "unknown cell 'bogus'"),
+    (["--cells", "rnn,,lstm"], "cells = ['rnn', '', 'lstm'] is not allowed"),  # was rnn,lstm
+    (["--cells", "lstm,"], "cells = ['lstm', ''] is not allowed"),
     (["--preset", "nope"], "no preset named 'nope'"),
     (["--task", "parity"], "task = 'parity' is not allowed"),
     (["--hidden", "x"], "invalid int value: 'x'"),

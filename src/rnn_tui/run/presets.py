@@ -100,7 +100,7 @@ def check_value(source: str, key: str, value: Any) -> Any:
 
 def check_cells(source: str, cells: Any) -> list[str]:
     if (not isinstance(cells, list) or not 1 <= len(cells) <= 4
-            or not all(isinstance(c, str) for c in cells)):
+            or not all(isinstance(c, str) and c.strip() for c in cells)):
         raise PresetError(f"{source}: cells = {cells!r} is not allowed; cells must be a list "
                           f"of 1 to 4 names from {', '.join(CELL_KINDS)}")
     for cell in cells:
