@@ -584,7 +584,10 @@ async def test_a_replay_says_where_a_log_ends_without_its_end(tmp_path: Path) ->
         assert [h.state for h in app.histories] == ["log ends here", "finished"]
         await pilot.press("home", "right")
         await wait_for(pilot, lambda: app.replay_step == 12, "right: step 12")
-        assert [h.state for h in app.histories] == ["running", "running"]
+        # Mid-log the log says "running", but nothing runs: the panel says "replay",
+        # with no speed (it said "55/s running").
+        assert [h.state for h in app.histories] == ["replay", "replay"]
+        assert "/s" not in status(app, 0) and "replay" in status(app, 0)
         # The help's q: nothing to stop or join in a replay.
         assert "no workers" in dict(app.help_keys())["q"]
 

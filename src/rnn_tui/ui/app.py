@@ -429,6 +429,7 @@ class RnnTuiApp(App[int]):
             panel.history = self.histories[panel.slot]
         self.apply(replay.until(step))
         for history, last in zip(self.histories, replay.last_steps, strict=True):
+            history.replayed = True
             if step >= last:
                 history.end_of_log()
         if self.is_mounted:

@@ -67,11 +67,17 @@ class RunHistory:
     version: int = 0
     profile_version: int = 0
     runs: int = 0  # RunStarted events seen: a restart is a new run in the same history
+    replayed: bool = False  # a replay scrubbed to before the log's end: nothing runs now
 
     # --- what the widgets read ---------------------------------------------------
     @property
     def state(self) -> str:
-        return "restarting" if self.restarting else self.progress.state
+        if self.restarting:
+            return "restarting"
+        # Mid-replay the log says "running" (with its speed then), but nothing is.
+        if self.replayed and self.progress.state in ("running", "paused"):
+            return "replay"
+        return self.progress.state
 
     @property
     def message(self) -> str:
