@@ -48,9 +48,9 @@ def test_a_replay_of_two_tasks_names_both() -> None:
     copy = started("lstm", task="copy", seq_len=10)
     adding = started("rnn", task="adding", seq_len=100)
     first = header_text([copy, adding], "replay", 1.0, PATHS).plain.split("\n")[0]
-    assert first.startswith("rnn-tui copy T=10 / adding T=100 · lstm vs rnn")
+    assert first.startswith("rnn-tui copy T=10 / adding T=100 · seed 0 · lstm vs rnn")
     same = header_text([started("rnn"), started("lstm")], "running", 1.0, PATHS).plain
-    assert same.startswith("rnn-tui adding T=100 · rnn vs lstm")
+    assert same.startswith("rnn-tui adding T=100 · seed 0 · rnn vs lstm")
 
 
 def test_four_panels_in_80_columns_keep_the_state_and_whole_step_counts() -> None:
@@ -60,6 +60,20 @@ def test_four_panels_in_80_columns_keep_the_state_and_whole_step_counts() -> Non
     for history, step in zip(histories, (1254, 329, 227, 1270), strict=True):
         history.progress.step = step
     first = header_text(histories, "paused", 1.0, PATHS, width=78).plain.split("\n")[0]
-    assert first == "rnn-tui adding T=100 · steps 1254, 329, 227, 1270 · 0:01 · paused"
+    assert first == "rnn-tui adding T=100 · seed 0 · steps 1254, 329, 227, 1270 · 0:01 · paused"
     wide = header_text(histories, "paused", 1.0, PATHS, width=158).plain.split("\n")[0]
     assert "rnn vs lstm vs gru vs irnn" in wide
+
+
+def test_the_seed_is_shown_and_gives_way_after_the_cells_before_the_state() -> None:
+    # The seed was nowhere on screen: after `r` only a toast said which one trained.
+    histories = [started("rnn", seed=7), started("lstm", seed=7)]
+    wide = header_text(histories, "running", 1.0, PATHS).plain.split("\n")[0]
+    assert wide == "rnn-tui adding T=100 · seed 7 · rnn vs lstm · steps 0, 0 · 0:01 · running"
+    for width, kept in ((70, "rnn-tui adding T=100 · seed 7 · steps 0, 0 · 0:01 · running"),
+                        (55, "rnn-tui adding T=100 · steps 0, 0 · 0:01 · running")):
+        line = header_text(histories, "running", 1.0, PATHS, width=width).plain.split("\n")[0]
+        assert line == kept
+    # A replay of logs of two seeds names both, as it does two tasks.
+    mixed = [started("rnn", seed=0), started("lstm", seed=3)]
+    assert "· seed 0 / 3 ·" in header_text(mixed, "replay", 1.0, PATHS).plain

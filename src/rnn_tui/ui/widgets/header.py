@@ -20,26 +20,30 @@ STATE_STYLES = {"running": "bold green", "paused": "bold yellow", "finished": "b
 def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
                 log_paths: Sequence[Path | None], replay_step: int | None = None,
                 replay_last: int = 0, width: int | None = None) -> Text:
-    """Task, cells, steps, time and state; the logs below. In `width` cells the cells
-    give way first (each panel's title names its own), then the line is cut after a
-    word: four panels in 80 columns cut the state off, and a step count in two."""
+    """Task, seed, cells, steps, time and state; the logs below. In `width` cells the
+    cells give way first (each panel's title names its own), then the seed, then the
+    line is cut after a word: the state and whole step counts stay."""
+    configs = [h.config for h in histories if h.config]
     # Each task once: a replay may hold logs of different tasks, a live run never does.
-    tasks = dict.fromkeys(f"{h.config.task} T={h.config.seq_len}" for h in histories
-                          if h.config)
+    tasks = dict.fromkeys(f"{c.task} T={c.seq_len}" for c in configs)
     task = " / ".join(tasks) if tasks else "starting…"
+    # The data seed (`r` moves it): the same for every panel, but in a replay of logs.
+    seeds = " / ".join(dict.fromkeys(str(c.seed) for c in configs))
+    seed = f" · seed {seeds}" if seeds else ""
     cells = " vs ".join(h.config.cell if h.config else "?" for h in histories)
     # Each cell's step in the order of the cells ("2734 / 608" read as a fraction).
     steps = ", ".join(str(h.step) for h in histories)
 
-    def line(cells: str) -> Text:
+    def line(*shown: str) -> Text:
         return Text.assemble(
-            ("rnn-tui ", "bold"), (task, "bold"), cells,
+            ("rnn-tui ", "bold"), (task, "bold"), *shown,
             " · step " if len(histories) == 1 else " · steps ", steps,
             " · ", format_seconds(elapsed), " · ", (state, STATE_STYLES.get(state, "bold")))
 
-    line1 = line(f" · {cells}")
-    if width is not None and line1.cell_len > width:
-        line1 = cut_text(line(""), width)
+    forms = [line(seed, f" · {cells}"), line(seed), line()]
+    line1 = next((f for f in forms if width is None or f.cell_len <= width), None)
+    if line1 is None:
+        line1 = cut_text(forms[-1], width or 0)
     # A log the worker could not write is named as such: its panel says why.
     logs = [f"{path} (not written)" if history.log_warning else str(path)
             for history, path in zip(histories, log_paths, strict=False) if path]
