@@ -149,3 +149,22 @@ def test_a_speed_is_shown_only_while_the_run_trains() -> None:
     assert finished.state == "finished"
     # "0/s finished" read as a run that never moved.
     assert "/s" not in status_text(finished).plain.splitlines()[0]
+
+
+def test_the_state_line_is_the_longest_form_that_fits() -> None:
+    # relu-exploding at 120x40 read "RELU lr=0.0001 · @149 · 47/s running" in a 56-cell
+    # panel: H= and the preset's point, W×1.5, were dropped below a fixed 64 cells.
+    history = RunHistory()
+    for _, event in replay_of("adding-lstm").until(300):
+        history.apply(event)
+    history.config = RunConfig(cell="relu", hidden_size=128, lr=1e-4, recurrent_scale=1.5)
+    assert history.state == "running"
+    speed = f"{history.steps_per_second:.0f}/s"
+    full = f"RELU H=128 lr=0.0001 W×1.5 · step 300 · {speed} running"
+    assert status_text(history, len(full)).plain.splitlines()[0] == full
+    forms = [status_text(history, width).plain.splitlines()[0] for width in range(20, 80)]
+    assert all(len(line) <= max(width, 8) for line, width in zip(forms, range(20, 80)))
+    assert "RELU lr=0.0001 W×1.5 · step 300 · " in forms[len(full) - 1 - 20]  # H= goes first
+    assert "RELU lr=0.0001 W×1.5 · @300 · running" in forms  # then the step, the speed
+    # The scale stays longer than the speed does.
+    assert not any("W×1.5" not in f and "/s" in f for f in forms)

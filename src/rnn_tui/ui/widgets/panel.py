@@ -37,23 +37,36 @@ def format_seconds(seconds: float) -> str:
 
 def status_text(history: RunHistory, width: int = 80) -> Text:
     """Cell, size, lr, speed, loss, metric, and when it beat the baseline and was
-    solved: two lines that never wrap (shorter labels in a narrow panel)."""
+    solved: two lines that never wrap, each in the longest form its width fits."""
     config = history.config
     if config is None:
         return Text("waiting for the run to start…", "dim")
-    narrow = width < 64
-    size = "" if narrow else f" H={config.hidden_size}"
-    # A W scaled at init (relu-exploding's 1.5) is said: an RNN started at ρ(W) = 1.5 is
-    # not the one that forgets (and a preset file's scale may be any cell's).
-    scale = "" if narrow or config.recurrent_scale == 1.0 else f" W×{config.recurrent_scale:g}"
-    step = f"@{history.step}" if narrow else f"step {history.step}"
+    width = max(8, width)
+    lines = [state_line(history, width), numbers_line(history, width)]
+    return Text("\n").join(cut_text(line, width) for line in lines)
+
+
+def state_line(history: RunHistory, width: int) -> Text:
+    """Cell, size, lr, step, speed and state. Where it does not fit, the hidden size
+    goes first, then "step" shortens to "@", then the speed; a W scaled at init
+    (relu-exploding's 1.5) goes last: an RNN started at ρ(W) = 1.5 is not the one that
+    forgets (and a preset file's scale may be any cell's)."""
+    config = history.config
+    assert config is not None
+    scale = "" if config.recurrent_scale == 1.0 else f" W×{config.recurrent_scale:g}"
     # A speed only while it trains: "0/s finished" read as a run that never moved.
     speed = f"{history.steps_per_second:.0f}/s " if history.state == "running" else ""
-    line1 = Text.assemble(
-        (config.cell.upper(), "bold"), f"{size} lr={config.lr:g}{scale} · {step} · ",
-        speed, (history.state, "italic"))
-    lines = [line1, numbers_line(history, max(8, width))]
-    return Text("\n").join(cut_text(line, max(8, width)) for line in lines)
+
+    def form(size: str, step: str, speed: str, scale: str = scale) -> Text:
+        return Text.assemble((config.cell.upper(), "bold"),
+                             f"{size} lr={config.lr:g}{scale} · {step} · ",
+                             speed, (history.state, "italic"))
+
+    long_step, short_step = f"step {history.step}", f"@{history.step}"
+    forms = [form(f" H={config.hidden_size}", long_step, speed), form("", long_step, speed),
+             form("", short_step, speed), form("", short_step, ""),
+             form("", short_step, "", "")]
+    return next((f for f in forms if f.cell_len <= width), forms[-1])
 
 
 def numbers_line(history: RunHistory, width: int) -> Text:
