@@ -163,7 +163,7 @@ def test_the_state_line_is_the_longest_form_that_fits() -> None:
     full = f"RELU H=128 lr=0.0001 W×1.5 · step 300 · {speed} running"
     assert status_text(history, len(full)).plain.splitlines()[0] == full
     forms = [status_text(history, width).plain.splitlines()[0] for width in range(20, 80)]
-    assert all(len(line) <= max(width, 8) for line, width in zip(forms, range(20, 80)))
+    assert all(len(line) <= max(width, 8) for line, width in zip(forms, range(20, 80), strict=True))
     assert "RELU lr=0.0001 W×1.5 · step 300 · " in forms[len(full) - 1 - 20]  # H= goes first
     assert "RELU lr=0.0001 W×1.5 · @300 · running" in forms  # then the step, the speed
     # The scale stays longer than the speed does.
