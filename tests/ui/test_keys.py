@@ -333,7 +333,8 @@ async def test_s_saves_an_svg_screenshot_and_says_where(
                                           for n in app._notifications), "s: the note")
         shots = list(tmp_path.glob("rnn-tui-*.svg"))
         assert len(shots) == 1 and shots[0].read_text().startswith("<svg")
-        assert any(str(shots[0]) in n.message for n in app._notifications)
+        # The name whole on a line of its own (a toast wraps a long path anywhere).
+        assert any(f"\n{shots[0].name}\nin {tmp_path}" in n.message for n in app._notifications)
 
 
 async def test_the_screenshot_places_text_after_spaces_at_its_own_cell(
@@ -590,6 +591,19 @@ async def test_a_replay_says_where_a_log_ends_without_its_end(tmp_path: Path) ->
         assert "/s" not in status(app, 0) and "replay" in status(app, 0)
         # The help's q: nothing to stop or join in a replay.
         assert "no workers" in dict(app.help_keys())["q"]
+
+
+async def test_a_replay_of_a_run_a_key_restarted_says_so(tmp_path: Path) -> None:
+    # Its last word read "restarted": as if the replay had restarted.
+    lines = fixture_path("adding-rnn").read_text().splitlines()
+    assert '"reason":"finished"' in lines[-1]
+    ended = tmp_path / "restarted.jsonl"
+    ended.write_text("\n".join(lines[:-1] + [lines[-1].replace("finished", "restarted")]) + "\n")
+    app = RnnTuiApp(ReplaySource.from_logs([ended, fixture_path("adding-lstm")]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.histories[0].state == "ended by a restart"
+        assert "ended by a restart" in status(app, 0)
 
 
 async def test_too_small_says_so() -> None:

@@ -631,7 +631,9 @@ class RnnTuiApp(App[int]):
             self.notify(f"screenshot not saved: {self.screenshot_dir}: "
                         f"{err.strerror or err}", severity="error", timeout=8)
             return
-        self.notify(f"screenshot saved to {path}", timeout=5)
+        # The name on a line of its own: a toast wraps a long path anywhere, and at 80
+        # columns "….s" / "vg" was copied as the wrong name.
+        self.notify(f"screenshot saved:\n{path.name}\nin {path.parent}", timeout=5)
 
     def help_keys(self) -> list[tuple[str, str]]:
         # The screen's own keys first (the sweep map's enter, d, a), then the app's.

@@ -77,6 +77,10 @@ class RunHistory:
         # Mid-replay the log says "running" (with its speed then), but nothing is.
         if self.replayed and self.progress.state in ("running", "paused"):
             return "replay"
+        # (A run a key restarted: its log's last word, seen in a replay. "restarted"
+        # alone read as the replay restarting.)
+        if self.progress.state == "restarted":
+            return "ended by a restart"
         return self.progress.state
 
     @property
