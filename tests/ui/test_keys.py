@@ -470,6 +470,30 @@ async def test_the_help_scrolls_with_the_keys(scripted: ScriptedSource) -> None:
         await wait_for(pilot, lambda: body.scroll_y == 0, "home: back to its top")
 
 
+async def test_the_footer_shows_only_keys_that_fit_whole(scripted: ScriptedSource) -> None:
+    # At 80 columns the last key was cut by the palette's: "space pause" showed as "sp",
+    # or as "s", the screenshot's key.
+    def shown(footer: KeyFooter) -> list[str]:
+        palette = footer.query_one(".-command-palette")
+        keys = [c for c in footer.children if c is not palette and c.display]
+        assert all(k.region.right <= palette.region.x for k in keys), "a key cut"
+        return [k.key if isinstance(k, FooterKey) else tuple(x.key for x in k.query(FooterKey))
+                for k in keys]
+
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=(80, 24)) as pilot:
+        footer = app.query_one(KeyFooter)
+        await wait_for(pilot, lambda: bool(footer.query(FooterKey)), "the footer's keys")
+        await pilot.pause()
+        narrow = shown(footer)
+        assert "q" in narrow and "space" not in narrow
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        await pilot.pause()
+        wide = shown(footer)
+        assert len(wide) > len(narrow) and wide[:len(narrow)] == narrow
+
+
 async def test_opening_and_closing_the_help_does_not_rebuild_the_footer(
         scripted: ScriptedSource, monkeypatch) -> None:
     rebuilds = []
