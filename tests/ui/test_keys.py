@@ -734,3 +734,23 @@ async def test_a_training_key_in_a_replay_says_why_it_does_nothing() -> None:
         await wait_for(pilot, lambda: any("a replay of run logs" in n.message
                                           for n in app._notifications), "c: the note")
         assert app.histories[0].config is not None and app.histories[0].config.cell == "rnn"
+
+
+async def test_the_laws_table_and_plot_are_drawn_from_one_profile() -> None:
+    # Drawn a tick apart during training, the table said ×72 at 99 steps back while the
+    # plot, a profile older, showed ×7.
+    import time
+
+    from rnn_tui.ui.views.law import LawPlot, LawTable
+
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.query_one("#panel-0", ModelPanel)
+        await pilot.press("v", "v")
+        await wait_for(pilot, lambda: panel.view == "why", "v v: the law")
+        table, plot = panel.query_one(LawTable), panel.query_one(LawPlot)
+        panel.history.profile_version += 1  # a new profile came
+        for first, second in ((table, plot), (plot, table)):
+            panel.draw_figure(first, app.palette, time.monotonic())
+            assert second.shown_key == first.shown_key == first.data_key(panel.history)
+            panel.history.profile_version += 1

@@ -49,6 +49,7 @@ class Figure(Widget):
         self.shown_run: tuple[int, int] | None = None  # (history, run) it was drawn from
         self.fixed_caption: Text | None = None  # one that never changes (`figure_box`)
         self.drawn: tuple[RunHistory, Palette] | None = None  # what `show` drew last
+        self.partners: list[Figure] = []  # figures of the same numbers, drawn with it
 
     def data_key(self, history: RunHistory) -> Hashable:
         """What this figure shows of a history: a new key means a redraw is due.

@@ -19,8 +19,12 @@ class WhyView(FigureColumn):
     """The law (simple RNNs) or the gates (gated cells)."""
 
     def compose(self) -> ComposeResult:
-        yield figure_box("law-table", LawTable())
-        yield figure_box("law-plot", LawPlot())
+        table, plot = LawTable(), LawPlot()
+        # The two show the same measured factors: drawn a tick apart, during training
+        # the table said ×72 at 99 steps back while the plot, a profile older, showed ×7.
+        table.partners, plot.partners = [plot], [table]
+        yield figure_box("law-table", table)
+        yield figure_box("law-plot", plot)
         yield figure_box("gates", GatesPlot())
         yield figure_box("path", PathGradientPlot())
 

@@ -268,8 +268,16 @@ class ModelPanel(Vertical):
         return [figure for figure in self.figures(compact)
                 if force or figure.is_stale(self.history, now)]
 
-    def draw_figure(self, figure: Figure, palette: Palette, now: float) -> None:
+    def draw_figure(self, figure: Figure, palette: Palette, now: float) -> list[Figure]:
+        """Draw `figure`, and its partners where they show other data: which were drawn."""
+        drawn = [figure]
         figure.show(self.history, palette, now)
+        for partner in figure.partners:
+            if partner.display and (partner.shown_key != partner.data_key(self.history)
+                                    or not partner.drawn_for(self.history, palette)):
+                partner.show(self.history, palette, now)
+                drawn.append(partner)
+        return drawn
 
     def next_figures(self, compact: bool = False) -> list[Figure]:
         """The figures the view that `v` shows next would show (hidden now)."""
@@ -285,7 +293,7 @@ class ModelPanel(Vertical):
             if figure.drawn_for(self.history, palette) and not figure.is_stale(
                     self.history, now):
                 continue
-            self.draw_figure(figure, palette, now)
-            figure.build_ahead()
+            for drawn in self.draw_figure(figure, palette, now):
+                drawn.build_ahead()
             return True
         return False
