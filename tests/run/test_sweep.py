@@ -34,7 +34,7 @@ from rnn_tui.run.sweep_results import (
 )
 from rnn_tui.run.sweep_run import run_config
 
-from .conftest import like_a_terminal, rnn_tui
+from .conftest import child_pids, like_a_terminal, rnn_tui
 
 TINY = """\
 task = "adding"
@@ -182,6 +182,56 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
     assert len(ids) == len(set(ids)) == 8
     for run in resumed["runs"]:   # a run cut by Ctrl-C was logged again from the start
         assert_complete(run, steps=800)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_while_the_cluster_starts_stops_the_sweep(tmp_path, signum) -> None:
+    """Ctrl-C while the local cluster spawned its workers was ignored: the whole sweep ran
+    on and exited 0. SIGTERM there left a half-made cluster that printed a traceback."""
+    file, out = tmp_path / "long.toml", tmp_path / "out"
+    file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))
+    proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
+                             str(out), "--workers", "2", "--json"], start_new_session=True,
+                            preexec_fn=like_a_terminal, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not child_pids(proc.pid):  # the first worker process: the cluster starts
+            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
+            time.sleep(0.01)
+        os.killpg(proc.pid, signum)  # as a terminal's Ctrl-C, or `kill` of the group
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    assert json.loads(stdout)["interrupted"] is True
+    assert "Traceback" not in stderr and "Error" not in stderr, stderr
+
+
+def test_a_reader_that_leaves_stops_the_sweep_as_ctrl_c_does_and_exits_141(tmp_path) -> None:
+    """`rnn-tui sweep ... | head -1` exited 1 (Rich's SystemExit), the runs in flight cut
+    mid-line and a finished one without its result."""
+    file, out = tmp_path / "long.toml", tmp_path / "out"
+    file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))
+    proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
+                             str(out), "--workers", "2"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()  # as `head -1`: one line, then gone
+        proc.stdout.close()
+        assert proc.wait(timeout=60) == 141, proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert first.startswith("[1/8]")
+    assert "Traceback" not in proc.stderr.read()
+    recorded = set(result_ids(out))
+    assert 1 <= len(recorded) < 8
+    for log in (out / "logs").glob("*.jsonl"):  # each ends whole: a result, or interrupted
+        assert log.stem in recorded or read_run_log(log)[-1].reason == "interrupted", log.name
 
 
 def test_a_folder_that_fills_up_mid_sweep_stops_it_with_one_line_and_keeps_what_is_written(

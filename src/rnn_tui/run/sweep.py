@@ -172,6 +172,7 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
                          "install or checkout?); its results may not match the others'")
 
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    progress: SweepProgress | None = None
     try:
         map_key = not as_json and can_listen(sys.stdin, stdout)
         with SweepProgress(stderr if as_json else stdout, len(todo), skipped, str(out),
@@ -190,6 +191,8 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
     finally:
         writer.close()
         signal.signal(signal.SIGTERM, previous)
+    if progress is not None and progress.console.reader_left:
+        raise BrokenPipeError  # (the runs are stopped and what finished is written: 141)
     report(grid, out, skipped, interrupted, as_json, stdout)
     if cannot_write:
         stderr.write(f"rnn-tui: error: {cannot_write}: the sweep stopped and cancelled the "

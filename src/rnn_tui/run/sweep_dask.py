@@ -21,6 +21,7 @@ import uuid
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +52,22 @@ def local_client(workers: int | None = None) -> Iterator[Any]:
     # another cluster holds 8787. Logs only when critical: closing a cluster whose workers
     # are mid-run (Ctrl-C) logs errors that are only the shutdown; a run's own failure
     # reaches the results, not the log.
-    with _sigint_ignored():  # the worker processes are spawned (and inherit it) here
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=":0", env=PINNED_ENV,
-                               silence_logs=logging.CRITICAL)
+    # Started here, before SIGINT is blocked: started from Dask's thread, multiprocessing
+    # unblocks SIGINT in that thread on its way out (not restoring the mask it found), and
+    # the workers that thread spawns would see Ctrl-C again.
+    resource_tracker.ensure_running()
+    held = SignalsHeld()
+    with held:  # the worker processes are spawned here
+        try:
+            cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1,
+                                   threads_per_worker=1, processes=True,
+                                   dashboard_address=":0", env=PINNED_ENV,
+                                   silence_logs=logging.CRITICAL)
+        except Exception:
+            held.raise_if_came()  # (a SIGTERM to the whole group: the workers died of it)
+            raise
     with cluster, Client(cluster) as client:
+        held.raise_if_came()  # (in here: the cluster closes on the way out)
         yield client
 
 
@@ -115,18 +127,37 @@ def _handshake(scheduler: str) -> None:
         ) from None
 
 
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ctrl-C reaches the whole process group; only this process should act on it (it
-    cancels the runs and closes the cluster), not each worker with a traceback."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+class SignalsHeld:
+    """While the cluster starts: Ctrl-C reaches the whole process group, and only this
+    process should act on it (cancel the runs, close the cluster), not each worker with
+    a traceback. So SIGINT is blocked in this thread: the threads Dask starts meanwhile
+    and the worker processes they spawn inherit the block and never see it. Here a
+    Ctrl-C, or a SIGTERM, is kept and raised once the cluster is up (`raise_if_came`):
+    ignored, a Ctrl-C in the first 1.5 s let the whole sweep run on and exit 0; raised
+    inside Dask's start, a SIGTERM left a half-made cluster that printed a traceback."""
+
+    def __init__(self) -> None:
+        self.came: list[int] = []
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> SignalsHeld:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous[signum] = signal.getsignal(signum)
+                if self.previous[signum] is not signal.SIG_IGN:
+                    signal.signal(signum, lambda number, frame: self.came.append(number))
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (one pending: kept)
+            for signum, handler in self.previous.items():
+                signal.signal(signum, handler)
+
+    def raise_if_came(self) -> None:
+        if self.came:
+            raise KeyboardInterrupt
 
 
 def submit(client: Any, runs: list[SweepRun], log_paths: list[Path],

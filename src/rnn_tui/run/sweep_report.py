@@ -23,6 +23,24 @@ WAITING = ("the runs wait for one to join (`dask worker SCHEDULER`, on a machine
            "rnn-tui installed; a worker that cannot import it dies at once)")
 
 
+class ReaderMayLeave(Console):
+    """A Console whose reader may go (`rnn-tui sweep | head -1`). Rich's own exits 1 at
+    once (SystemExit): past the sweep's stopping of its runs (those in flight were cut
+    mid-line, a finished one lost its result) and past the exit 141 that any `rnn-tui`
+    command gives when its reader leaves. This one raises `stop` and says why
+    (`reader_left`)."""
+
+    def __init__(self, *args: Any, stop: type[BaseException] = BrokenPipeError,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stop, self.reader_left = stop, False
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        self.reader_left = True
+        raise self.stop
+
+
 class SweepProgress:
     """Progress of the runs this invocation submits (the skipped ones are already done)."""
 
@@ -30,7 +48,8 @@ class SweepProgress:
                  map_key: bool = False, swept: Sequence[str] = ()) -> None:
         """`map_key`: stdin and stdout are this terminal, so `m` may open the map;
         `swept`: the keys whose values each run's line names."""
-        self.console = Console(file=out)
+        # (Its reader gone, the sweep stops as on Ctrl-C; `run_sweep` then exits 141.)
+        self.console = ReaderMayLeave(file=out, stop=KeyboardInterrupt)
         self.swept = tuple(swept)
         self.total, self.skipped, self.folder = total, skipped, folder
         self.done = self.failed = self.running = 0
@@ -196,7 +215,7 @@ def steps_text(median: float) -> str:
 
 
 def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
-    console = Console(file=out)
+    console = ReaderMayLeave(file=out)
     # A terminal's width is the reader's; a file, a pipe or a CI log has none (Rich takes
     # 80), and a map wrapped there cuts its entries in two: there a table takes its width.
     wide = not console.is_terminal
@@ -204,7 +223,7 @@ def print_maps(out: TextIO, maps: list[SweepMap]) -> None:
         table = map_table(sweep_map)
         if wide:
             needs = console.measure(table, options=console.options.update_width(UNBOUNDED))
-            Console(file=out, width=max(console.width, needs.maximum)).print(table)
+            ReaderMayLeave(file=out, width=max(console.width, needs.maximum)).print(table)
         else:
             console.print(table)
     if maps:
