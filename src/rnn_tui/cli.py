@@ -8,8 +8,9 @@ import errno
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .run.config import CELL_KINDS, DTYPES, OPTIMIZERS, TASK_NAMES, RunConfig
 
@@ -22,12 +23,27 @@ READ_NOTICE_BYTES = 5_000_000  # replay says it is reading logs larger than this
 DEVICE_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
 
 
-def folder(text: str) -> Path:
-    """--log-dir's value: an empty one (an unset variable in a script) is refused; as a
-    Path it is "." and the logs went into the current folder unasked."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("an empty name; give a folder (default: ./runs)")
-    return Path(text)
+class Parser(argparse.ArgumentParser):
+    """An error in one line, as every other error of rnn-tui (argparse's own printed its
+    usage block above it, seven lines for `--lr abc`)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (the options: {self.prog} --help)\n")
+
+
+def path_named(hint: str) -> Callable[[str], Path]:
+    """A path argument. An empty one (an unset variable in a script) is refused: as a
+    Path it is ".", and `--log-dir ""` wrote the logs into the current folder unasked."""
+
+    def parse(text: str) -> Path:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"an empty name; give {hint}")
+        return Path(text)
+
+    return parse
+
+
+folder = path_named("a folder (default: ./runs)")
 
 
 def add_experiment_flags(parser: argparse.ArgumentParser) -> None:
@@ -79,7 +95,7 @@ def log_dir_from_args(args: argparse.Namespace) -> Path | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="rnn-tui", description="Watch a simple RNN forget and an LSTM remember, live.")
     add_experiment_flags(parser)
     parser.add_argument("--lang", choices=["en", "ja"], default="en",
@@ -101,13 +117,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def sweep_file(text: str) -> str:
+    """A sweep file, or a shipped sweep's name: not an empty one (it was read as ".")."""
+    path_named("a sweep file or a shipped sweep's name")(text)
+    return text
+
+
 def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
     sweep = sub.add_parser("sweep", help="run a grid of runs on Dask, resumable; print the map",
                            description="Run every run of a sweep file (a preset whose keys "
                                        "may be lists) on Dask; rerun to resume.")
-    sweep.add_argument("file", metavar="FILE",
+    sweep.add_argument("file", metavar="FILE", type=sweep_file,
                        help="a sweep .toml file, or a shipped sweep's name (map, horizon, ...)")
-    sweep.add_argument("--out", type=Path, metavar="DIR",
+    sweep.add_argument("--out", type=path_named("a folder (default: sweeps/<FILE's stem>)"),
+                       metavar="DIR",
                        help="results and logs (default: sweeps/<FILE's stem>)")
     sweep.add_argument("--scheduler", metavar="ADDRESS",
                        help="a running Dask scheduler, tcp://HOST:PORT (default: a local "
@@ -122,7 +145,8 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
     view = sub.add_parser("sweep-view", help="the map of a sweep's folder, following it",
                           description="Open the map of a sweep (rows: cells, columns: T) "
                                       "and follow it while it runs.")
-    view.add_argument("out", type=Path, metavar="DIR", help="a sweep's --out folder")
+    view.add_argument("out", type=path_named("a sweep's --out folder"), metavar="DIR",
+                      help="a sweep's --out folder")
 
 
 def fail(message: str) -> int:

@@ -77,6 +77,20 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2(args, message) -> None:
     result = rnn_tui("train", *args, "--no-log")
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+    # (argparse's own errors came below its seven-line usage block)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sweep", ""], "argument FILE: an empty name"),       # was read as "."
+    (["sweep", "map", "--out", ""], "argument --out: an empty name"),
+    (["sweep-view", ""], "argument DIR: an empty name"),
+])
+def test_an_empty_sweep_path_is_refused_not_the_current_folder(tmp_path, args,
+                                                               message) -> None:
+    result = rnn_tui(*args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and list(tmp_path.iterdir()) == []
 
 
 def test_an_empty_log_dir_is_refused_not_the_current_folder(tmp_path) -> None:
