@@ -33,7 +33,7 @@ GROUPS: list[list[tuple[bytes, str, bytes]]] = [
     [(b"\t", "tab", "2 · lstm".encode()), (b"\t", "tab", "1 · rnn".encode())],
     [(b"2", "1 2", "2 · lstm".encode()), (b"1", "1 2", "1 · rnn".encode())],
     [(b"v", "v", b"rows: training step"),  # the flow view's caption
-     (b"v", "v", b"the note's law"),  # the why view's (the RNN's: the law)
+     (b"v", "v", b"is an inequality"),  # the why view's (the RNN's: the law)
      (b"v", "v", b"smoothed")],  # the loss plot's, back on the first view
     [(b"?", "?", b"keys (also in the command palette"),
      (b"q", "q (closes ?)", b"rnn-tui adding")],  # the dashboard, painted again

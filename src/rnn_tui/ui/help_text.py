@@ -55,7 +55,7 @@ SIMPLE = {
     "en": """\
 ### Panel {slot}: {cell} (simple RNN)
 
-Each step back multiplies the gradient by Wᵀ·diag(σ'_t). The note's argument is an
+Each step back multiplies the gradient by Wᵀ·diag(σ'_t). The textbook argument is an
 inequality: no step can stretch the gradient by more than σ_max(W) · max σ' =
 {sigma} × {dsigma_max} = **{bound}**, the bound. Below 1 the bound guarantees that the
 gradient vanishes; above 1 it only permits an explosion, it does not promise one. The
@@ -69,7 +69,7 @@ nor a bound, a shortcut that can point the wrong way.
     "ja": """\
 ### パネル {slot}: {cell}（単純な RNN）
 
-一段さかのぼるごとに勾配には Wᵀ·diag(σ'_t) が掛かります。ノートの議論は不等式です。
+一段さかのぼるごとに勾配には Wᵀ·diag(σ'_t) が掛かります。教科書の議論は不等式です。
 一段で勾配が伸びるのは、最大でも
 σ_max(W) · max σ' = {sigma} × {dsigma_max} = **{bound}**（上界）までです。
 上界が 1 より小さければ勾配は必ず消えますが、

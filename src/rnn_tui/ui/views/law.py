@@ -168,7 +168,8 @@ class LawTable(TextFigure):
         return outer
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
-        return Text.assemble(("the note's law", "bold"),
+        # (It said "the note's law": a student has no note. The bound: the table's row.)
+        return Text.assemble(("the bound", "bold"),
                              (" is an inequality; the product is the rate", "dim"))
 
 
