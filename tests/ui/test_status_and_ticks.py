@@ -32,10 +32,11 @@ def solved_lstm() -> RunHistory:
 def test_solved_stays_at_every_width() -> None:
     history = solved_lstm()
     solved = f"solved @{history.solved[0]}"  # type: ignore[index]
-    for width in range(24, 100):
+    # Down to the milestone's own width (four panels in 80 columns read "0.00318  solved…").
+    for width in range(len(solved), 100):
         line = numbers_line(history, width)
         assert solved in line.plain, f"width {width}: {line.plain!r}"
-        assert line.cell_len <= width or width < len(solved) + 8, f"width {width} overflows"
+        assert line.cell_len <= width, f"width {width} overflows"
     assert "beat baseline @" in numbers_line(history, 100).plain  # wide: the long labels
     # Three panels in 80 columns: "0.00575  solved @280", a bare number, read as nothing.
     tight = len(f"loss {history.smoothed_loss:.3g}  {solved}") - 1
@@ -74,10 +75,16 @@ def test_underflow_caption_fits_a_half_width_panel() -> None:
     source = replay_of("rnn-underflow300")
     for _, event in source.until(source.last_step):
         history.apply(event)
-    caption = GradientPlot().caption(history, Palette.from_theme({}, dark=True))
+    plot = GradientPlot()
+    plot.strips_size = (78, 20)  # (a half-width panel's figure: 76 cells of caption)
+    caption = plot.caption(history, Palette.from_theme({}, dark=True))
     assert "underflow from" in caption.plain
     digits_to_spare = 5 - len(str(history.last_profile.step))  # type: ignore[union-attr]
     assert caption.cell_len + digits_to_spare <= 76, caption.plain
+    # Narrower (80 columns), the note shortens before it is cut: "x: 0 from 76".
+    plot.strips_size = (38, 10)
+    narrow = plot.caption(history, Palette.from_theme({}, dark=True))
+    assert narrow.cell_len <= 36 and re.search(r"x: 0 from \d+$", narrow.plain.rstrip())
 
 
 def test_lstm_horizon_caption_fits_a_half_width_panel() -> None:
@@ -86,9 +93,15 @@ def test_lstm_horizon_caption_fits_a_half_width_panel() -> None:
     history = RunHistory(config=RunConfig(cell="lstm"))
     for _, event in replay_of("adding-lstm").until(100):  # before it solves: finite horizons
         history.apply(event)
-    caption = HorizonPlot().caption(history, Palette.from_theme({}, dark=True)).plain
+    plot = HorizonPlot()
+    plot.strips_size = (78, 20)  # (a half-width panel's figure: 76 cells of caption)
+    caption = plot.caption(history, Palette.from_theme({}, dark=True)).plain
     assert caption.count("γ=") == 2 and caption.count(" steps") == 2, caption
     assert len(caption.rstrip()) <= 76, caption
+    # At 80 columns the cell path's horizon was the part cut off: γ goes first.
+    plot.strips_size = (38, 10)
+    narrow = plot.caption(history, Palette.from_theme({}, dark=True)).plain
+    assert "∂c → 23 steps" in narrow and len(narrow.rstrip()) <= 36, narrow
 
 
 def test_a_gated_cell_without_a_profile_yet_is_waiting_not_gateless() -> None:
@@ -168,3 +181,28 @@ def test_the_state_line_is_the_longest_form_that_fits() -> None:
     assert "RELU lr=0.0001 W×1.5 · @300 · running" in forms  # then the step, the speed
     # The scale stays longer than the speed does.
     assert not any("W×1.5" not in f and "/s" in f for f in forms)
+
+
+def test_narrow_gates_and_law_captions_keep_what_they_are_for() -> None:
+    # At 80 columns the GRU's caption lost its share of units ("whole sequence…"), and at
+    # 120 the law plot's never named its second dashed line, the bound.
+    from rnn_tui.ui.views.law import LawPlot
+
+    palette = Palette.from_theme({}, dark=True)
+    gru = RunHistory(config=RunConfig(cell="gru"))
+    source = replay_of("gru-adding30")
+    for _, event in source.until(source.last_step):
+        gru.apply(event)
+    gates = GatesPlot()
+    gates.strips_size = (38, 10)
+    caption = gates.caption(gru, palette).plain.rstrip()
+    assert re.search(r"Πz > 0\.1 over T: \d+%", caption) and len(caption) <= 36, caption
+    rnn = RunHistory(config=RunConfig(cell="relu"))
+    source = replay_of("relu-exploding600")
+    for _, event in source.until(source.last_step):
+        rnn.apply(event)
+    law = LawPlot()
+    for width in (56, 38):
+        law.strips_size = (width, 10)
+        caption = law.caption(rnn, palette).plain.rstrip()
+        assert "bound" in caption and len(caption) <= width - 2, caption

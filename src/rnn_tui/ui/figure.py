@@ -104,6 +104,13 @@ class Figure(Widget):
         ink = colour_of(style.color, (224, 224, 224))
         return ink, blend(ink, paper, 0.5), paper
 
+    def fitting(self, *forms: Text) -> Text:
+        """The first of a caption's forms (longest first) that fits the figure whole, else
+        the last: cut after a word instead, captions lost what they were there to say
+        ("faint: init", which dashed line is the bound, the cell path's horizon)."""
+        room = self.shown_width - 2  # (the caption's margins)
+        return next((form for form in forms if form.cell_len <= room), forms[-1])
+
     def caption_line(self, width: int) -> Text:
         """The caption for the figure's size now (some say less when narrow), cut to
         `width` cells after a word (an ellipsis where it is cut)."""

@@ -51,10 +51,17 @@ class GatesPlot(PlotFigure):
         g = gate_symbol(name)
         held = scalar(latest, f"{name}_hold_all")
         whole = f" · whole sequence: {held:.0%}" if held is not None else ""
-        return Text.assemble(("gates ", "bold"),
-                             swatch(palette.cell, f"units with Π{g} > 0.1{whole}"),
-                             swatch(palette.hidden, f"{g} median"),
-                             swatch(palette.hidden_faint, f"{g} 10–90%", "┄┄"))
+        short = f" over T: {held:.0%}" if held is not None else ""
+        title, median = Text("gates ", "bold"), swatch(palette.hidden, f"{g} median")
+        spread = swatch(palette.hidden_faint, f"{g} 10–90%", "┄┄")
+        # Narrower, the share of units that hold over the whole sequence stays (it was
+        # the part cut off), the spread's legend and the title go.
+        return self.fitting(
+            Text.assemble(title, swatch(palette.cell, f"units with Π{g} > 0.1{whole}"),
+                          median, spread),
+            Text.assemble(title, swatch(palette.cell, f"Π{g} > 0.1{short}"), median, spread),
+            Text.assemble(swatch(palette.cell, f"Π{g} > 0.1{short}"), median),
+            Text.assemble(swatch(palette.cell, f"Π{g} > 0.1{short}")))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas

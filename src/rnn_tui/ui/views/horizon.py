@@ -13,6 +13,7 @@ from ..palette import Palette, swatch
 from ..profiles import horizon_points, horizon_text, scalar, sequence_length
 
 SERIES = (("horizon_h", "gamma_h", "‖∂L/∂h_t‖"), ("horizon_c", "gamma_c", "‖∂L/∂c_t‖"))
+SHORT = {"‖∂L/∂h_t‖": "∂h", "‖∂L/∂c_t‖": "∂c"}  # (two panels in 80 columns)
 
 
 class HorizonPlot(PlotFigure):
@@ -30,17 +31,27 @@ class HorizonPlot(PlotFigure):
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
+
         # "horizon", not "memory horizon": the LSTM's two series then fit a half-width
-        # panel at 160 columns ("… → 33 steps", not "… → 33 s…").
-        parts: list[Text | tuple[str, str] | str] = [("horizon ", "bold")]
-        colours = (palette.hidden, palette.cell)
-        for (horizon, gamma, label), colour in zip(SERIES, colours, strict=True):
-            if scalar(latest, horizon) is None and (latest is None or horizon != "horizon_h"):
-                continue
-            g = scalar(latest, gamma)
-            now = f"γ={g:.3g} → {horizon_text(scalar(latest, horizon), sequence_length(history))}"
-            parts.append(swatch(colour, f"{label} {now if latest else ''}".rstrip()))
-        return Text.assemble(*parts)
+        # panel at 160 columns ("… → 33 steps", not "… → 33 s…"); narrower, γ goes, then
+        # the title, then the names shorten, so that the cell path's is not the one cut.
+        def legend(with_gamma: bool, short: bool = False) -> list[Text]:
+            parts = []
+            colours = (palette.hidden, palette.cell)
+            for (horizon, gamma, label), colour in zip(SERIES, colours, strict=True):
+                if scalar(latest, horizon) is None and (latest is None
+                                                        or horizon != "horizon_h"):
+                    continue
+                g = f"γ={scalar(latest, gamma):.3g} " if with_gamma else ""
+                now = f"{g}→ {horizon_text(scalar(latest, horizon), sequence_length(history))}"
+                name = SHORT[label] if short else label
+                parts.append(swatch(colour, f"{name} {now if latest else ''}".rstrip()))
+            return parts
+
+        title = Text("horizon ", "bold")
+        return self.fitting(Text.assemble(title, *legend(True)),
+                            Text.assemble(title, *legend(False)),
+                            Text.assemble(*legend(False)), Text.assemble(*legend(False, True)))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas
@@ -61,9 +72,11 @@ class HorizonPlot(PlotFigure):
         if first_step is None or last_step is None:
             canvas.xlim(0, 1)
             return
-        canvas.hline(seq_len, color=palette.baseline)
-        canvas.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=palette.baseline,
-                 background=palette.canvas, alignment="left")
+        # The sequence's end in the axes' faint ink: in the baseline's colour (the theme's
+        # warning) it was the same orange as the ‖∂L/∂h_t‖ horizon (its accent).
+        canvas.hline(seq_len, color=palette.faint)
+        canvas.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=palette.faint,
+                    background=palette.canvas, alignment="left")
         canvas.ylim(0, beyond * 1.05)
         self.seq_len = seq_len
         self.x_range = (first_step, max(last_step, first_step + 1))

@@ -179,14 +179,20 @@ class LawPlot(PlotFigure):
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
-        parts = [("‖∂L/∂h_t‖ ÷ at loss ", "bold"), swatch(palette.hidden, "measured")]
-        if scalar(latest, "gamma_product") is not None:
-            parts.append(swatch(palette.loss, "product γ^k", "┄┄"))
-        elif scalar(latest, "gamma_h") is not None:
-            parts.append(swatch(palette.loss, "fit γ^k", "┄┄"))
-        if scalar(latest, "gamma_bound") is not None:
-            parts.append(swatch(palette.zero, "bound γ^k", "┄┄"))
-        return Text.assemble(*parts)
+
+        def legend(power: str) -> list[Text]:
+            parts = [swatch(palette.hidden, "measured")]
+            if scalar(latest, "gamma_product") is not None:
+                parts.append(swatch(palette.loss, f"product{power}", "┄┄"))
+            elif scalar(latest, "gamma_h") is not None:
+                parts.append(swatch(palette.loss, f"fit{power}", "┄┄"))
+            if scalar(latest, "gamma_bound") is not None:
+                parts.append(swatch(palette.zero, f"bound{power}", "┄┄"))
+            return parts
+
+        title = Text("‖∂L/∂h_t‖ ÷ at loss ", "bold")
+        return self.fitting(Text.assemble(title, *legend(" γ^k")),
+                            Text.assemble(title, *legend("")), Text.assemble(*legend("")))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas

@@ -70,18 +70,26 @@ class GradientPlot(PlotFigure):
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest, first = history.last_profile, history.first_profile
-        parts = [("gradient ", "bold"), swatch(palette.hidden, "‖∂L/∂h_t‖")]
+        title = Text("gradient ", "bold")
+        legend = [swatch(palette.hidden, "‖∂L/∂h_t‖")]
         if latest is not None and "dc_norms" in latest.series:
-            parts.append(swatch(palette.cell, "‖∂L/∂c_t‖"))
+            legend.append(swatch(palette.cell, "‖∂L/∂c_t‖"))
+        faint, faint_short = Text(), Text()
         if latest is not None and first is not None:
             # The first step's profile is the untrained model's (initial weights).
-            parts.append(Text(f"step {latest.step}, faint: init  ", "dim"))
+            faint = Text(f"step {latest.step}, faint: init  ", "dim")
+            faint_short = Text("faint: init  ", "dim")
         zeros = underflow_steps(latest.dh_norms) if latest is not None else []
+        zero, zero_short = Text(), Text()
         if zeros:
             r, g, b = palette.zero
-            # Short enough to fit a half-width panel at 160 columns after the legend.
-            parts.append(Text(f"x: underflow from {zeros[0]} back", f"bold rgb({r},{g},{b})"))
-        return Text.assemble(*parts)
+            zero = Text(f"x: underflow from {zeros[0]} back", f"bold rgb({r},{g},{b})")
+            zero_short = Text(f"x: 0 from {zeros[0]}", f"bold rgb({r},{g},{b})")
+        return self.fitting(Text.assemble(title, *legend, faint, zero),
+                            Text.assemble(title, *legend, faint_short, zero),
+                            Text.assemble(*legend, faint_short, zero),
+                            Text.assemble(*legend, faint_short, zero_short),
+                            Text.assemble(*legend, zero_short))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas

@@ -98,6 +98,8 @@ def numbers_line(history: RunHistory, width: int) -> Text:
         [("L ", "dim"), loss, *solved],  # (L as in ∂L/∂h_t: three panels in 80 columns)
         [loss, *solved],
     ]
+    if history.solved is not None:  # (four panels in 80: the step, not "solved…")
+        forms.append(milestone("solved", history.solved, False, "")[1:])
     texts = [Text.assemble(*parts) for parts in forms]
     return next((t for t in texts if t.cell_len <= width), texts[-1])
 
