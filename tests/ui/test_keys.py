@@ -142,6 +142,22 @@ async def test_n_steps_only_while_paused(scripted: ScriptedSource) -> None:
         await wait_for(pilot, lambda: scripted.calls.count(("step",)) == 2, "two steps")
 
 
+async def test_n_after_every_run_ended_says_there_is_nothing_to_step(
+        scripted: ScriptedSource) -> None:
+    # It did nothing, without a word (the workers have no run to step).
+    from rnn_tui.run.events import RunEnded
+
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        for slot in (0, 1):
+            scripted.push(slot, RunEnded(step=0, reason="finished"))
+        await wait_for(pilot, lambda: "finished" in header(app), "both runs ended")
+        await pilot.press("space", "n")
+        await wait_for(pilot, lambda: any("nothing to step" in n.message
+                                          for n in app._notifications), "n: said why not")
+        assert ("step",) not in scripted.calls
+
+
 async def test_t_switches_task_and_restarts_both(scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
@@ -382,6 +398,16 @@ async def test_the_palette_offers_one_screenshot_the_one_that_works(
     async with app.run_test(size=SIZE):
         titles = [c.title for c in app.get_system_commands(app.screen)]
     assert [t for t in titles if "screenshot" in t.lower()] == ["Save a screenshot"]
+    # One "Quit" (Textual's was listed beside ours), and no fourth panel of two.
+    assert titles.count("Quit") == 1
+    assert not any("third" in t or "fourth" in t for t in titles), titles
+
+
+async def test_the_palette_says_what_quitting_a_replay_does() -> None:
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    async with app.run_test(size=SIZE):
+        helps = [c.help for c in app.get_system_commands(app.screen)]
+    assert "key q: quit (a replay: no workers, no logs open)" in helps
 
 
 async def test_question_mark_lists_every_key_and_explains_the_plots(

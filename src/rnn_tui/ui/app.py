@@ -542,6 +542,11 @@ class RnnTuiApp(App[int]):
         if not self.paused:
             self.notify("n steps while paused: press space first", severity="warning")
             return
+        if self.histories and all(h.progress.ended for h in self.histories):
+            # (It did nothing, unsaid: the workers have no run to step.)
+            self.notify("the runs have ended: nothing to step (r, t, + or c start new "
+                        "ones)", severity="warning")
+            return
         self.source.step_once()
 
     def action_task(self) -> None:
@@ -650,11 +655,14 @@ class RnnTuiApp(App[int]):
                 continue
             if self.get_key_display(binding) in screen_keys:  # the screen's own goes first
                 continue
-            tooltip = binding.tooltip
-            if tooltip == QUIT_LIVE and self.replay is not None:
-                tooltip = QUIT_REPLAY
-            rows.append((binding.key_display or binding.key, tooltip))
+            rows.append((binding.key_display or binding.key, self.tooltip_of(binding)))
         return rows
+
+    def tooltip_of(self, binding: Binding) -> str:
+        """What the key does here (a replay's `q` stops and joins no workers)."""
+        if binding.tooltip == QUIT_LIVE and self.replay is not None:
+            return QUIT_REPLAY
+        return binding.tooltip
 
     def help_screen(self) -> Screen:
         """The help screen, installed once and kept: a later `?` only brings its keys
@@ -803,15 +811,17 @@ class RnnTuiApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         # Textual's "Screenshot" delivers to a downloads folder, and fails where there is
         # none; ours (key s) saves in the current folder and says where.
+        # (and its "Quit": ours, below, says what quitting does, so the palette listed two)
         yield from (command for command in super().get_system_commands(screen)
-                    if command.title != "Screenshot")
+                    if command.title not in ("Screenshot", "Quit"))
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
-            name, _, args = binding.action.partition("(")
-            if not self.check_action(name, ()):
+            _, action, parameters = parse_action(binding.action)
+            if not self.check_action(action, parameters):  # (the fourth panel of two)
                 continue
-            yield SystemCommand(binding.tooltip.split(":")[0].split(" (")[0].capitalize(),
-                                f"key {binding.key_display or binding.key}: {binding.tooltip}",
+            tooltip = self.tooltip_of(binding)
+            yield SystemCommand(tooltip.split(":")[0].split(" (")[0].capitalize(),
+                                f"key {binding.key_display or binding.key}: {tooltip}",
                                 self._runner(binding.action))
 
     def _runner(self, action: str):  # a zero-argument callback
