@@ -106,6 +106,22 @@ def test_restart_one_slot_with_a_new_cell(two: Session, tmp_path) -> None:
     assert read_run_log(old_log)[-1].reason == "restarted"
 
 
+def test_a_run_restarted_before_its_first_step_leaves_no_log(two: Session) -> None:
+    # `]` pressed three times while paused left three logs of 0 steps, rows of nothing
+    # in `rnn-tui replay runs/*.jsonl`.
+    collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
+    two.pause()
+    collect(two, lambda ev: all(of(ev, s, Paused) for s in (0, 1)))
+    trained = two.log_paths[0]
+    two.restart(0, SMALL.with_(lr=0.03))
+    collect(two, lambda ev: of(ev, 0, RunStarted))
+    empty = two.log_paths[0]
+    two.restart(0, SMALL.with_(lr=0.1))
+    collect(two, lambda ev: of(ev, 0, RunStarted))
+    assert not empty.exists() and two.log_paths[0].exists()
+    assert read_run_log(trained)[-1].reason == "restarted"  # it had steps: kept
+
+
 def test_stop_ends_every_run_and_close_joins(two: Session) -> None:
     collect(two, lambda ev: all(of(ev, s, Step) for s in (0, 1)))
     two.stop()

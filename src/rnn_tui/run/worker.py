@@ -168,6 +168,10 @@ def end_run(state: RunState, reason: str) -> None:
             state.log.close()
         except OSError as err:
             state.log_fault(err)
+        # A run a key restarted before its first step (`]` pressed again while paused)
+        # has nothing to replay: its log was one more empty row in `replay runs/*.jsonl`.
+        if reason == "restarted" and state.step == 0:
+            state.log.path.unlink(missing_ok=True)
         state.log = None
 
 
