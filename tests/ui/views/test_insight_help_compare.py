@@ -81,6 +81,12 @@ async def test_dozens_of_logs_leave_the_plots_on_screen() -> None:
             assert region.height >= 4 and region.bottom <= 24, (name, region)
         box = compare.query_one("#legend-box")
         assert box.max_scroll_y > 0  # the rest of the legend: a scroll away
+        # ... and it says so (nothing showed it scrolled), and how many runs it holds
+        await wait_for(pilot, lambda: box.border_subtitle == "↑ ↓ scroll", "the hint")
+        assert box.border_title == "30 runs"
+        # Past ten runs a colour comes again, dotted: run 1 and run 11 told apart.
+        from rnn_tui.ui.screens.compare import run_colour, run_marker
+        assert run_colour(0) == run_colour(10) and run_marker(0) != run_marker(10)
         box.scroll_end(animate=False)
         await wait_for(pilot, lambda: box.scroll_y == box.max_scroll_y, "the legend scrolled")
         # The hidden panels' keys (1 2 tab v, the replay's scrub) are off, not shown.

@@ -32,6 +32,16 @@ def run_colour(index: int) -> RGB:
     return RUN_COLOURS[index % len(RUN_COLOURS)]
 
 
+def run_marker(index: int) -> str:
+    """Solid for the first ten runs, dotted for the next ten, ...: past ten, two runs of
+    one colour (run 1 and run 11 were both orange) are told apart by the line."""
+    return "hd" if (index // len(RUN_COLOURS)) % 2 == 0 else "dot"
+
+
+def run_swatch(index: int, label: str) -> Text:
+    return swatch(run_colour(index), label, "━━" if run_marker(index) == "hd" else "┄┄")
+
+
 def run_label(history: RunHistory, path: Path | None = None) -> str:
     config = history.config
     if config is None:
@@ -81,11 +91,12 @@ class CompareLossPlot(ComparePlot):
             rows = history.losses.rows
             if rows:
                 _, _, steps, smooth = envelope(rows, 256)
-                curves.append((steps, smooth, run_colour(index)))
+                curves.append((steps, smooth, index))
         baselines = sorted({h.baseline for h in self.histories if h.baseline})
         axis = LogAxis.fit([c[1] for c in curves] + [baselines])
-        for steps, smooth, colour in curves:
-            canvas.plot(steps, axis.values(smooth), color=colour, marker="hd")
+        for steps, smooth, index in curves:
+            canvas.plot(steps, axis.values(smooth), color=run_colour(index),
+                        marker=run_marker(index))
         for baseline in baselines:
             canvas.hline(math.log10(baseline), color=(128, 128, 128))
         last = max((c[0][-1] for c in curves if c[0]), default=1.0)
@@ -101,17 +112,21 @@ class CompareHorizonPlot(ComparePlot):
         canvas = self.canvas
         top = max((sequence_length(h) for h in self.histories), default=0) or 1
         beyond = top * 1.2
+        # Each run's "> T" a little higher, so runs that all reach it stay visible: a band
+        # at most a fifth of T high, labelled at its middle (with a dozen runs the lines
+        # went far above the "> T" label).
+        n = max(1, len(self.histories))
+        spread = top * min(0.04, 0.2 / n)
         last = 1.0
         for index, history in enumerate(self.histories):
-            # Each run's "> T" a little higher, so runs that all reach it stay visible.
-            above = beyond + index * top * 0.04
+            above = beyond + index * spread
             steps, values = horizon_points(history, memory_horizon_name(history), above)
             if steps:
-                canvas.plot(steps, values, color=run_colour(index), marker="hd")
+                canvas.plot(steps, values, color=run_colour(index), marker=run_marker(index))
                 last = max(last, steps[-1])
-        canvas.ylim(0, beyond + len(self.histories) * top * 0.04 + top * 0.02)
+        canvas.ylim(0, beyond + n * spread + top * 0.02)
         ticks = nice_ticks(0, top, 4)
-        self.y_ticks = ([float(t) for t in ticks] + [beyond],
+        self.y_ticks = ([float(t) for t in ticks] + [beyond + spread * (n - 1) / 2],
                         [tick_label(t) for t in ticks] + ["> T"])
         self.x_range = (0.0, last)
         canvas.xlim(*self.x_range)
@@ -131,7 +146,7 @@ def legend_text(histories: Sequence[RunHistory], paths: Sequence[Path]) -> Text:
             status = history.message.split(":")[0]
         else:
             status = f"not solved by step {history.step}"
-        lines.append(Text.assemble(swatch(run_colour(index), run_label(history, path)),
+        lines.append(Text.assemble(run_swatch(index, run_label(history, path)),
                                    (f"{status} · horizon {horizon} · {path.name}", "dim")))
     return Text("\n").join(lines)
 
@@ -145,7 +160,7 @@ class CompareScreen(Screen[None]):
     HELP = """\
 ## Recorded runs, overlaid
 
-One colour per run (they repeat after ten), named in the legend with how it ended, its
+One colour per run (after ten they repeat, dotted), named in the legend with how it ended, its
 memory horizon now and its log; a long legend scrolls (↑ ↓). Above, the smoothed
 **loss** against training step (log scale; grey: each task's memoryless baseline);
 below, the **memory horizon**: how many steps back the gradient takes to fall 100-fold
@@ -164,7 +179,8 @@ by side, with every panel view and the gradients: `rnn-tui replay A.jsonl B.json
             self.histories.append(history)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="legend-box"):  # (scrolls when there are dozens of runs)
+        with VerticalScroll(id="legend-box") as box:  # (scrolls with dozens of runs)
+            box.border_title = f"{len(self.histories)} runs"
             yield Static(legend_text(self.histories, self.paths), id="legend")
         yield figure_box("compare-loss", CompareLossPlot(self.histories, id="compare-loss"),
                          Text.assemble(("loss ", "bold"), (
@@ -176,3 +192,11 @@ by side, with every panel view and the gradients: `rnn-tui replay A.jsonl B.json
                              "steps back until the gradient is 100x smaller "
                              "(LSTM: cell path ‖∂L/∂c_t‖)", "dim")))
         yield Footer()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.say_scrolls)
+
+    def say_scrolls(self) -> None:
+        """A legend longer than its box says that it scrolls (nothing showed it did)."""
+        box = self.query_one("#legend-box", VerticalScroll)
+        box.border_subtitle = "↑ ↓ scroll" if box.max_scroll_y > 0 else ""
