@@ -147,6 +147,14 @@ def test_any_out_of_range_number_is_refused_naming_the_key(key: str, value) -> N
         load_preset("adding-100", {key: value})
 
 
+def test_an_override_from_python_is_named_as_given_a_flag_as_typed() -> None:
+    # From Python it said "--hiden-size: unknown key", a flag that does not exist.
+    with pytest.raises(PresetError, match=r"^overrides\['hiden_size'\]: unknown key"):
+        load_preset("adding-100", overrides={"hiden_size": 3})
+    with pytest.raises(PresetError, match=r"^--hidden: hidden_size = 0 is not allowed"):
+        Preset("adding-100", {"hidden_size": 0}).configs()
+
+
 def test_a_folder_named_like_a_preset_does_not_hide_it(tmp_path, monkeypatch) -> None:
     (tmp_path / "adding-100").mkdir()
     monkeypatch.chdir(tmp_path)

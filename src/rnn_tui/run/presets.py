@@ -13,6 +13,7 @@ table named after a cell overrides settings for that cell alone:
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
@@ -111,9 +112,11 @@ def check_cells(source: str, cells: Any) -> list[str]:
     return cells
 
 
-def configs_from(data: dict[str, Any], source: str,
-                 overrides: dict[str, Any] | None = None) -> list[RunConfig]:
-    """Validated RunConfigs, one per cell, from preset data and then flag overrides."""
+def configs_from(data: dict[str, Any], source: str, overrides: dict[str, Any] | None = None,
+                 name_of: Callable[[str], str] | None = None) -> list[RunConfig]:
+    """Validated RunConfigs, one per cell, from preset data and then the overrides, whose
+    errors name each as `name_of(key)` (the command line's flag; from Python, the key)."""
+    name_of = name_of or override_name
     data = dict(data)
     cells = check_cells(source, data.pop("cells", ["rnn", "lstm"]))
     per_cell = {k: data.pop(k) for k in list(data) if k in CELL_KINDS}
@@ -123,9 +126,9 @@ def configs_from(data: dict[str, Any], source: str,
     flags: dict[str, Any] = {}
     for key, value in (overrides or {}).items():
         if key == "cells":
-            cells = check_cells("--cells", value)
+            cells = check_cells(name_of("cells"), value)
         elif value is not None:
-            flags[key] = check_value(flag_of(key), key, value)
+            flags[key] = check_value(name_of(key), key, value)
     # Every cell's table is checked, also of a cell not in `cells` (--cells may bring it
     # in; a wrong value there used to pass unseen until then).
     own = {cell: cell_table(source, cell, table) for cell, table in per_cell.items()}
@@ -133,8 +136,14 @@ def configs_from(data: dict[str, Any], source: str,
     # ignored for one cell (relu-exploding's [relu] lr) looked like a bug in the run.
     configs = [RunConfig(cell=cell, **(shared | own.get(cell, {}) | flags)) for cell in cells]
     given = [k for k in ("seq_len", "task") if (overrides or {}).get(k) is not None]
-    check_length(flag_of(given[0]) if given else source, configs[0])
+    check_length(name_of(given[0]) if given else source, configs[0])
     return configs
+
+
+def override_name(key: str) -> str:
+    """How an override from Python is named in an error (`--hiden-size` named a flag
+    that does not exist)."""
+    return f"overrides[{key!r}]"
 
 
 # What makes the batches: the same for every cell, or the panels are not one experiment.
@@ -183,10 +192,12 @@ def check_length(source: str, config: RunConfig) -> None:
 
 
 def load_preset(name_or_path: str | Path = DEFAULT_PRESET,
-                overrides: dict[str, Any] | None = None) -> list[RunConfig]:
-    """The RunConfigs of a shipped preset (by name) or a preset file (by path)."""
+                overrides: dict[str, Any] | None = None,
+                name_of: Callable[[str], str] | None = None) -> list[RunConfig]:
+    """The RunConfigs of a shipped preset (by name) or a preset file (by path), with
+    `overrides` over it (`configs_from`)."""
     path = resolve_preset(name_or_path)
-    return configs_from(read_preset(path), str(path), overrides)
+    return configs_from(read_preset(path), str(path), overrides, name_of)
 
 
 @dataclass(frozen=True)
@@ -199,8 +210,8 @@ class Preset:
     flags: dict[str, Any] = field(default_factory=dict)
 
     def configs(self) -> list[RunConfig]:
-        return load_preset(self.name, self.flags)
+        return load_preset(self.name, self.flags, flag_of)
 
     def config_for(self, cell: str) -> RunConfig:
         """The preset's configuration for `cell`, whether or not its `cells` lists it."""
-        return load_preset(self.name, self.flags | {"cells": [cell]})[0]
+        return load_preset(self.name, self.flags | {"cells": [cell]}, flag_of)[0]
