@@ -179,8 +179,9 @@ def test_the_state_line_is_the_longest_form_that_fits() -> None:
     assert all(len(line) <= max(width, 8) for line, width in zip(forms, range(20, 80), strict=True))
     assert "RELU lr=0.0001 W×1.5 · step 300 · " in forms[len(full) - 1 - 20]  # H= goes first
     assert "RELU lr=0.0001 W×1.5 · @300 · running" in forms  # then the step, the speed
-    # The scale stays longer than the speed does.
-    assert not any("W×1.5" not in f and "/s" in f for f in forms)
+    # The scale stays longer than the speed and the state do (the header says the state).
+    assert not any("W×1.5" not in f and ("/s" in f or "running" in f) for f in forms)
+    assert "RELU lr=0.0001 W×1.5 · @300" in forms
 
 
 def test_narrow_gates_and_law_captions_keep_what_they_are_for() -> None:

@@ -539,13 +539,13 @@ class RnnTuiApp(App[int]):
         self.paused = not self.paused
 
     def action_step(self) -> None:
-        if not self.paused:
-            self.notify("n steps while paused: press space first", severity="warning")
-            return
         if self.histories and all(h.progress.ended for h in self.histories):
             # (It did nothing, unsaid: the workers have no run to step.)
             self.notify("the runs have ended: nothing to step (r, t, + or c start new "
                         "ones)", severity="warning")
+            return
+        if not self.paused:
+            self.notify("n steps while paused: press space first", severity="warning")
             return
         self.source.step_once()
 
@@ -812,8 +812,11 @@ class RnnTuiApp(App[int]):
         # Textual's "Screenshot" delivers to a downloads folder, and fails where there is
         # none; ours (key s) saves in the current folder and says where.
         # (and its "Quit": ours, below, says what quitting does, so the palette listed two)
+        # Its "Keys" too: a panel of its own words ("Quit the app and return to the command
+        # prompt"), keys the help does not name (shift+tab), and no Esc to close it; `?`
+        # lists the keys.
         yield from (command for command in super().get_system_commands(screen)
-                    if command.title not in ("Screenshot", "Quit"))
+                    if command.title not in ("Screenshot", "Quit", "Keys"))
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             _, action, parameters = parse_action(binding.action)

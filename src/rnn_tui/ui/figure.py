@@ -20,6 +20,7 @@ import math
 from collections.abc import Hashable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.color import Color as RichColor
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -108,8 +109,13 @@ class Figure(Widget):
         """The first of a caption's forms (longest first) that fits the figure whole, else
         the last: cut after a word instead, captions lost what they were there to say
         ("faint: init", which dashed line is the bound, the cell path's horizon)."""
-        room = self.shown_width - 2  # (the caption's margins)
-        return next((form for form in forms if form.cell_len <= room), forms[-1])
+        # Cells the caption has, as `StripFigure.lines` lays it out: the content's width
+        # (hidden, the last one shown), less a cell of margin each side where the figure
+        # has no padding; measured without the gap every legend entry ends with.
+        width = self.content_size.width or getattr(self, "strips_size", (0, 0))[0]
+        room = width - (2 if self.styles.padding.left == 0 else 0)
+        return next((form for form in forms if cell_len(form.plain.rstrip()) <= room),
+                    forms[-1])
 
     def caption_line(self, width: int) -> Text:
         """The caption for the figure's size now (some say less when narrow), cut to

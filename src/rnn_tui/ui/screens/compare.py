@@ -160,8 +160,9 @@ class CompareScreen(Screen[None]):
     HELP = """\
 ## Recorded runs, overlaid
 
-One colour per run (after ten they repeat, dotted), named in the legend with how it ended, its
-memory horizon now and its log; a long legend scrolls (↑ ↓). Above, the smoothed
+One colour per run (after ten they repeat dotted, after twenty solid again), named in
+the legend with how it ended, its memory horizon now and its log; a long legend scrolls
+(↑ ↓). Above, the smoothed
 **loss** against training step (log scale; grey: each task's memoryless baseline);
 below, the **memory horizon**: how many steps back the gradient takes to fall 100-fold
 ("> T": it never did; for the LSTM, along its cell path ‖∂L/∂c_t‖). For two runs side

@@ -182,5 +182,7 @@ class GradientHeatmap(StripFigure):
         latest = history.last_profile
         # Which series it maps is the profiles' to say (an LSTM's is its cell path's).
         name = f"log10 {memory_series(latest)[0]}" if latest is not None else ""
-        return Text.assemble(("gradient flow ", "bold"), name,
-                             (" · rows: training step ↓, columns: timestep t", "dim"))
+        axes = (" · rows: training step ↓, columns: timestep t", "dim")
+        return self.fitting(Text.assemble(("gradient flow ", "bold"), name, axes),
+                            Text.assemble(("gradient flow ", "bold"), name),
+                            Text(name))

@@ -72,10 +72,11 @@ class HorizonPlot(PlotFigure):
         if first_step is None or last_step is None:
             canvas.xlim(0, 1)
             return
-        # The sequence's end in the axes' faint ink: in the baseline's colour (the theme's
-        # warning) it was the same orange as the ‖∂L/∂h_t‖ horizon (its accent).
-        canvas.hline(seq_len, color=palette.faint)
-        canvas.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=palette.faint,
+        # The sequence's end in the axes' own faint ink: in the baseline's colour (the
+        # theme's warning) it was the same orange as the ‖∂L/∂h_t‖ horizon (its accent).
+        _, axes_ink, _ = self.colours()
+        canvas.hline(seq_len, color=axes_ink)
+        canvas.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=axes_ink,
                     background=palette.canvas, alignment="left")
         canvas.ylim(0, beyond * 1.05)
         self.seq_len = seq_len

@@ -164,13 +164,18 @@ class LawTable(TextFigure):
     def build(self, history: RunHistory, palette: Palette, width: int, height: int) -> Table:
         outer = Table.grid()
         outer.add_row(verdict(history))
-        outer.add_row(law_table(history, narrow=width < 50))
+        if width >= 30:  # (four panels in 80 columns: the numbers were cut, "bound 1  1.…")
+            outer.add_row(law_table(history, narrow=width < 50))
         return outer
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         # (It said "the note's law": a student has no note. The bound: the table's row.)
-        return Text.assemble(("the bound", "bold"),
-                             (" is an inequality; the product is the rate", "dim"))
+        return self.fitting(
+            Text.assemble(("the bound", "bold"),
+                          (" is an inequality; the product is the rate", "dim")),
+            Text.assemble(("bound", "bold"), (": an inequality; ", "dim"),
+                          ("product", "bold"), (": the rate", "dim")),
+            Text.assemble(("the product is the rate", "dim")))
 
 
 class LawPlot(PlotFigure):

@@ -26,14 +26,17 @@ class LossPlot(PlotFigure):
         return (id(history), history.version)
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
-        width = self.shown_width
         baseline = "baseline" + (f" {history.baseline:.3g}" if history.baseline else "")
-        # Narrow, "raw" goes before the baseline's value does (its faint line speaks for
-        # itself); wide, what the baseline is.
-        return Text.assemble(("loss ", "bold"), swatch(palette.loss, "smoothed"),
-                             swatch(palette.faint, "raw", "┄┄") if width >= 44 else "",
-                             swatch(palette.baseline, f"{baseline} (memoryless)"
-                                    if width >= 60 else baseline))
+        title, smoothed = Text("loss ", "bold"), swatch(palette.loss, "smoothed")
+        raw, line = swatch(palette.faint, "raw", "┄┄"), swatch(palette.baseline, baseline)
+        # Narrower, what the baseline is goes, then "raw" (its faint line speaks for
+        # itself), then the title; the baseline's value goes last.
+        return self.fitting(
+            Text.assemble(title, smoothed, raw,
+                          swatch(palette.baseline, f"{baseline} (memoryless)")),
+            Text.assemble(title, smoothed, raw, line), Text.assemble(title, smoothed, line),
+            Text.assemble(swatch(palette.loss, "loss"), line), line,
+            swatch(palette.baseline, baseline.replace("baseline", "base")))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas
@@ -85,11 +88,15 @@ class GradientPlot(PlotFigure):
             r, g, b = palette.zero
             zero = Text(f"x: underflow from {zeros[0]} back", f"bold rgb({r},{g},{b})")
             zero_short = Text(f"x: 0 from {zeros[0]}", f"bold rgb({r},{g},{b})")
+        short = [swatch(palette.hidden, "∂h")]
+        if len(legend) > 1:
+            short.append(swatch(palette.cell, "∂c"))
         return self.fitting(Text.assemble(title, *legend, faint, zero),
                             Text.assemble(title, *legend, faint_short, zero),
                             Text.assemble(*legend, faint_short, zero),
                             Text.assemble(*legend, faint_short, zero_short),
-                            Text.assemble(*legend, zero_short))
+                            Text.assemble(*legend, zero_short),
+                            Text.assemble(*short, zero_short))
 
     def draw(self, history: RunHistory, palette: Palette) -> None:
         canvas = self.canvas

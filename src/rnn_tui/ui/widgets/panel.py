@@ -57,15 +57,20 @@ def state_line(history: RunHistory, width: int) -> Text:
     # A speed only while it trains: "0/s finished" read as a run that never moved.
     speed = f"{history.steps_per_second:.0f}/s " if history.state == "running" else ""
 
-    def form(size: str, step: str, speed: str, scale: str = scale) -> Text:
+    def form(size: str, step: str, speed: str, state: bool = True,
+             scale: str = scale, lr: bool = True) -> Text:
+        said = [" · ", speed, (history.state, "italic")] if state else []
+        rate = f" lr={config.lr:g}" if lr else ""
         return Text.assemble((config.cell.upper(), "bold"),
-                             f"{size} lr={config.lr:g}{scale} · {step} · ",
-                             speed, (history.state, "italic"))
+                             f"{size}{rate}{scale} · {step}", *said)
 
     long_step, short_step = f"step {history.step}", f"@{history.step}"
+    # (The state goes before the scale: the header says it for all.)
     forms = [form(f" H={config.hidden_size}", long_step, speed), form("", long_step, speed),
              form("", short_step, speed), form("", short_step, ""),
-             form("", short_step, "", "")]
+             form("", short_step, "", state=False),
+             form("", short_step, "", state=False, scale=""),
+             form("", short_step, "", state=False, scale="", lr=False)]  # (four in 80)
     return next((f for f in forms if f.cell_len <= width), forms[-1])
 
 
@@ -96,10 +101,11 @@ def numbers_line(history: RunHistory, width: int) -> Text:
          *milestone("solved", history.solved, False, " ")],
         [("loss ", "dim"), loss, *solved],
         [("L ", "dim"), loss, *solved],  # (L as in ∂L/∂h_t: three panels in 80 columns)
-        [loss, *solved],
     ]
     if history.solved is not None:  # (four panels in 80: the step, not "solved…")
-        forms.append(milestone("solved", history.solved, False, "")[1:])
+        forms += [[loss, *solved], milestone("solved", history.solved, False, "")[1:]]
+    else:  # ("0.232  solved –": a bare number beside a dash read as nothing)
+        forms += [[("L ", "dim"), loss]]
     texts = [Text.assemble(*parts) for parts in forms]
     return next((t for t in texts if t.cell_len <= width), texts[-1])
 
