@@ -25,7 +25,10 @@ DEVICE_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
 
 class Parser(argparse.ArgumentParser):
     """An error in one line, as every other error of rnn-tui (argparse's own printed its
-    usage block above it, seven lines for `--lr abc`)."""
+    usage block above it, seven lines for `--lr abc`). `commands`: the subcommands'
+    parsers, so that an option one of them does not know is said by it."""
+
+    commands: dict[str, argparse.ArgumentParser] = {}
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (the options: {self.prog} --help)\n")
@@ -110,10 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_experiment_flags(train)
     train.add_argument("--json", action="store_true", help="print the summary as JSON")
     replay = sub.add_parser("replay", help="open the dashboard on recorded run logs")
-    replay.add_argument("logs", nargs="+", type=Path, metavar="LOG")
+    replay.add_argument("logs", nargs="+", type=path_named("a run log"), metavar="LOG")
     replay.add_argument("--lang", choices=["en", "ja"], default="en")
     sub.add_parser("presets", help="list the shipped presets")
     add_sweep_parser(sub)
+    parser.commands = sub.choices
     return parser
 
 
@@ -171,7 +175,11 @@ def no_terminal(instead: str) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # (`sweep F --jsn` said "rnn-tui: error: ...", pointing at rnn-tui --help)
+        command = parser.commands.get(args.command or "", parser)
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
     from .run.memory import does_not_fit
     from .run.presets import PresetError
     from .run.runlog import RunLogError
@@ -273,6 +281,10 @@ def entry() -> None:
     try:
         status = main()
         sys.stdout.flush()  # output still buffered meets a closed pipe here
+    except KeyboardInterrupt:
+        # Ctrl-C before a command's own handling (parsing, the first imports): 130, as
+        # every command gives it, not a traceback.
+        status = 128 + signal.SIGINT
     except BrokenPipeError:
         # Our reader left (`rnn-tui presets | head -1`): nothing is wrong, no traceback.
         status = 128 + signal.SIGPIPE  # 141, as a shell reports a program its pipe ended

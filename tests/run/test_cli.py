@@ -85,9 +85,12 @@ def test_bad_input_is_one_line_on_stderr_and_exit_2(args, message) -> None:
     (["sweep", ""], "argument FILE: an empty name"),       # was read as "."
     (["sweep", "map", "--out", ""], "argument --out: an empty name"),
     (["sweep-view", ""], "argument DIR: an empty name"),
+    (["replay", ""], "argument LOG: an empty name"),       # "is a directory, not a run log"
+    # An option a subcommand does not know is said by it ("rnn-tui: error: ...").
+    (["sweep", "map", "--jsn"], "rnn-tui sweep: error: unrecognized arguments: --jsn"),
+    (["train", "--bogus"], "rnn-tui train: error: unrecognized arguments: --bogus"),
 ])
-def test_an_empty_sweep_path_is_refused_not_the_current_folder(tmp_path, args,
-                                                               message) -> None:
+def test_an_empty_path_or_an_unknown_option_is_one_line(tmp_path, args, message) -> None:
     result = rnn_tui(*args, cwd=tmp_path)
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and list(tmp_path.iterdir()) == []
@@ -363,3 +366,17 @@ def test_replay_reads_each_log_once(monkeypatch) -> None:
     monkeypatch.setattr(cli, "no_terminal", lambda instead: None)  # and none needed)
     assert cli.main(["replay", *map(str, logs)]) == 0
     assert sorted(map(Path, reads)) == sorted(logs)
+
+
+def test_ctrl_c_before_a_commands_own_handling_is_130_not_a_traceback(monkeypatch) -> None:
+    # A Ctrl-C 0.1 s after `rnn-tui sweep` (while its arguments were parsed and its first
+    # modules imported) printed a KeyboardInterrupt traceback.
+    from rnn_tui import cli
+
+    def interrupted(argv=None) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", interrupted)
+    with pytest.raises(SystemExit) as exit_:
+        cli.entry()
+    assert exit_.value.code == 130

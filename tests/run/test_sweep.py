@@ -184,7 +184,7 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
         assert_complete(run, steps=800)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_while_the_cluster_starts_stops_the_sweep(tmp_path, signum) -> None:
     """Ctrl-C while the local cluster spawned its workers was ignored: the whole sweep ran
     on and exited 0. SIGTERM there left a half-made cluster that printed a traceback."""
@@ -232,6 +232,19 @@ def test_a_reader_that_leaves_stops_the_sweep_as_ctrl_c_does_and_exits_141(tmp_p
     assert 1 <= len(recorded) < 8
     for log in (out / "logs").glob("*.jsonl"):  # each ends whole: a result, or interrupted
         assert log.stem in recorded or read_run_log(log)[-1].reason == "interrupted", log.name
+
+
+def test_a_run_queued_when_the_sweep_stopped_writes_no_log(tmp_path, monkeypatch) -> None:
+    """Queued on a worker when Ctrl-C came, a run started, logged run_started and
+    `interrupted` at step 0, and the map counted it "cut short" with those that were."""
+    from rnn_tui.run import sweep_run
+
+    monkeypatch.setattr(sweep_run, "stop_signal", lambda name: lambda: True)
+    (run,) = load_sweep(write_sweep(tmp_path / "one.toml")).runs[:1]
+    log = tmp_path / "logs" / "run.jsonl"
+    summary = sweep_run.run_one(run.config.to_dict(), str(log), stop="set")
+    assert summary["state"] == "interrupted" and summary["steps"] == 0
+    assert not log.exists() and not (tmp_path / "logs").exists()
 
 
 def test_a_folder_that_fills_up_mid_sweep_stops_it_with_one_line_and_keeps_what_is_written(

@@ -16,6 +16,7 @@ from .code_digest import code_digest
 from .memory import does_not_fit, run_bytes
 from .presets import PresetError
 from .sweep_dask import (
+    STOPPING,
     collect,
     keep_log,
     local_client,
@@ -69,7 +70,7 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
           retry_failed: bool = False) -> int:
     """Run what is left of the sweep (and, with `retry_failed`, the runs that failed);
     0 when every run ended, 1 when one failed or was lost (its scheduler gone), 130 when
-    interrupted (Ctrl-C or SIGTERM: finished results stay, a rerun resumes). Bad input
+    interrupted (Ctrl-C, SIGTERM or SIGHUP: finished results stay, a rerun resumes). Bad input
     raises PresetError (the cli prints it, exit 2)."""
     if scheduler is not None and not scheduler.strip():
         # (an unset variable, `--scheduler "$SCHEDULER"`, ran the sweep here unasked)
@@ -171,7 +172,9 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
                          f"this machine ({code} there, {code_digest()} here: another "
                          "install or checkout?); its results may not match the others'")
 
-    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    # SIGTERM and a closed terminal (SIGHUP) stop the sweep as Ctrl-C does: under a
+    # hangup it died at once, the runs in flight cut mid-line and its lock left behind.
+    previous = {signum: signal.signal(signum, _raise_interrupt) for signum in STOPPING}
     progress: SweepProgress | None = None
     try:
         map_key = not as_json and can_listen(sys.stdin, stdout)
@@ -190,7 +193,8 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
         cannot_write = str(err)
     finally:
         writer.close()
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if progress is not None and progress.console.reader_left:
         raise BrokenPipeError  # (the runs are stopped and what finished is written: 141)
     report(grid, out, skipped, interrupted, as_json, stdout)

@@ -38,6 +38,11 @@ CONNECT_SECONDS = 10.0
 CONNECT_TIMEOUT = f"{CONNECT_SECONDS:.0f}s"
 HANDSHAKE_SECONDS = 5.0  # past the connect's own timeout: a scheduler answers at once
 STOP_SECONDS = 3.0  # Ctrl-C: how long the runs in flight get to end their logs
+# What stops a sweep besides Ctrl-C: SIGTERM, and a closed terminal (SIGHUP).
+STOPPING = (signal.SIGTERM, signal.SIGHUP)
+# What the group gets from a terminal that the workers must not act on (only the sweep
+# does): blocked while they are spawned, they inherit the block.
+HELD = {signal.SIGINT, signal.SIGHUP}
 SCHEDULER_HINT = "tcp://HOST:8786 by default"
 LOST = ("lost", "pending")  # a future's status once the result it had is gone
 
@@ -55,7 +60,13 @@ def local_client(workers: int | None = None) -> Iterator[Any]:
     # Started here, before SIGINT is blocked: started from Dask's thread, multiprocessing
     # unblocks SIGINT in that thread on its way out (not restoring the mask it found), and
     # the workers that thread spawns would see Ctrl-C again.
-    resource_tracker.ensure_running()
+    # (With SIGHUP held too: started without, it died of a closed terminal, and the one
+    # started in its place printed a KeyError for each name the workers unregistered.)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
     held = SignalsHeld()
     with held:  # the worker processes are spawned here
         try:
@@ -130,9 +141,10 @@ def _handshake(scheduler: str) -> None:
 class SignalsHeld:
     """While the cluster starts: Ctrl-C reaches the whole process group, and only this
     process should act on it (cancel the runs, close the cluster), not each worker with
-    a traceback. So SIGINT is blocked in this thread: the threads Dask starts meanwhile
-    and the worker processes they spawn inherit the block and never see it. Here a
-    Ctrl-C, or a SIGTERM, is kept and raised once the cluster is up (`raise_if_came`):
+    a traceback; so should it on a closed terminal's SIGHUP. So both are blocked in this
+    thread: the threads Dask starts meanwhile and the worker processes they spawn inherit
+    the block and never see them. Here a Ctrl-C, SIGTERM or SIGHUP is kept and raised
+    once the cluster is up (`raise_if_came`):
     ignored, a Ctrl-C in the first 1.5 s let the whole sweep run on and exit 0; raised
     inside Dask's start, a SIGTERM left a half-made cluster that printed a traceback."""
 
@@ -142,16 +154,16 @@ class SignalsHeld:
 
     def __enter__(self) -> SignalsHeld:
         if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
+            for signum in (signal.SIGINT, *STOPPING):
                 self.previous[signum] = signal.getsignal(signum)
                 if self.previous[signum] is not signal.SIG_IGN:
                     signal.signal(signum, lambda number, frame: self.came.append(number))
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.previous:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (one pending: kept)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # (one pending: kept)
             for signum, handler in self.previous.items():
                 signal.signal(signum, handler)
 
@@ -220,13 +232,13 @@ def collect(client: Any, futures: dict[Any, SweepRun],
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Ctrl-C and SIGTERM held until the block is done, then raised as KeyboardInterrupt
+    """Ctrl-C, SIGTERM and SIGHUP held until the block is done, then raised as KeyboardInterrupt
     (a signal handler, not a mask: Dask's own threads would take a masked one)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     came: list[int] = []
-    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, *STOPPING)}
     for signum, handler in previous.items():
         if handler is not signal.SIG_IGN:
             signal.signal(signum, lambda number, frame: came.append(number))

@@ -57,10 +57,16 @@ def run_one(config: dict[str, Any], log_path: str, stop: str = "") -> dict[str, 
 
     tune_for_training()  # per thread: Dask runs this on one of its threads
     progress = ModelProgress()
+    asked_to_stop = stop_signal(stop)
+    if asked_to_stop():
+        # Queued on a worker when Ctrl-C came, it never started: no log (one that said
+        # run_started, then interrupted at step 0, was counted as a run cut short).
+        progress.state = "interrupted"
+        return progress.summary() | {"worker": worker_name(), "log": log_path,
+                                     "code": code_digest(), "log_zlib": b""}
     state = RunState(slot=0, events=ProgressSink(progress))
     path, scratch = _writable(Path(log_path))
     path.unlink(missing_ok=True)  # a rerun (after Ctrl-C, or a lost worker) starts afresh
-    asked_to_stop = stop_signal(stop)
     looked = -math.inf  # at once, first: a run queued on a worker may start after Ctrl-C
     with threadpool_limits(limits=1):  # as the dashboard's workers: one core per run
         guarded(state, start_run, state, config, str(path), PROFILE_HZ)
