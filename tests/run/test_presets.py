@@ -151,6 +151,10 @@ def test_an_override_from_python_is_named_as_given_a_flag_as_typed() -> None:
     # From Python it said "--hiden-size: unknown key", a flag that does not exist.
     with pytest.raises(PresetError, match=r"^overrides\['hiden_size'\]: unknown key"):
         load_preset("adding-100", overrides={"hiden_size": 3})
+    # (It offered "a table named after one of the cells", then refused {"lstm": {...}}.)
+    with pytest.raises(PresetError) as refused:
+        load_preset("adding-100", overrides={"lstm": {"lr": 0.1}})
+    assert "table" not in str(refused.value)
     with pytest.raises(PresetError, match=r"^--hidden: hidden_size = 0 is not allowed"):
         Preset("adding-100", {"hidden_size": 0}).configs()
 

@@ -87,12 +87,13 @@ def read_preset(path: Path) -> dict[str, Any]:
         raise PresetError(f"{path}: cannot read: {err.strerror or err}") from None
 
 
-def check_value(source: str, key: str, value: Any) -> Any:
-    """The value if it is allowed for `key`, else a PresetError naming source and key."""
+def check_value(source: str, key: str, value: Any, tables: bool = True) -> Any:
+    """The value if it is allowed for `key`, else a PresetError naming source and key
+    (and, where a cell's table may stand, `tables`, saying so)."""
     if key not in SETTINGS:
         raise PresetError(f"{source}: unknown key {key!r}; allowed keys: "
-                          f"{', '.join(sorted(SETTINGS | dict.fromkeys(TOP_ONLY)))}, "
-                          "or a table named after one of the cells")
+                          f"{', '.join(sorted(SETTINGS | dict.fromkeys(TOP_ONLY)))}"
+                          + (", or a table named after one of the cells" if tables else ""))
     try:
         return check_setting(key, value)
     except SettingError as err:
@@ -128,7 +129,8 @@ def configs_from(data: dict[str, Any], source: str, overrides: dict[str, Any] | 
         if key == "cells":
             cells = check_cells(name_of("cells"), value)
         elif value is not None:
-            flags[key] = check_value(name_of(key), key, value)
+            # (no cell tables here: the message offered one, then refused it)
+            flags[key] = check_value(name_of(key), key, value, tables=False)
     # Every cell's table is checked, also of a cell not in `cells` (--cells may bring it
     # in; a wrong value there used to pass unseen until then).
     own = {cell: cell_table(source, cell, table) for cell, table in per_cell.items()}
@@ -195,7 +197,8 @@ def load_preset(name_or_path: str | Path = DEFAULT_PRESET,
                 overrides: dict[str, Any] | None = None,
                 name_of: Callable[[str], str] | None = None) -> list[RunConfig]:
     """The RunConfigs of a shipped preset (by name) or a preset file (by path), with
-    `overrides` over it (`configs_from`)."""
+    `overrides` over it (`configs_from`): settings for every cell, a value of None
+    meaning not given (as a flag left out)."""
     path = resolve_preset(name_or_path)
     return configs_from(read_preset(path), str(path), overrides, name_of)
 
