@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -145,25 +145,45 @@ def test_a_worker_running_other_code_is_said_once(tmp_path, monkeypatch) -> None
     assert all(f"({code_digest()} there, 0123456789ab here" in line for line in said)
 
 
-def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
+def long_sweep(tmp_path: Path) -> tuple[Path, Path]:
+    """A sweep file of 8 runs long enough to interrupt, and its --out folder."""
     file, out = tmp_path / "long.toml", tmp_path / "out"
     file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))
-    proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
+    return file, out
+
+
+def sweep_in_its_own_group(file: Path, out: Path) -> subprocess.Popen[str]:
+    """`rnn-tui sweep --json` as a terminal starts it: its own process group, SIGINT at
+    its default (the test signals the group, as a terminal's Ctrl-C does)."""
+    return subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
                              str(out), "--workers", "2", "--json"], start_new_session=True,
                             preexec_fn=like_a_terminal, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+
+
+def signal_when(proc: subprocess.Popen[str], signum: int, ready: Callable[[], bool],
+                what: str, poll: float = 0.1) -> tuple[str, str]:
+    """Once `ready()`, `signum` to the sweep's group; its output. Never left running."""
     try:
         deadline = time.monotonic() + 60
-        while not (out / RESULTS_FILE).is_file() or not result_ids(out):
-            assert time.monotonic() < deadline, "no run finished within 60 s"
-            assert proc.poll() is None, proc.stderr.read()
-            time.sleep(0.1)
-        os.killpg(proc.pid, signal.SIGINT)                  # Ctrl-C reaches the whole group
-        stdout, stderr = proc.communicate(timeout=60)
+        while not ready():
+            assert time.monotonic() < deadline, f"no {what} within 60 s"
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            time.sleep(poll)
+        os.killpg(proc.pid, signum)
+        return proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
+    file, out = long_sweep(tmp_path)
+    proc = sweep_in_its_own_group(file, out)
+    stdout, stderr = signal_when(  # Ctrl-C reaches the whole group
+        proc, signal.SIGINT, lambda: (out / RESULTS_FILE).is_file() and bool(result_ids(out)),
+        "a run finished")
     assert proc.returncode == 130, stderr
     summary = json.loads(stdout)
     kept = len(summary["runs"])
@@ -188,23 +208,12 @@ def test_ctrl_c_keeps_finished_results_and_a_rerun_resumes(tmp_path) -> None:
 def test_a_signal_while_the_cluster_starts_stops_the_sweep(tmp_path, signum) -> None:
     """Ctrl-C while the local cluster spawned its workers was ignored: the whole sweep ran
     on and exited 0. SIGTERM there left a half-made cluster that printed a traceback."""
-    file, out = tmp_path / "long.toml", tmp_path / "out"
-    file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))
-    proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
-                             str(out), "--workers", "2", "--json"], start_new_session=True,
-                            preexec_fn=like_a_terminal, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not child_pids(proc.pid):  # the first worker process: the cluster starts
-            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
-            time.sleep(0.01)
-        os.killpg(proc.pid, signum)  # as a terminal's Ctrl-C, or `kill` of the group
-        stdout, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    file, out = long_sweep(tmp_path)
+    proc = sweep_in_its_own_group(file, out)
+    # The first worker process: the cluster starts. Signalled as a terminal's Ctrl-C, or
+    # a `kill` of the group.
+    stdout, stderr = signal_when(proc, signum, lambda: bool(child_pids(proc.pid)),
+                                 "a worker process", poll=0.01)
     assert proc.returncode == 130, stderr
     assert json.loads(stdout)["interrupted"] is True
     assert "Traceback" not in stderr and "Error" not in stderr, stderr
@@ -213,8 +222,7 @@ def test_a_signal_while_the_cluster_starts_stops_the_sweep(tmp_path, signum) -> 
 def test_a_reader_that_leaves_stops_the_sweep_as_ctrl_c_does_and_exits_141(tmp_path) -> None:
     """`rnn-tui sweep ... | head -1` exited 1 (Rich's SystemExit), the runs in flight cut
     mid-line and a finished one without its result."""
-    file, out = tmp_path / "long.toml", tmp_path / "out"
-    file.write_text(TINY.format(seq_len="[5, 6]").replace("steps = 400", "steps = 800"))
+    file, out = long_sweep(tmp_path)
     proc = subprocess.Popen([sys.executable, "-m", "rnn_tui", "sweep", str(file), "--out",
                              str(out), "--workers", "2"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)

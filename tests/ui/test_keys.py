@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.color import Color
 from textual.content import Content
+from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 from ui_support import ScriptedSource, fixture_path, replay_of, wait_for
 
@@ -115,15 +116,19 @@ async def test_space_pauses_and_resumes_both(scripted: ScriptedSource) -> None:
         assert "paused" not in header(app)
 
 
-async def test_space_after_every_run_ended_says_the_next_runs_start_paused(
-        scripted: ScriptedSource) -> None:
+async def end_every_run(pilot: Pilot, scripted: ScriptedSource) -> None:
     from rnn_tui.run.events import RunEnded
 
+    for slot in (0, 1):
+        scripted.push(slot, RunEnded(step=0, reason="finished"))
+    await wait_for(pilot, lambda: "finished" in header(pilot.app), "both runs ended")
+
+
+async def test_space_after_every_run_ended_says_the_next_runs_start_paused(
+        scripted: ScriptedSource) -> None:
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
-        for slot in (0, 1):
-            scripted.push(slot, RunEnded(step=0, reason="finished"))
-        await wait_for(pilot, lambda: "finished" in header(app), "both runs ended")
+        await end_every_run(pilot, scripted)
         await pilot.press("space")
         await wait_for(pilot, lambda: "finished, paused" in header(app),
                        "space after the end: the header says paused")
@@ -145,13 +150,9 @@ async def test_n_steps_only_while_paused(scripted: ScriptedSource) -> None:
 async def test_n_after_every_run_ended_says_there_is_nothing_to_step(
         scripted: ScriptedSource) -> None:
     # It did nothing, without a word (the workers have no run to step).
-    from rnn_tui.run.events import RunEnded
-
     app = RnnTuiApp(scripted)
     async with app.run_test(size=SIZE) as pilot:
-        for slot in (0, 1):
-            scripted.push(slot, RunEnded(step=0, reason="finished"))
-        await wait_for(pilot, lambda: "finished" in header(app), "both runs ended")
+        await end_every_run(pilot, scripted)
         await pilot.press("n")  # (not paused: it said to press space first, then this)
         await wait_for(pilot, lambda: any("nothing to step" in n.message
                                           for n in app._notifications), "n: said why not")
