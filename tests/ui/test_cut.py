@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 
-from rnn_tui.ui.cut import cut_plain, cut_text
+from rnn_tui.ui.cut import cut_plain, cut_text, first_that_fits
 
 
 @pytest.mark.parametrize("line, width, shown", [
@@ -33,3 +33,10 @@ def test_styles_stay_on_what_is_kept() -> None:
 def test_an_axis_title_is_cut_after_a_word_or_left_out() -> None:
     assert cut_plain("steps back from the loss", 18) == "steps back from…"
     assert cut_plain("steps back from the loss", 4) == ""
+
+
+def test_the_first_form_that_fits_is_measured_without_its_trailing_gap() -> None:
+    forms = [Text("loss ━━ smoothed  "), Text("━━ loss  "), Text("━━ a very long last one")]
+    assert first_that_fits(forms, 16).plain == "loss ━━ smoothed  "  # 16 cells, then a gap
+    assert first_that_fits(forms, 15).plain == "━━ loss  "
+    assert first_that_fits(forms, 3) is forms[-1]  # (for cut_text to cut)

@@ -148,7 +148,8 @@ class SignalsHeld:
     ignored, a Ctrl-C in the first 1.5 s let the whole sweep run on and exit 0; raised
     inside Dask's start, a SIGTERM left a half-made cluster that printed a traceback."""
 
-    def __init__(self) -> None:
+    def __init__(self, blocked: frozenset[int] = frozenset(HELD)) -> None:
+        self.blocked = blocked
         self.came: list[int] = []
         self.previous: dict[int, Any] = {}
 
@@ -158,12 +159,12 @@ class SignalsHeld:
                 self.previous[signum] = signal.getsignal(signum)
                 if self.previous[signum] is not signal.SIG_IGN:
                     signal.signal(signum, lambda number, frame: self.came.append(number))
-            signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+            signal.pthread_sigmask(signal.SIG_BLOCK, self.blocked)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.previous:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # (one pending: kept)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, self.blocked)  # (one pending: kept)
             for signum, handler in self.previous.items():
                 signal.signal(signum, handler)
 
@@ -232,23 +233,13 @@ def collect(client: Any, futures: dict[Any, SweepRun],
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP held until the block is done, then raised as KeyboardInterrupt
-    (a signal handler, not a mask: Dask's own threads would take a masked one)."""
-    if threading.current_thread() is not threading.main_thread():
+    """Ctrl-C, SIGTERM and SIGHUP held until the block is done, then raised as
+    KeyboardInterrupt (handlers only, no mask: Dask's own threads would take a masked
+    signal)."""
+    held = SignalsHeld(blocked=frozenset())
+    with held:
         yield
-        return
-    came: list[int] = []
-    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, *STOPPING)}
-    for signum, handler in previous.items():
-        if handler is not signal.SIG_IGN:
-            signal.signal(signum, lambda number, frame: came.append(number))
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    if came:
-        raise KeyboardInterrupt
+    held.raise_if_came()
 
 
 def stop_runs(client: Any, futures: dict[Any, SweepRun],

@@ -3,12 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.cells import cell_len
 from rich.text import Text
 
 # Words that say nothing once what follows them is cut: a legend's line sample ("━━"),
 # an arrow or a comparison ("→ > …" of "→ > 100").
 DANGLING = set("━┄·─→<>=:;, ")
+
+
+def first_that_fits(forms: Sequence[Text], width: int) -> Text:
+    """The first of a line's forms (longest first) that fits `width` cells whole, measured
+    without trailing spaces (a legend entry's gap); else the last, for `cut_text`. Status
+    lines, the header and captions give way so, a label at a time, before anything is cut."""
+    return next((form for form in forms if cell_len(form.plain.rstrip()) <= width), forms[-1])
 
 
 def ellipsis_after(kept: str) -> str:

@@ -20,7 +20,6 @@ import math
 from collections.abc import Hashable
 from typing import Any
 
-from rich.cells import cell_len
 from rich.color import Color as RichColor
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -31,7 +30,7 @@ from textual.widget import Widget
 
 from .axes import LogAxis, nice_ticks, round_ticks, tick_label
 from .canvas import RGB, Canvas
-from .cut import cut_text
+from .cut import cut_text, first_that_fits
 from .history import RunHistory
 from .palette import Palette
 
@@ -111,11 +110,9 @@ class Figure(Widget):
         ("faint: init", which dashed line is the bound, the cell path's horizon)."""
         # Cells the caption has, as `StripFigure.lines` lays it out: the content's width
         # (hidden, the last one shown), less a cell of margin each side where the figure
-        # has no padding; measured without the gap every legend entry ends with.
+        # has no padding.
         width = self.content_size.width or getattr(self, "strips_size", (0, 0))[0]
-        room = width - (2 if self.styles.padding.left == 0 else 0)
-        return next((form for form in forms if cell_len(form.plain.rstrip()) <= room),
-                    forms[-1])
+        return first_that_fits(forms, width - (2 if self.styles.padding.left == 0 else 0))
 
     def caption_line(self, width: int) -> Text:
         """The caption for the figure's size now (some say less when narrow), cut to

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.widgets import Static
 
-from ..cut import cut_text
+from ..cut import cut_text, first_that_fits
 from ..history import RunHistory
 from .panel import format_seconds
 
@@ -41,9 +41,7 @@ def header_text(histories: Sequence[RunHistory], state: str, elapsed: float,
             " · ", format_seconds(elapsed), " · ", (state, STATE_STYLES.get(state, "bold")))
 
     forms = [line(seed, f" · {cells}"), line(seed), line()]
-    line1 = next((f for f in forms if width is None or f.cell_len <= width), None)
-    if line1 is None:
-        line1 = cut_text(forms[-1], width or 0)
+    line1 = forms[0] if width is None else cut_text(first_that_fits(forms, width), width)
     # A log the worker could not write is named as such: its panel says why.
     logs = [f"{path} (not written)" if history.log_warning else str(path)
             for history, path in zip(histories, log_paths, strict=False) if path]

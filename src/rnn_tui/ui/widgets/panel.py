@@ -22,7 +22,7 @@ from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ..cut import cut_text
+from ..cut import cut_text, first_that_fits
 from ..figure import Figure
 from ..history import RunHistory
 from ..palette import Palette
@@ -48,9 +48,9 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
 
 def state_line(history: RunHistory, width: int) -> Text:
     """Cell, size, lr, step, speed and state. Where it does not fit, the hidden size
-    goes first, then "step" shortens to "@", then the speed; a W scaled at init
-    (relu-exploding's 1.5) goes last: an RNN started at ρ(W) = 1.5 is not the one that
-    forgets (and a preset file's scale may be any cell's)."""
+    goes first, then "step" shortens to "@", then the speed and the state go (the header
+    says the state), then a W scaled at init (relu-exploding's 1.5: an RNN started at
+    ρ(W) = 1.5 is not the one that forgets), and last the learning rate."""
     config = history.config
     assert config is not None
     scale = "" if config.recurrent_scale == 1.0 else f" W×{config.recurrent_scale:g}"
@@ -65,13 +65,12 @@ def state_line(history: RunHistory, width: int) -> Text:
                              f"{size}{rate}{scale} · {step}", *said)
 
     long_step, short_step = f"step {history.step}", f"@{history.step}"
-    # (The state goes before the scale: the header says it for all.)
     forms = [form(f" H={config.hidden_size}", long_step, speed), form("", long_step, speed),
              form("", short_step, speed), form("", short_step, ""),
              form("", short_step, "", state=False),
              form("", short_step, "", state=False, scale=""),
              form("", short_step, "", state=False, scale="", lr=False)]  # (four in 80)
-    return next((f for f in forms if f.cell_len <= width), forms[-1])
+    return first_that_fits(forms, width)
 
 
 def numbers_line(history: RunHistory, width: int) -> Text:
@@ -107,7 +106,7 @@ def numbers_line(history: RunHistory, width: int) -> Text:
     else:  # ("0.232  solved –": a bare number beside a dash read as nothing)
         forms += [[("L ", "dim"), loss]]
     texts = [Text.assemble(*parts) for parts in forms]
-    return next((t for t in texts if t.cell_len <= width), texts[-1])
+    return first_that_fits(texts, width)
 
 
 class PanelStatus(Static):
