@@ -507,7 +507,7 @@ class RnnTuiApp(App[int]):
     def restart_all(self, change: dict[str, object], what: str) -> None:
         for slot, config in enumerate(self.source.configs):
             self.restart(slot, config.with_(**change))
-        self.announce(what, timeout=3)
+        self.announce(for_panels(what, len(self.histories)), timeout=3)
 
     def action_cell(self, direction: int) -> None:
         slot = self.selected
@@ -659,10 +659,11 @@ class RnnTuiApp(App[int]):
         return rows
 
     def tooltip_of(self, binding: Binding) -> str:
-        """What the key does here (a replay's `q` stops and joins no workers)."""
+        """What the key does here (a replay's `q` stops and joins no workers; "both"
+        is "all 3" with three panels)."""
         if binding.tooltip == QUIT_LIVE and self.replay is not None:
             return QUIT_REPLAY
-        return binding.tooltip
+        return for_panels(binding.tooltip, len(self.histories))
 
     def help_screen(self) -> Screen:
         """The help screen, installed once and kept: a later `?` only brings its keys
@@ -829,6 +830,16 @@ class RnnTuiApp(App[int]):
 
     def _runner(self, action: str):  # a zero-argument callback
         return lambda: self.run_action(action)
+
+
+def for_panels(text: str, panels: int) -> str:
+    """The keys' words are written for two panels ("both restart"); with one panel
+    they say "it", with three or four "all 3", "all 4"."""
+    if panels == 2:
+        return text
+    if panels == 1:
+        return text.replace("both restart", "it restarts").replace("both", "it")
+    return text.replace("both", f"all {panels}")
 
 
 class MapDashboardApp(RnnTuiApp):

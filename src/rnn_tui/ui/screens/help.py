@@ -49,7 +49,7 @@ reaches the start of the sequence and the memory is kept.
 **Gradient flow**: a heatmap of the same gradient over training. Rows are profiles
 (the first step at the top, the latest at the bottom, the step written on the left),
 columns are timesteps t (the loss at the right edge), colour is log10 of the norm on
-one fixed scale from 1e-20 to 1e6 for both panels, so colours compare across panels.
+one fixed scale from 1e-20 to 1e6 for every panel, so colours compare across panels.
 **Blue** is exactly 0 (it underflowed), a colour the scale never uses. Watch the tanh
 RNN's rows darken from the left as it trains, and the LSTM's turn bright from edge to
 edge where it solves. Below it, the **memory horizon** per profile: steps back until
