@@ -213,3 +213,14 @@ def test_a_label_is_written_whole_or_not_at_all() -> None:
     canvas.text("T=100; above: > T", x=0.0, y=0.5, color=RED)
     assert any("T=100; above: > T" in row for row in data_rows(canvas, 40, 8))
     assert not any("T=1" in row for row in data_rows(canvas, 16, 8))
+
+
+def test_a_label_too_long_says_the_longest_shorter_form_that_fits() -> None:
+    canvas = unit_canvas()
+    canvas.text("all 220 steps (T+20); above: > 220", x=0.0, y=0.5, color=RED,
+                shorter=("220 steps; above: > 220", "220 steps"))
+    assert any("all 220 steps (T+20); above: > 220" in row for row in data_rows(canvas, 60, 8))
+    assert any("220 steps; above: > 220" in row for row in data_rows(canvas, 30, 8))
+    narrow = data_rows(canvas, 16, 8)
+    assert any("220 steps" in row for row in narrow) and not any(";" in r for r in narrow)
+    assert not any("220" in row for row in data_rows(canvas, 8, 8))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from textual.color import Color
 from textual.content import Content
 from textual.pilot import Pilot
@@ -77,23 +78,24 @@ async def test_the_digit_of_a_third_and_fourth_panel_selects_it() -> None:
         await wait_for(pilot, lambda: panels[3].view == "flow", "v: the fourth panel's view")
 
 
-async def test_the_keys_words_count_the_panels() -> None:
+@pytest.mark.parametrize(("cells", "word", "restarts"), [
+    (("rnn", "lstm", "gru", "irnn"), "all 4", "all 4 restart"), (("lstm",), "it", "it restarts")])
+async def test_the_keys_words_count_the_panels(cells: tuple[str, ...], word: str,
+                                               restarts: str) -> None:
     """The help and the palette said "pause / resume both" with four panels, and the
     toast of `r` "both restart"; with one panel, "both" was no panel at all."""
-    for cells, word in ((("rnn", "lstm", "gru", "irnn"), "all 4"), (("lstm",), "it")):
-        scripted = ScriptedSource([RunConfig(cell=c) for c in cells])
-        app = RnnTuiApp(scripted)
-        async with app.run_test(size=SIZE) as pilot:
-            keys = dict(app.help_keys())
-            helps = [c.help for c in app.get_system_commands(app.screen)]
-            assert keys["space"] == f"pause / resume {word}", keys["space"]
-            assert f"key r: restart {word} with a new seed" in helps
-            assert not any("both" in text for text in [*keys.values(), *helps])
-            await pilot.press("r")
-            await wait_for(pilot, lambda: len(scripted.restarts()) == len(cells), "r")
-            toasts = [str(n.message) for n in app._notifications]
-            restarts = "all 4 restart" if len(cells) > 1 else "it restarts"
-            assert any(restarts in toast for toast in toasts), toasts
+    scripted = ScriptedSource([RunConfig(cell=c) for c in cells])
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = dict(app.help_keys())
+        helps = [c.help for c in app.get_system_commands(app.screen)]
+        assert keys["space"] == f"pause / resume {word}", keys["space"]
+        assert f"key r: restart {word} with a new seed" in helps
+        assert not any("both" in text for text in [*keys.values(), *helps])
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == len(cells), "r: restarts")
+        toasts = [str(n.message) for n in app._notifications]
+        assert any(restarts in toast for toast in toasts), toasts
 
 
 async def test_two_panels_offer_no_third(scripted: ScriptedSource) -> None:

@@ -50,6 +50,7 @@ class Label:
     y: float
     colour: RGB
     background: RGB | None
+    shorter: tuple[str, ...] = ()  # what it may say instead where it does not fit
 
 
 @dataclass
@@ -121,8 +122,11 @@ class Canvas:
         self.hlines.append((y, color))
 
     def text(self, label: str, x: float, y: float, color: RGB,
-             background: RGB | None = None, alignment: str = "left") -> None:
-        self.labels.append(Label(label, x, y, color, background))  # (left-aligned only)
+             background: RGB | None = None, alignment: str = "left",
+             shorter: Sequence[str] = ()) -> None:
+        """A label at (x, y), left-aligned; where it does not fit whole, the first of
+        `shorter` that does."""
+        self.labels.append(Label(label, x, y, color, background, tuple(shorter)))
 
     def xlim(self, low: float, high: float) -> None:
         self.x_lim = (float(low), float(high))
@@ -156,10 +160,12 @@ class Canvas:
         for series in self.series:
             draw_series(grid, frame, series)
         for label in self.labels:
-            if frame.col(label.x) + len(label.text) > frame.cols:
-                continue  # whole or not at all: "T=10" of "T=100" is another number
-            grid.write(frame.row(label.y), frame.col(label.x), label.text, label.colour,
-                       label.background)
+            # Whole or not at all: "T=10" of "T=100" is another number.
+            room = frame.cols - frame.col(label.x)
+            text = next((t for t in (label.text, *label.shorter) if len(t) <= room), None)
+            if text is not None:
+                grid.write(frame.row(label.y), frame.col(label.x), text, label.colour,
+                           label.background)
         return self.strips(frame, grid, ink, axis, paper)
 
     def strips(self, frame: Frame, grid: Grid, ink: RGB, axis: RGB,

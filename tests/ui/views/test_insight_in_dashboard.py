@@ -142,6 +142,28 @@ async def test_a_forecast_of_one_step_reads_one_step() -> None:
         assert "1 steps" not in panel_text(0, app.histories[0])
 
 
+async def test_the_copy_tasks_horizon_names_the_sequences_length_not_t() -> None:
+    """On copy the sequence is T + 20 steps: under the header's "copy T=80" the horizon's
+    line said "T=100; above: > T", two numbers called T."""
+    scripted = ScriptedSource([RunConfig(cell="rnn", task="copy", seq_len=80),
+                               RunConfig(cell="lstm", task="copy", seq_len=80)])
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for step in (10, 20, 30):
+            scripted.push(0, Profile(step=step, dh_norms=[0.9 ** k for k in range(99, -1, -1)],
+                                     h_norms=[1.0] * 100,
+                                     scalars={"gamma_h": 0.9, "horizon_h": 44.0}))
+        await wait_for(pilot, lambda: app.histories[0].last_profile is not None
+                       and app.histories[0].last_profile.step == 30, "the profiles")
+        await pilot.press("v")
+        left = app.query_one("#panel-0", ModelPanel)
+        await wait_for(pilot, lambda: left.view == "flow", "v: the left panel's flow")
+        await settle(pilot)
+        shown = shown_text(left.query_one(HorizonPlot))
+        assert "all 100 steps (T+20); above: > 100" in shown, shown
+        assert "T=100" not in shown and "> T" not in shown, shown
+
+
 async def test_the_loss_keeps_its_name_in_an_80_column_panel() -> None:
     """A solved LSTM at 80 columns showed "0.000176  beat @460  solved @460": a number
     with no name. The gaps give way before the word "loss" does."""

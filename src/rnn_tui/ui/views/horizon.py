@@ -20,6 +20,7 @@ class HorizonPlot(PlotFigure):
     """Horizon (steps back at which the gradient is 100x smaller) against training step."""
 
     seq_len = 0
+    beyond_label = "> T"
 
     def y_axis(self, rows: int) -> tuple[list[float], list[str]]:
         if not self.seq_len:
@@ -27,7 +28,7 @@ class HorizonPlot(PlotFigure):
         # Ticks thinned to the height (labels on neighbouring rows would read as one).
         ticks = nice_ticks(0, self.seq_len, max(1, rows // 3))
         return ([float(t) for t in ticks] + [self.seq_len * 1.2],
-                [str(t) for t in ticks] + ["> T"])
+                [str(t) for t in ticks] + [self.beyond_label])
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
         latest = history.last_profile
@@ -76,9 +77,22 @@ class HorizonPlot(PlotFigure):
         # theme's warning) it was the same orange as the ‖∂L/∂h_t‖ horizon (its accent).
         _, axes_ink, _ = self.colours()
         canvas.hline(seq_len, color=axes_ink)
-        canvas.text(f"T={seq_len}; above: > T", x=first_step, y=seq_len, color=axes_ink,
-                    background=palette.canvas, alignment="left")
+        said, self.beyond_label = end_label(history, seq_len)
+        canvas.text(said[0], x=first_step, y=seq_len, color=axes_ink,
+                    background=palette.canvas, shorter=said[1:])
         canvas.ylim(0, beyond * 1.05)
         self.seq_len = seq_len
         self.x_range = (first_step, max(last_step, first_step + 1))
         canvas.xlim(*self.x_range)
+
+
+def end_label(history: RunHistory, seq_len: int) -> tuple[list[str], str]:
+    """What the line at the sequence's start says (longest first), and the row above
+    it. On copy the sequence is T + 20 steps long: "T=220" under the header's "copy
+    T=200" named two numbers T, so there the line gives its length."""
+    task_t = history.config.seq_len if history.config is not None else seq_len
+    if seq_len == task_t:
+        return [f"T={seq_len}; above: > T", f"T={seq_len}"], "> T"
+    n = seq_len
+    return [f"all {n} steps (T+{n - task_t}); above: > {n}", f"{n} steps; above: > {n}",
+            f"{n} steps"], f"> {n}"
