@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import CELL_KINDS, RunConfig
+from ..engine.names import SettingError
+from .config import CELL_KINDS, RunConfig, check_cell
 from .presets import (
     PresetError,
-    check_cells,
     check_value,
     configs_from,
     presets_dir,
@@ -136,7 +136,10 @@ def _cells(source: str, cells: Any) -> list[str]:
         raise PresetError(f"{source}: cells = {cells!r} is not allowed; cells must be a list "
                           f"of names from {', '.join(CELL_KINDS)}")
     for cell in cells:
-        check_cells(source, [cell])  # the preset's message for an unknown cell
+        try:
+            check_cell(cell)  # (a sweep may have more than a preset's 4)
+        except SettingError as err:
+            raise PresetError(f"{source}: cells: {err}") from None
     return list(dict.fromkeys(cells))
 
 
