@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from rnn_tui.run.sweep_grid import expand
 from rnn_tui.run.sweep_map import sweep_maps
@@ -66,3 +67,19 @@ def test_a_cluster_without_workers_is_said_once_not_waited_on_in_silence(
     lines = out.getvalue().splitlines()
     assert len(lines) == 1 and lines[0].startswith("no worker in the cluster: the runs "
                                                    "wait for one to join"), lines
+
+
+
+def test_the_bars_two_times_say_which_is_which(monkeypatch) -> None:
+    # The bar read "ETA 0:03:10 0:00:41": two bare times.
+    from rnn_tui.run.sweep_report import SweepProgress
+
+    monkeypatch.setenv("FORCE_COLOR", "1")  # (Rich: a terminal, so the bar is drawn)
+    monkeypatch.setenv("COLUMNS", "120")
+    out = io.StringIO()
+    with SweepProgress(out, total=4, skipped=0) as progress:
+        assert progress.bar is not None
+        progress.run_done({"id": "a", "state": "finished"})
+    last = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue()).splitlines()[-1]
+    assert re.search(r"1/4 done · 0 running · 0 failed · left 0:00:\d\d · elapsed "
+                     r"0:00:\d\d", last), last

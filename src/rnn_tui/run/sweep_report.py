@@ -1,6 +1,6 @@
 """What `rnn-tui sweep` shows: a live progress bar on a terminal (runs done, running,
-failed, ETA; `m` opens the map as it fills, see `sweep_keys`), one plain line per
-finished run elsewhere, and the map at the end."""
+failed, time left and elapsed; `m` opens the map as it fills, see `sweep_keys`), one
+plain line per finished run elsewhere, and the map at the end."""
 
 from __future__ import annotations
 
@@ -60,7 +60,8 @@ class SweepProgress:
         self.keys: MapKey | None = None
         if self.console.is_terminal:
             self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
-                                TextColumn("{task.description}"), TimeElapsedColumn(),
+                                TextColumn("{task.description} · elapsed"),
+                                TimeElapsedColumn(),
                                 console=self.console)
             self.task = self.bar.add_task(self._status(), total=total)
             if map_key and total and folder:
@@ -103,7 +104,8 @@ class SweepProgress:
 
     def _status(self) -> str:
         running = NO_WORKERS if self.no_workers else f"{self.running} running"
-        return f"done · {running} · {self.failed} failed · ETA {self.eta()}"
+        # (Two bare times, "ETA 0:03:10 0:00:41", did not say which was which.)
+        return f"done · {running} · {self.failed} failed · left {self.eta()}"
 
     def eta(self) -> str:
         """Time left at the rate so far (Rich's own estimate looks back only 30 s, and a
