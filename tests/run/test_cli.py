@@ -380,3 +380,19 @@ def test_ctrl_c_before_a_commands_own_handling_is_130_not_a_traceback(monkeypatc
     with pytest.raises(SystemExit) as exit_:
         cli.entry()
     assert exit_.value.code == 130
+
+
+def test_the_summarys_means_carry_no_float_noise() -> None:
+    """results.jsonl and `train --json` read "final_loss": 0.0031800000000000003, the
+    sum of 50 losses' rounding error."""
+    from rnn_tui.run.events import RunStarted, Step
+    from rnn_tui.run.progress import ModelProgress
+
+    p = ModelProgress()
+    p.update(RunStarted(config={"cell": "gru"}, seed=0, baseline_loss=1 / 6))
+    for step in range(1, 51):
+        p.update(Step(step=step, loss=0.00318, metric=0.1, grad_norm=1.0, seconds=step / 100))
+    assert sum([0.00318] * 50) / 50 != 0.00318  # (the noise this is about)
+    summary = p.summary()
+    assert summary["final_loss"] == 0.00318 and summary["metric"] == 0.1, summary
+    assert repr(summary["baseline_loss"]) == "0.1666666667"
