@@ -597,3 +597,25 @@ def test_a_results_line_that_is_no_result_is_not_a_finished_run(tmp_path) -> Non
     lines = [good, {"id": "b", "state": "finished"}, {"id": 7, "log": "x"}, ["b"]]
     (tmp_path / RESULTS_FILE).write_text("".join(json.dumps(r) + "\n" for r in lines))
     assert list(read_results(tmp_path)) == ["a"]
+
+
+def test_unreadable_result_lines_are_said_and_their_runs_done_again(tmp_path) -> None:
+    # A garbage line in results.jsonl was skipped without a word.
+    from rnn_tui.run.sweep import runs_to_do
+
+    grid = load_sweep(write_sweep(tmp_path / "tiny.toml"))
+    out = tmp_path / "out"
+    prepare(out, grid)
+    writer = ResultsWriter(out)
+    for run in grid.runs[:2]:
+        writer.write(result_record(run.id, run.config, {"state": "finished", "steps": 3}))
+    writer.close()
+    with (out / RESULTS_FILE).open("a") as results:
+        results.write('{"id": "' + grid.runs[2].id + '", "sta\n')  # (cut by a kill)
+        results.write("garbage\n")
+    said: list[str] = []
+    todo = runs_to_do(grid, out, said=said.append)
+    assert [run.id for run in todo] == [run.id for run in grid.runs[2:]]
+    assert len(said) == 1 and said[0].startswith(
+        f"rnn-tui: warning: 2 line(s) of {out / RESULTS_FILE} are not JSON"), said
+    assert runs_to_do(grid, out) == todo  # (no one to tell: said nowhere)

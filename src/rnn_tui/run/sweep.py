@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import Any, TextIO
@@ -30,9 +31,11 @@ from .sweep_map import default_column, sweep_maps
 from .sweep_report import SweepProgress, print_maps
 from .sweep_results import (
     GRID_FILE,
+    RESULTS_FILE,
     ResultsWriter,
     log_path,
     prepare,
+    read_follower,
     read_results,
     result_record,
     writing,
@@ -124,12 +127,18 @@ def sweep(sweep_file: str | Path, out: Path | None = None, scheduler: str | None
                          retry_failed)
 
 
-def runs_to_do(grid: Sweep, out: Path, retry_failed: bool = False) -> list[SweepRun]:
+def runs_to_do(grid: Sweep, out: Path, retry_failed: bool = False,
+               said: Callable[[str], None] | None = None) -> list[SweepRun]:
     """The grid's runs with no result in `out` yet (and, with `retry_failed`, those that
-    failed); all of them when `out` holds no sweep."""
+    failed); all of them when `out` holds no sweep. `said` hears of unreadable lines."""
     if not (out / GRID_FILE).is_file():
         return list(grid.runs)
-    finished = read_results(out)
+    follower = read_follower(out)
+    finished = follower.results
+    if follower.unreadable and said is not None:
+        said(f"rnn-tui: warning: {follower.unreadable} line(s) of {out / RESULTS_FILE} "
+             "are not JSON (cut when a sweep was killed, or edited): ignored; a run "
+             "without another result line is done again")
     if retry_failed:  # (the new result's line comes later in results.jsonl, and wins)
         finished = {id: r for id, r in finished.items() if r.get("state") != "failed"}
     return [run for run in grid.runs if run.id not in finished]
@@ -148,7 +157,7 @@ def refuse_what_cannot_fit(grid: Sweep, available: int | None = None) -> None:
 def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
               workers: int | None, stdout: TextIO, stderr: TextIO,
               scheduler: str | None = None, retry_failed: bool = False) -> int:
-    todo = runs_to_do(grid, out, retry_failed)
+    todo = runs_to_do(grid, out, retry_failed, said=lambda line: print(line, file=stderr))
     skipped = len(grid.runs) - len(todo)
     failed = interrupted = False
     cannot_write = ""

@@ -213,6 +213,7 @@ class ResultsFollower:
     out: Path
     offset: int = 0
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unreadable: int = 0  # lines that are not JSON (cut by a killed writer, or edited)
 
     def poll(self) -> list[dict[str, Any]]:
         try:
@@ -228,6 +229,7 @@ class ResultsFollower:
             try:
                 record = json.loads(line)
             except ValueError:  # a line cut by a killed writer, then appended after
+                self.unreadable += 1
                 continue
             if is_result(record):  # (else that run is not done: a rerun does it again)
                 self.results[record["id"]] = record
@@ -237,9 +239,14 @@ class ResultsFollower:
 
 def read_results(out: Path) -> dict[str, dict[str, Any]]:
     """Every finished run in `out` so far, by id (the last line wins)."""
+    return read_follower(out).results
+
+
+def read_follower(out: Path) -> ResultsFollower:
+    """A follower that has read `out`'s results so far (and counted the unreadable lines)."""
     follower = ResultsFollower(Path(out))
     follower.poll()
-    return follower.results
+    return follower
 
 
 @dataclass
