@@ -117,6 +117,19 @@ async def test_the_law_table_fits_an_80_column_panel_uncut() -> None:
         assert "…" not in table.split("step 1")[1], table  # (the caption above may be cut)
 
 
+async def test_the_law_caption_says_something_whole_in_four_panels_at_80_columns() -> None:
+    """It read "the product is…" (cut), with four panels in 80 columns."""
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm", "rnn-underflow300",
+                              "relu-exploding100"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("v", "v")
+        left = app.query_one("#panel-0", ModelPanel)
+        await wait_for(pilot, lambda: left.view == "why", "v v: the left panel's law")
+        await settle(pilot)
+        caption = shown_text(left.query_one(".figure.law-table", Widget)).splitlines()[0]
+        assert caption.strip() == "product = rate", caption
+
+
 async def test_a_forecast_of_one_step_reads_one_step() -> None:
     """A trained tanh RNN whose product falls 100x within a single step back: the
     verdict said "after 1 steps back"."""

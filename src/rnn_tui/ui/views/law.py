@@ -175,7 +175,8 @@ class LawTable(TextFigure):
                           (" is an inequality; the product is the rate", "dim")),
             Text.assemble(("bound", "bold"), (": an inequality; ", "dim"),
                           ("product", "bold"), (": the rate", "dim")),
-            Text.assemble(("the product is the rate", "dim")))
+            Text.assemble(("the product is the rate", "dim")),
+            Text.assemble(("product = rate", "dim")))  # (four panels in 80 columns)
 
 
 class LawPlot(PlotFigure):
