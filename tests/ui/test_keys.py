@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.color import Color
 from textual.content import Content
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 from ui_support import ScriptedSource, fixture_path, replay_of, wait_for
@@ -686,6 +687,16 @@ async def test_too_small_says_so() -> None:
         note = app.query_one("#too-small")
         assert note.display and "needs at least 80x24" in str(note.render())
         assert not app.query_one("#panels").display
+        # A sentence a line, each centred: wrapped at the width, they centred unevenly.
+        width, height = note.content_size
+        lines = [strip.text for strip in note.render_lines(Region(0, 0, width, height))
+                 if strip.text.strip()]
+        assert [line.strip() for line in lines] == [
+            "The terminal is 70x20.", "rnn-tui needs at least 80x24.",
+            "Make it bigger (q quits)."], lines
+        for line in lines:  # (centred: as much room left as right, give or take a cell)
+            left, right = len(line) - len(line.lstrip()), len(line) - len(line.rstrip())
+            assert abs(left - right) <= 1, lines
 
 
 async def test_events_of_replaced_runs_are_skipped(scripted: ScriptedSource) -> None:

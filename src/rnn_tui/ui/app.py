@@ -259,9 +259,10 @@ class RnnTuiApp(App[int]):
         self.set_class(too_small, "-too-small")
         self.set_class(height < COMPACT_HEIGHT, "-compact")
         if too_small:
+            # One sentence a line: wrapped where the width fell, it centred unevenly.
             self.query_one("#too-small", Static).update(
-                f"The terminal is {width}x{height}; rnn-tui needs at least "
-                f"{MIN_WIDTH}x{MIN_HEIGHT}. Make it bigger (q quits).")
+                f"The terminal is {width}x{height}.\nrnn-tui needs at least "
+                f"{MIN_WIDTH}x{MIN_HEIGHT}.\nMake it bigger (q quits).")
 
     # --- events in -----------------------------------------------------------------
     def start_training(self) -> None:
