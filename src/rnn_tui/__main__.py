@@ -1,6 +1,6 @@
 """`python -m rnn_tui` is `rnn-tui`."""
 
-from rnn_tui.cli import entry
+from rnn_tui import entry
 
 if __name__ == "__main__":
     entry()
