@@ -401,7 +401,7 @@ def test_the_summarys_means_carry_no_float_noise() -> None:
 def test_ctrl_c_while_the_commands_modules_load_is_130_not_a_traceback(monkeypatch) -> None:
     # The console script imported rnn_tui.cli (~50 ms of imports) before any handler:
     # a Ctrl-C then printed a traceback. The script's entry now loads them itself.
-    import rnn_tui
+    from rnn_tui.__main__ import entry
 
     class Interrupting:
         def find_spec(self, name, path=None, target=None):
@@ -412,10 +412,10 @@ def test_ctrl_c_while_the_commands_modules_load_is_130_not_a_traceback(monkeypat
     monkeypatch.delitem(sys.modules, "rnn_tui.cli")
     monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
     with pytest.raises(SystemExit) as exit_:
-        rnn_tui.entry()
+        entry()
     assert exit_.value.code == 130
 
 
 def test_the_console_script_is_the_entry_that_loads_the_command() -> None:
     pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text()
-    assert '\nrnn-tui = "rnn_tui:entry"\n' in pyproject
+    assert '\nrnn-tui = "rnn_tui.__main__:entry"\n' in pyproject
