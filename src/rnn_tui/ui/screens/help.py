@@ -54,7 +54,8 @@ one fixed scale from 1e-20 to 1e6 for every panel, so colours compare across pan
 RNN's rows darken from the left as it trains, and the LSTM's turn bright from edge to
 edge where it solves. Below it, the **memory horizon** per profile: steps back until
 the gradient is 100x smaller; "> T" (its own row, above the T line) means it never
-gets that small within the sequence.
+gets that small within the sequence. (On copy the sequence is T+20 steps long, and the
+line and its row say that length: "all 220 steps", "> 220".)
 
 **Law** (tanh RNN, ReLU RNN, IRNN): each step back multiplies the gradient by σ'·W.
 The plot draws the latest profile divided by its value at the loss, against steps
