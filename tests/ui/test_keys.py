@@ -95,8 +95,8 @@ async def test_the_keys_words_count_the_panels(cells: tuple[str, ...], word: str
         assert not any("both" in text for text in [*keys.values(), *helps])
         await pilot.press("r")
         await wait_for(pilot, lambda: len(scripted.restarts()) == len(cells), "r: restarts")
-        toasts = [str(n.message) for n in app._notifications]
-        assert any(restarts in toast for toast in toasts), toasts
+        await wait_for(pilot, lambda: any(restarts in n.message for n in app._notifications),
+                       f"the toast: {restarts}")
 
 
 async def test_two_panels_offer_no_third(scripted: ScriptedSource) -> None:
@@ -301,6 +301,40 @@ async def test_p_picks_a_preset(scripted: ScriptedSource) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(scripted.restarts()) == 4, "enter: the first preset")
         assert [c for _, c in scripted.restarts()[2:]] == load_preset(names[0])
+
+
+async def test_a_preset_on_four_panels_moves_all_four_to_its_task() -> None:
+    """copy-50 (two models) on `--cells rnn,lstm,gru,irnn`: panels 3 and 4 went on
+    training adding T=100 beside copy T=50 (the header: "copy T=50 / adding T=100")."""
+    from rnn_tui.run.presets import Preset, load_preset
+
+    scripted = ScriptedSource([RunConfig(cell=c) for c in ("rnn", "lstm", "gru", "irnn")])
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        app.load_preset("copy-50")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 4, "the preset: 4 restarts")
+        configs = dict(scripted.restarts())
+        assert [configs[0], configs[1]] == load_preset("copy-50")
+        assert configs[2] == Preset("copy-50").config_for("gru")
+        assert configs[3] == Preset("copy-50").config_for("irnn")
+        assert {(c.task, c.seq_len, c.seed) for c in configs.values()} == {("copy", 50, 0)}
+        said = "preset copy-50 (panels 3-4: same cell, at the preset's settings)"
+        await wait_for(pilot, lambda: any(n.message == said for n in app._notifications),
+                       "the toast")
+
+
+async def test_a_preset_of_two_models_on_one_panel_says_which_it_took() -> None:
+    from rnn_tui.run.presets import load_preset
+
+    scripted = ScriptedSource([RunConfig(cell="gru")])
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        app.load_preset("copy-50")
+        await wait_for(pilot, lambda: len(scripted.restarts()) == 1, "the preset")
+        assert scripted.restarts()[0][1] == load_preset("copy-50")[0]
+        said = "preset copy-50 (its first 1 of 2 models: 1 panel here)"
+        await wait_for(pilot, lambda: any(n.message == said for n in app._notifications),
+                       "the toast")
 
 
 async def test_a_scaled_w_is_on_the_status_line() -> None:

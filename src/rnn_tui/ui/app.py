@@ -595,19 +595,24 @@ class RnnTuiApp(App[int]):
         from ..run.presets import Preset, PresetError, load_preset
 
         try:
-            configs = load_preset(name)
+            models = load_preset(name)
         except PresetError as err:
             self.notify(str(err), severity="error")
             return
-        slots = list(range(min(len(configs), len(self.histories))))
-        if not self.fits(configs[:len(slots)], slots):
+        preset = Preset(name)
+        # Panels past the preset's models keep their cells at the preset's settings for
+        # them: they kept their old task and T (copy T=50 beside adding T=100), on other
+        # batches than the panels beside them.
+        configs = [models[slot] if slot < len(models) else
+                   preset.config_for(history.config.cell if history.config else "rnn")
+                   for slot, history in enumerate(self.histories)]
+        slots = list(range(len(configs)))
+        if not self.fits(configs, slots):
             return
-        self.preset = Preset(name)
+        self.preset = preset
         for slot in slots:
             self.restart(slot, configs[slot])
-        note = "" if len(configs) == len(self.histories) else (
-            f" ({len(configs)} models in the preset, {len(self.histories)} panels here)")
-        self.announce(f"preset {name}{note}", timeout=3)
+        self.announce(f"preset {name}{models_note(len(models), len(configs))}", timeout=3)
 
     def action_scrub(self, direction: int) -> None:
         replay = self.replay
@@ -831,6 +836,20 @@ class RnnTuiApp(App[int]):
 
     def _runner(self, action: str):  # a zero-argument callback
         return lambda: self.run_action(action)
+
+
+def models_note(models: int, panels: int) -> str:
+    """What a preset of `models` models does on `panels` panels, when they differ."""
+    if models > panels:
+        return f" (its first {panels} of {models} models: {plural(panels, 'panel')} here)"
+    if models < panels:
+        extra = f"panel {panels}" if panels == models + 1 else f"panels {models + 1}-{panels}"
+        return f" ({extra}: same cell, at the preset's settings)"
+    return ""
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def for_panels(text: str, panels: int) -> str:
