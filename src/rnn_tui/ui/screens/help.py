@@ -115,7 +115,10 @@ class HelpText(Static):
 class HelpScreen(ModalScreen[None]):
     """Keys and the story of the plots; any of escape, ?, q closes it."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close help")]
+    # `s` too: the help lists it, and a modal screen keeps the app's keys from working
+    # under it (a teacher's screenshot of this screen did nothing, said nothing).
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close help"),
+                Binding("s", "app.screenshot", "screenshot", show=False)]
 
     def __init__(self, keys: Iterable[tuple[str, str]], teaching: str = "") -> None:
         super().__init__()
