@@ -728,6 +728,23 @@ async def test_a_replay_of_a_run_a_key_restarted_says_so(tmp_path: Path) -> None
         assert "ended by a restart" in status(app, 0)
 
 
+async def test_a_resize_under_the_help_lays_the_dashboard_out_for_the_new_size() -> None:
+    # 160x48, `?`, the terminal made 80x24, escape: the state plots (hidden below 34
+    # rows) still showed, and the loss plot was two rows high.
+    from rnn_tui.ui.views.plots import StatePlot
+
+    app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+    async with app.run_test(size=SIZE) as pilot:
+        assert all(plot.display for plot in app.query(StatePlot))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        await pilot.resize_terminal(80, 24)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen), "closed")
+        await wait_for(pilot, lambda: not any(plot.display for plot in app.query(StatePlot)),
+                       "the state plots hidden at 24 rows")
+
+
 async def test_too_small_says_so() -> None:
     app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
     async with app.run_test(size=(70, 20)) as pilot:

@@ -258,6 +258,11 @@ class RnnTuiApp(App[int]):
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(too_small, "-too-small")
         self.set_class(height < COMPACT_HEIGHT, "-compact")
+        if self.screen_stack and self.screen is not self.screen_stack[0]:
+            # Textual restyles only the screen on top when an app's class changes: the
+            # dashboard under the help kept the layout of its old size (state plots in
+            # 24 rows, the loss squashed to two) once the help closed.
+            self.update_styles(self.screen_stack[0])
         if too_small:
             # One sentence a line: wrapped where the width fell, it centred unevenly.
             self.query_one("#too-small", Static).update(
