@@ -18,7 +18,7 @@ from rnn_tui.ui.palette import Palette
 from rnn_tui.ui.views.gates import GatesPlot
 from rnn_tui.ui.views.horizon import HorizonPlot
 from rnn_tui.ui.views.plots import GradientPlot
-from rnn_tui.ui.widgets.panel import numbers_line, status_text
+from rnn_tui.ui.widgets.panel import numbers_line, rate_text, status_text
 
 
 def solved_lstm() -> RunHistory:
@@ -162,6 +162,19 @@ def test_a_speed_is_shown_only_while_the_run_trains() -> None:
     assert finished.state == "finished"
     # "0/s finished" read as a run that never moved.
     assert "/s" not in status_text(finished).plain.splitlines()[0]
+
+
+def test_a_slow_run_reads_as_moving() -> None:
+    """An LSTM at T=1000 read "step 7 · 0/s running", as if stalled."""
+    from rnn_tui.run.events import RunStarted, Step
+
+    history = RunHistory(config=RunConfig(cell="lstm", seq_len=1000))
+    history.apply(RunStarted(config=history.config.to_dict(), seed=0, baseline_loss=1 / 6))
+    for step in range(1, 8):
+        history.apply(Step(step=step, loss=0.2, metric=0.0, grad_norm=1.0, seconds=2.5 * step))
+    assert "step 7 · 0.4/s running" in status_text(history).plain
+    assert [rate_text(v) for v in (0.0, 0.43, 2.46, 9.4, 9.6, 55.4)] == [
+        "0", "0.43", "2.5", "9.4", "10", "55"]
 
 
 def test_the_state_line_is_the_longest_form_that_fits() -> None:

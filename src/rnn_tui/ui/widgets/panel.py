@@ -46,6 +46,12 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
     return Text("\n").join(cut_text(line, width) for line in lines)
 
 
+def rate_text(per_second: float) -> str:
+    """Steps a second, whole; below 10 to two figures: an LSTM at T=1000 read "0/s
+    running", as if stalled."""
+    return f"{per_second:.0f}" if per_second >= 9.5 else f"{per_second:.2g}"
+
+
 def state_line(history: RunHistory, width: int) -> Text:
     """Cell, size, lr, step, speed and state. Where it does not fit, the hidden size
     goes first, then "step" shortens to "@", then the speed and the state go (the header
@@ -55,7 +61,7 @@ def state_line(history: RunHistory, width: int) -> Text:
     assert config is not None
     scale = "" if config.recurrent_scale == 1.0 else f" W×{config.recurrent_scale:g}"
     # A speed only while it trains: "0/s finished" read as a run that never moved.
-    speed = f"{history.steps_per_second:.0f}/s " if history.state == "running" else ""
+    speed = f"{rate_text(history.steps_per_second)}/s " if history.state == "running" else ""
 
     def form(size: str, step: str, speed: str, state: bool = True,
              scale: str = scale, lr: bool = True) -> Text:
