@@ -184,9 +184,11 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
         meanfield = scalar(latest, "gamma_meanfield")
         return SIMPLE[lang].format(
             slot=slot + 1, cell=cell, rho=number(scalar(latest, "rho_W")),
-            sigma=number(scalar(latest, "sigma_max_W")),
+            # The bound's factors to 4 figures, the bound to 3: "6.64 × 1 = 6.63" (max σ'
+            # 0.9998) did not multiply out for a student checking it.
+            sigma=number(scalar(latest, "sigma_max_W"), 4),
             dsigma=number(scalar(latest, "dsigma_mean")),
-            dsigma_max=number(scalar(latest, "dsigma_max")),
+            dsigma_max=number(scalar(latest, "dsigma_max"), 4),
             bound=number(scalar(latest, "gamma_bound")),
             product=number(scalar(latest, "gamma_product")),
             meanfield=number(meanfield if meanfield is not None

@@ -147,3 +147,18 @@ def test_a_growth_factor_reads_as_a_number() -> None:
 
     assert [times(x) for x in (2.8, 290.3, 12345.6, 2.9e7)] == ["2.8", "290", "12346",
                                                                 "2.9e+07"]
+
+
+def test_the_helps_bound_multiplies_out_as_written() -> None:
+    """It read "σ_max(W) · max σ' = 6.64 × 1 = 6.63" (max σ' 0.9998 rounded to 1)."""
+    from rnn_tui.run.config import RunConfig
+    from rnn_tui.ui.help_text import panel_text
+    from rnn_tui.ui.history import RunHistory
+
+    history = RunHistory(config=RunConfig(cell="rnn", seq_len=100))
+    history.apply(Profile(step=5, dh_norms=[0.9 ** k for k in range(100)], h_norms=[1.0] * 100,
+                          scalars={"sigma_max_W": 6.6352, "dsigma_max": 0.99981,
+                                   "gamma_bound": 6.6339, "gamma_product": 0.5,
+                                   "gamma_h": 0.5, "rho_W": 1.2, "dsigma_mean": 0.6}))
+    for lang in ("en", "ja"):
+        assert "6.635 × 0.9998 = **6.63**" in panel_text(0, history, lang)
