@@ -93,6 +93,12 @@ async def test_the_keys_words_count_the_panels(cells: tuple[str, ...], word: str
         assert keys["space"] == f"pause / resume {word}", keys["space"]
         assert f"key r: restart {word} with a new seed" in helps
         assert not any("both" in text for text in [*keys.values(), *helps])
+        # With four panels "1 select the left panel, 2 the right"; with one, "1 left".
+        assert not any("left" in text or "right" in text for text in keys.values()), keys
+        if len(cells) == 1:
+            assert "1" not in keys and "tab" not in keys, keys
+        else:
+            assert keys["2"] == "select panel 2", keys
         await pilot.press("r")
         await wait_for(pilot, lambda: len(scripted.restarts()) == len(cells), "r: restarts")
         await wait_for(pilot, lambda: any(restarts in n.message for n in app._notifications),

@@ -454,6 +454,8 @@ class RnnTuiApp(App[int]):
             return False
         if action == "select_panel" and parameters and int(parameters[0]) >= len(self.panels):
             return False
+        if action in ("select_panel", "next_panel") and len(self.panels) == 1:
+            return False  # (one panel: "1 left" and "tab next panel" selected nothing new)
         return True
 
     def on_key(self, event: Key) -> None:
@@ -858,13 +860,14 @@ def plural(count: int, noun: str) -> str:
 
 
 def for_panels(text: str, panels: int) -> str:
-    """The keys' words are written for two panels ("both restart"); with one panel
-    they say "it", with three or four "all 3", "all 4"."""
+    """The keys' words are written for two panels ("both restart", "the right panel");
+    with one panel they say "it", with three or four "all 4" and "panel 2"."""
     if panels == 2:
         return text
     if panels == 1:
         return text.replace("both restart", "it restarts").replace("both", "it")
-    return text.replace("both", f"all {panels}")
+    return (text.replace("both", f"all {panels}").replace("the left panel", "panel 1")
+            .replace("the right panel", "panel 2"))
 
 
 class MapDashboardApp(RnnTuiApp):

@@ -17,7 +17,7 @@ from ..help_markdown import markdown_content
 PLOTS = """\
 ## What you are looking at
 
-Both panels train on **the same batches** of a task that needs memory. In *adding*,
+Every panel trains on **the same batches** of a task that needs memory. In *adding*,
 two numbers far apart must be summed at the end; in *copy*, ten symbols must be
 recalled after a long gap. A model that remembers nothing can only guess: that is the
 **memoryless baseline** drawn across the loss plot.
