@@ -145,16 +145,17 @@ class StatePlot(PlotFigure):
             canvas.xlim(0, 1)
             return
         ts = list(range(len(latest.h_norms)))
-        canvas.plot(ts, list(latest.h_norms), color=palette.hidden, marker="hd")
-        series = [list(latest.h_norms)]
+        lines = [(list(latest.h_norms), palette.hidden)]
         if cell:
-            series.append(list(latest.series["c_norms"]))
-            canvas.plot(ts, series[-1], color=palette.cell, marker="hd")
-        # Round ticks from zero: a norm's scale reads best against 0 (issue 11 item 5).
-        top = max((v for s in series for v in s if math.isfinite(v)), default=1.0)
-        self.y_range = (0.0, max(top, 1e-12))
-        canvas.ylim(*self.y_range)
-        self.x_range = (0, max(1, len(ts) - 1))
+            lines.append((list(latest.series["c_norms"]), palette.cell))
+        # Log y, as the gradient's: on a linear axis from 0 the LSTM's ‖h_t‖ (0.3-1.2)
+        # lay on the zero row under its ‖c_t‖ (~12), read as "no hidden state", and a
+        # ReLU RNN's growth hid every earlier step.
+        axis = LogAxis.fit([values for values, _ in lines])
+        for values, colour in lines:
+            canvas.plot(ts, axis.values(values), color=colour, marker="hd")
+        canvas.ylim(axis.bottom, axis.high)
+        self.log_axis, self.x_range = axis, (0, max(1, len(ts) - 1))
         canvas.xlim(*self.x_range)
 
 
