@@ -613,9 +613,37 @@ def test_unreadable_result_lines_are_said_and_their_runs_done_again(tmp_path) ->
     with (out / RESULTS_FILE).open("a") as results:
         results.write('{"id": "' + grid.runs[2].id + '", "sta\n')  # (cut by a kill)
         results.write("garbage\n")
+        results.write('{"id": "' + grid.runs[3].id + '", "st')  # (cut by a full disk)
     said: list[str] = []
     todo = runs_to_do(grid, out, said=said.append)
     assert [run.id for run in todo] == [run.id for run in grid.runs[2:]]
     assert len(said) == 1 and said[0].startswith(
-        f"rnn-tui: warning: 2 line(s) of {out / RESULTS_FILE} are not JSON"), said
+        f"rnn-tui: warning: 3 line(s) of {out / RESULTS_FILE} are not JSON"), said
     assert runs_to_do(grid, out) == todo  # (no one to tell: said nowhere)
+    # The next writer takes the cut last line out (ended with a newline instead, it
+    # stayed for good, and every plain JSON reader of the file failed on it).
+    ResultsWriter(out).close()
+    assert (out / RESULTS_FILE).read_text().endswith('"id": "' + grid.runs[2].id + '", '
+                                                     '"sta\ngarbage\n')
+
+
+def test_a_full_disk_leaves_whole_result_lines_only(tmp_path, monkeypatch) -> None:
+    # results.jsonl ended in '…"seed":1,"steps":300,"recu' after "No space left on device".
+    out = tmp_path / "out"
+    out.mkdir()
+    writer = ResultsWriter(out)
+    writer.write(result_record("a", RunConfig(), {"state": "finished", "steps": 3}))
+    real_write = os.write
+
+    def disk_full_halfway(fd: int, data: bytes) -> int:
+        if len(data) > 20:
+            return real_write(fd, data[:20])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", disk_full_halfway)
+    with pytest.raises(OSError):
+        writer.write(result_record("b", RunConfig(), {"state": "finished", "steps": 3}))
+    monkeypatch.undo()
+    writer.close()
+    lines = (out / RESULTS_FILE).read_text().splitlines(keepends=True)
+    assert len(lines) == 1 and json.loads(lines[0])["id"] == "a"

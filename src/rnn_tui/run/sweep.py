@@ -135,10 +135,15 @@ def runs_to_do(grid: Sweep, out: Path, retry_failed: bool = False,
         return list(grid.runs)
     follower = read_follower(out)
     finished = follower.results
-    if follower.unreadable and said is not None:
-        said(f"rnn-tui: warning: {follower.unreadable} line(s) of {out / RESULTS_FILE} "
-             "are not JSON (cut when a sweep was killed, or edited): ignored; a run "
-             "without another result line is done again")
+    results = out / RESULTS_FILE
+    # (A last line without its newline: cut by a kill or a full disk; the writer takes
+    # it out when it opens the file.)
+    unreadable = follower.unreadable + (results.is_file()
+                                        and results.stat().st_size > follower.offset)
+    if unreadable and said is not None:
+        said(f"rnn-tui: warning: {unreadable} line(s) of {results} are not JSON (cut by "
+             "a kill or a full disk, or edited): ignored; a run without another result "
+             "line is done again")
     if retry_failed:  # (the new result's line comes later in results.jsonl, and wins)
         finished = {id: r for id, r in finished.items() if r.get("state") != "failed"}
     return [run for run in grid.runs if run.id not in finished]

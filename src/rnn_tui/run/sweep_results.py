@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from .config import RunConfig
 from .presets import PresetError
@@ -179,30 +179,48 @@ def _alive(host: str, pid: str) -> bool:
 
 
 class ResultsWriter:
-    """Appends one line per finished run to results.jsonl, flushed at once."""
+    """Appends one line per finished run to results.jsonl, flushed at once; the file
+    holds whole lines only (a line a full disk or a kill cut short is taken out)."""
 
     def __init__(self, out: Path) -> None:
-        path = Path(out) / RESULTS_FILE
-        cut = path.is_file() and path.stat().st_size > 0 and not _ends_in_newline(path)
-        self._file: TextIO = path.open("a", encoding="utf-8")
-        if cut:  # a writer killed mid-line: end that line, so the next one stands alone
-            self._file.write("\n")
+        self._file: BinaryIO = (Path(out) / RESULTS_FILE).open("a+b", buffering=0)
+        # A writer killed mid-line left a cut line: its run has no result and runs again.
+        # (Ended with a newline instead, it stayed as a line that is no JSON for good.)
+        self._truncate(whole_lines_size(self._file.fileno()))
 
     def write(self, record: dict[str, Any]) -> None:
-        self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
-        self._file.flush()
+        line = (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")
+        fd = self._file.fileno()
+        start = os.fstat(fd).st_size
+        try:
+            done = 0
+            while done < len(line):
+                done += os.write(fd, line[done:])
+        except OSError:
+            self._truncate(start)  # a full disk wrote part of it: the part goes
+            raise
+
+    def _truncate(self, size: int) -> None:
+        try:
+            os.ftruncate(self._file.fileno(), size)
+        except OSError:  # (a file system that cannot: the readers skip a cut line)
+            pass
 
     def close(self) -> None:
-        try:
-            self._file.close()
-        except OSError:  # the flush that failed in write fails again (a full disk): the
-            pass         # lines before it are whole, the cut one is ended on the next open
+        self._file.close()
 
 
-def _ends_in_newline(path: Path) -> bool:
-    with path.open("rb") as file:
-        file.seek(-1, os.SEEK_END)
-        return file.read(1) == b"\n"
+def whole_lines_size(fd: int) -> int:
+    """Bytes up to the end of the last whole line of the file open at `fd`."""
+    end = os.fstat(fd).st_size
+    while end > 0:
+        start = max(0, end - (1 << 16))
+        chunk = os.pread(fd, end - start, start)
+        cut = chunk.rfind(b"\n")
+        if cut >= 0:
+            return start + cut + 1  # (= size when the file ends in a newline)
+        end = start
+    return 0
 
 
 @dataclass
