@@ -189,7 +189,8 @@ def ctrl_c(presses: int) -> Callable[[subprocess.Popen], None]:
     return send
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+# (SIGHUP: a closed terminal; it killed `train` at once, with no summary.)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_interrupt_ends_runs_prints_summary_and_leaves_no_process(tmp_path, sig) -> None:
     summary, _, workers = interrupted_train(tmp_path, 2000, lambda proc: proc.send_signal(sig))
     assert len(workers) >= 2                                # two trainers (+ resource tracker)

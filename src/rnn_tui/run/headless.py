@@ -103,12 +103,14 @@ def exit_status(progress: list[ModelProgress], interrupted: bool) -> int:
 
 
 class Interrupts:
-    """Ctrl-C and SIGTERM counted, for the loop to read between polls. Raised as an
-    exception instead, one could land in the middle of reading a worker's pipe and lose
-    the events already read (the summary then lagged the log), or, a second one, while
-    the workers were joined, and lose the summary itself."""
+    """Ctrl-C, SIGTERM and SIGHUP (a closed terminal) counted, for the loop to read
+    between polls. Raised as an exception instead, one could land in the middle of
+    reading a worker's pipe and lose the events already read (the summary then lagged
+    the log), or, a second one, while the workers were joined, and lose the summary
+    itself. (SIGHUP at its default killed `train` with no summary, as runs.md said it
+    would not.)"""
 
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self) -> None:
         self.count = 0
@@ -132,7 +134,7 @@ class Interrupts:
 
 def train(configs: list[RunConfig], log_dir: Path | None, as_json: bool = False,
           out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Train side by side until every run ends (or Ctrl-C / SIGTERM). Exit status: see
+    """Train side by side until every run ends (or Ctrl-C, SIGTERM, SIGHUP). Exit status: see
     `exit_status` (0 every run ended as a result, 1 one failed, 130 interrupted)."""
     out, err = out or sys.stdout, err or sys.stderr
     progress = [ModelProgress(config=config.to_dict()) for config in configs]
