@@ -105,8 +105,8 @@ def test_a_diverging_run_says_so_in_its_result_not_in_numpy_warnings() -> None:
 
 
 @pytest.mark.parametrize("kw, match", [
-    ({"lr": 0}, r"lr = 0 is not allowed; lr must be a number in \(0, 10\]"),
-    ({"lr": 20.0}, r"lr = 20.0 is not allowed; lr must be a number in \(0, 10\]"),
+    ({"lr": 0}, r"lr = 0 is not allowed; lr must be a number in \[1e-30, 10\]"),
+    ({"lr": 20.0}, r"lr = 20.0 is not allowed; lr must be a number in \[1e-30, 10\]"),
     ({"clip": -1}, "clip = -1 is not allowed; clip must be a number >= 0"),
     ({"batch_size": 0}, "batch_size = 0 is not allowed; batch_size must be"),
     ({"momentum": 1.0}, "momentum = 1.0 is not allowed"),

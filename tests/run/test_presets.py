@@ -83,7 +83,7 @@ def test_flags_override_a_cells_own_table_too() -> None:
 GOOD = 'task = "adding"\nseq_len = 20\ncells = ["rnn", "lstm"]\n'
 BAD = [
     (GOOD + "hiden_size = 4\n", "unknown key 'hiden_size'"),
-    (GOOD + 'lr = "fast"\n', "lr = 'fast' is not allowed; lr must be a number in (0, 10]"),
+    (GOOD + 'lr = "fast"\n', "lr = 'fast' is not allowed; lr must be a number in [1e-30, 10]"),
     (GOOD + "lr = -1\n", "lr = -1 is not allowed"),
     (GOOD + "hidden_size = 2.5\n", "hidden_size = 2.5 is not allowed; hidden_size must be an"),
     (GOOD + "batch_size = 0\n", "batch_size = 0 is not allowed"),

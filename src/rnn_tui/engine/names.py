@@ -56,4 +56,4 @@ class Names(Sequence[str]):
 
 class SettingError(ValueError):
     """A setting outside its allowed range; the message names it and says what is allowed:
-    "lr = 20 is not allowed; lr must be a number in (0, 10]"."""
+    "lr = 20 is not allowed; lr must be a number in [1e-30, 10]"."""

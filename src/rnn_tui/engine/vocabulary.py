@@ -105,7 +105,10 @@ SETTINGS: dict[str, Setting] = {
     "hidden_size": number(int, lambda v: 1 <= v <= 4096, "an integer from 1 to 4096"),
     "batch_size": number(int, lambda v: 1 <= v <= 65536, "an integer from 1 to 65536"),
     "optimizer": one_of(OPTIMIZERS),
-    "lr": number(float, lambda v: math.isfinite(v) and 0 < v <= 10, "a number in (0, 10]"),
+    # From 1e-30: below it an update is no float32 number (1e-46 trained nothing, unsaid),
+    # and 1e-310, a float64 denormal, read as 0 once a worker flushed denormals.
+    "lr": number(float, lambda v: math.isfinite(v) and 1e-30 <= v <= 10,
+                 "a number in [1e-30, 10]"),
     "momentum": number(float, lambda v: 0 <= v < 1, "a number in [0, 1)"),
     "clip": number(float, lambda v: math.isfinite(v) and v >= 0,
                    "a number >= 0 (0: no clipping)"),
@@ -118,7 +121,7 @@ SETTINGS: dict[str, Setting] = {
 
 def check_setting(name: str, value: Any) -> Any:
     """`value` when `name` allows it (an int given for a float setting comes back a
-    float), else SettingError: "lr = 20 is not allowed; lr must be a number in (0, 10]"."""
+    float), else SettingError: "lr = 20 is not allowed; lr must be a number in [1e-30, 10]"."""
     setting = SETTINGS[name]
     if not setting.accepts(value):
         raise SettingError(f"{name} = {value!r} is not allowed; {name} must be "
