@@ -233,3 +233,19 @@ def test_one_sweep_at_a_time_writes_into_a_folder(tmp_path) -> None:
     (tmp_path / LOCK_FILE).write_text(f"{os.uname().nodename} 999999999")
     with writing(tmp_path):
         assert (tmp_path / LOCK_FILE).read_text().endswith(str(os.getpid()))
+
+
+def test_another_hosts_lock_says_how_to_clear_it_if_stale(tmp_path) -> None:
+    # It said only "another sweep (process 123 on otherhost) is writing…": a lock a
+    # machine that went down left there looked like a sweep for ever.
+    from rnn_tui.run.sweep_results import LOCK_FILE, writing
+
+    (tmp_path / LOCK_FILE).write_text("otherhost 123")
+    with pytest.raises(PresetError) as err, writing(tmp_path):
+        pass
+    assert str(err.value).endswith(f"if no sweep runs there any more (the machine went "
+                                   f"down), remove {tmp_path / LOCK_FILE} and run this again")
+    (tmp_path / LOCK_FILE).unlink()
+    with writing(tmp_path), pytest.raises(PresetError) as err, writing(tmp_path):
+        pass  # (this host's live sweep: it is one, no hint)
+    assert "remove" not in str(err.value)

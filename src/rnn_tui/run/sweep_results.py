@@ -145,9 +145,14 @@ def writing(out: Path) -> Iterator[None]:
         except FileExistsError:
             holder = lock_holder(out)
             if holder is not None:
+                # (Another host's process cannot be looked for from here: its lock may
+                # be stale, and only the user can tell.)
+                stale = "" if holder[0] == socket.gethostname() else (
+                    f"; if no sweep runs there any more (the machine went down), remove "
+                    f"{lock} and run this again")
                 raise PresetError(
                     f"another sweep (process {holder[1]} on {holder[0]}) is writing into "
-                    f"{out}; watch it with: rnn-tui sweep-view {out}") from None
+                    f"{out}; watch it with: rnn-tui sweep-view {out}{stale}") from None
             lock.unlink(missing_ok=True)  # its process is gone
     try:
         yield
