@@ -501,6 +501,10 @@ def test_each_finished_run_line_names_its_swept_values_and_how_it_ended() -> Non
                          "lr": 10.0, "hidden_size": 16}}
     line = run_line(record, swept=("lr", "seq_len"))
     assert line.startswith("relu adding T=20 seed=0 lr=10.0: diverged at step 2: loss is inf (")
+    # A run Dask gave up on has no time and no worker: it read "… (-, None)".
+    gave_up = record | {"state": "failed", "seconds": None, "worker": None,
+                        "message": "dask gave up on it: …"}
+    assert run_line(gave_up, swept=("lr",)).endswith("lr=10.0: dask gave up on it: …")
     finished = record | {"state": "finished", "steps": 20, "message": None, "lr": 0.01,
                          "config": record["config"] | {"lr": 0.01}}
     assert "lr=0.01: finished at step 20, not solved (" in run_line(finished, swept=("lr",))

@@ -166,12 +166,15 @@ def run_line(record: dict[str, Any], swept: Sequence[str] = ()) -> str:
         outcome = f"{record.get('state')} at step {record.get('steps')}, not solved"
     config = record.get("config") or record
     values = "".join(f" {key}={config.get(key)}" for key in swept if key not in NAMED)
+    # (A run Dask gave up on has neither a time nor a worker: it read "(-, None)".)
+    where = ", ".join(part for part in (_seconds(record.get("seconds")), record.get("worker"))
+                      if part)
     return (f"{record['cell']} {record['task']} T={record['seq_len']} seed={record['seed']}"
-            f"{values}: {outcome} ({_seconds(record.get('seconds'))}, {record.get('worker')})")
+            f"{values}: {outcome}" + (f" ({where})" if where else ""))
 
 
 def _seconds(value: float | None) -> str:
-    return "-" if value is None or not math.isfinite(value) else f"{value:.0f} s"
+    return "" if value is None or not math.isfinite(value) else f"{value:.0f} s"
 
 
 def map_table(sweep_map: SweepMap) -> Table:
