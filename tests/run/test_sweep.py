@@ -114,7 +114,9 @@ def test_failed_runs_count_as_done_until_retry_failed_runs_them_again(tmp_path) 
         file_.write(json.dumps(failed) + "\n")
 
     code, again = run_sweep(file, out)
-    assert code == 0 and again["skipped"] == 4  # (nothing was run, nothing failed now)
+    # Nothing was run, but a run of the grid is failed: 1, as the sweep that failed it
+    # said (it was 0, so the same folder gave 1, then 0).
+    assert code == 1 and again["skipped"] == 4
     assert next(r for r in again["runs"] if r["id"] == first["id"])["state"] == "failed"
 
     stdout, stderr = io.StringIO(), io.StringIO()

@@ -217,8 +217,12 @@ def run_sweep(grid: Sweep, out: Path, client: Any | None, as_json: bool,
                      "runs in flight; the results written stay: make room and run the same "
                      "command again to resume\n")
         return 1
+    results = read_results(out)
+    # A failed run skipped as done is still failed: a rerun said 0 where the first said 1
+    # for the same folder (`--retry-failed` runs them again).
+    failed |= any(results.get(run.id, {}).get("state") == "failed" for run in grid.runs)
     # A run with no result that was not interrupted: lost with its scheduler.
-    missing = len({run.id for run in todo} - set(read_results(out)))
+    missing = len({run.id for run in todo} - set(results))
     if missing and not interrupted:  # (else exit 1 after "0 failed", without a word why)
         stderr.write(f"rnn-tui: error: {missing} runs got no result: the Dask scheduler"
                      + (f" at {scheduler}" if scheduler else "") + " went away; run the "
