@@ -198,7 +198,11 @@ def test_the_map_tells_runs_that_failed_from_runs_that_did_not_learn() -> None:
                lstm[1]: {"state": "finished", "solved_step": 40},
                lstm[2]: {"state": "finished", "solved_step": 60}}
     (table,) = sweep_maps(grid, results, sweep.swept)
-    assert entry_text(table.entries[("lstm", 5)]) == "[yellow]2/3 · 50 · 1 failed[/]"
+    # (Not "2/3": the legend says runs finished, and a failed run says nothing of memory.)
+    assert entry_text(table.entries[("lstm", 5)]) == "[green]2/2 · 50 · 1 failed[/]"
+    assert table.entries[("lstm", 5)].share_solved == 1.0
+    (table,) = sweep_maps(grid, {lstm[0]: results[lstm[0]]}, sweep.swept)
+    assert entry_text(table.entries[("lstm", 5)]) == "[magenta]1 failed [dim](of 3)[/][/]"
 
 
 def test_a_viewer_follows_a_folder_while_the_sweep_writes(tmp_path) -> None:

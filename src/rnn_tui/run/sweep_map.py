@@ -34,8 +34,14 @@ class MapEntry:
         return statistics.median(self.solved_steps) if self.solved_steps else None
 
     @property
+    def counted(self) -> int:
+        """Runs with a result that says something about memory: a failed one (it raised,
+        or Dask gave up on it) does not."""
+        return self.finished - self.failed
+
+    @property
     def share_solved(self) -> float | None:
-        return self.solved / self.finished if self.finished else None
+        return self.solved / self.counted if self.counted else None
 
 
 @dataclass

@@ -191,22 +191,28 @@ def map_table(sweep_map: SweepMap) -> Table:
 
 
 def entry_text(entry: MapEntry | None) -> str:
-    """`2/3 · 840` (markup): seeds solved of runs finished, median steps, and how many
-    diverged; green all solved, yellow some, red none, dim while nothing has finished."""
+    """`2/3 · 840` (markup): seeds solved of runs finished (failed ones apart), median
+    steps, and how many diverged or failed; green all solved, yellow some, red none,
+    magenta when every result is a failure, dim while nothing has finished."""
     if entry is None:
         return ""
     if not entry.finished:
         return f"[dim]… / {entry.runs}[/]"
     median = entry.median_steps
-    text = f"{entry.solved}/{entry.finished}" + (f" · {steps_text(median)}" if median else "")
+    # A failed run (raised, or Dask gave up on it) says nothing about memory: it is told
+    # apart, not counted among the runs the seeds solved (its "0/1" read as a run that
+    # trained and did not learn).
+    parts = [f"{entry.solved}/{entry.counted}" + (f" · {steps_text(median)}" if median else "")
+             ] if entry.counted else []
     if entry.diverged:  # (a run that exploded is another failure to learn than a flat one)
-        text += f" · {entry.diverged} diverged"
-    if entry.failed:  # (raised, or Dask gave up on it: it says nothing about memory)
-        text += f" · {entry.failed} failed"
+        parts.append(f"{entry.diverged} diverged")
+    if entry.failed:
+        parts.append(f"{entry.failed} failed")
+    text = " · ".join(parts)
     if entry.finished < entry.runs:
         text += f" [dim](of {entry.runs})[/]"
-    colour = ("green" if entry.solved == entry.finished else
-              "red" if entry.solved == 0 else "yellow")
+    colour = ("magenta" if not entry.counted else "green" if entry.solved == entry.counted
+              else "red" if entry.solved == 0 else "yellow")
     return f"[{colour}]{text}[/]"
 
 

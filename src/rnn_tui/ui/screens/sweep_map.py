@@ -99,7 +99,8 @@ seed solved, yellow when some did, red when none; dim `… / 3` while none has f
 and `(of 3)` while some are still to come. `· 2 diverged` counts the runs whose loss or
 gradient went NaN or infinite: they exploded, where the others failed by forgetting;
 `· 1 failed` the runs that raised or that Dask gave up on (their workers died): they
-say nothing about memory.
+say nothing about memory, so they are not among the runs finished (`1 failed` alone, in
+magenta, when that is all there is).
 
 The title counts the runs finished, running (a log but no result yet) and failed; with
 no sweep writing into the folder, a run with a log and no result was **cut short**
