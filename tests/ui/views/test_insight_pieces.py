@@ -162,3 +162,17 @@ def test_the_helps_bound_multiplies_out_as_written() -> None:
                                    "gamma_h": 0.5, "rho_W": 1.2, "dsigma_mean": 0.6}))
     for lang in ("en", "ja"):
         assert "6.635 × 0.9998 = **6.63**" in panel_text(0, history, lang)
+
+
+def test_the_maps_axis_line_never_runs_its_labels_together() -> None:
+    """Four panels in 80 columns read "step t=0t=99 → │"."""
+    from rnn_tui.ui.views.heatmap import axis_line
+
+    wide = axis_line(100, 60)
+    assert len(wide) == 60 and wide.startswith("  step t=0 ") and wide.endswith("t=99 → loss")
+    for width in range(1, 60):
+        line = axis_line(100, width)
+        assert len(line) <= width, (width, line)
+        if "t=99" in line:  # (the two labels a space apart at least)
+            assert line.index("t=99") >= line.index("t=0") + 4, line
+        assert line.endswith(("t=99 → loss", "t=99", "t=0")) or width < 10, line

@@ -127,14 +127,23 @@ def heatmap_lines(profiles: Sequence[Profile], width: int, height: int, faint: R
                     segments.append(Segment("▀" * (col - start), _style(*pairs[start])))
                     start = col
         lines.append(segments)
-    axis = f"{'step':>{GUTTER - 1}} t=0"
-    end = f"t={max(0, seq_len - 1)} → loss"
-    lines.append([Segment(axis + end.rjust(max(1, width - len(axis))), _style(faint, paper))])
+    lines.append([Segment(axis_line(seq_len, width), _style(faint, paper))])
     lines.append([Segment(" " * GUTTER, _style(faint, paper)),
                   *legend(width - GUTTER, faint, paper)])
     blank = Style(bgcolor=Color.from_rgb(*paper))
     return [Strip(segments).adjust_cell_length(width, blank)
             for segments in lines[:height]]
+
+
+def axis_line(seq_len: int, width: int) -> str:
+    """`step t=0 … t=99 → loss` under the map; narrower, the end loses "→ loss", then
+    "step" goes: with four panels in 80 columns it read "step t=0t=99 → │"."""
+    last = f"t={max(0, seq_len - 1)}"
+    for left, right in ((f"{'step':>{GUTTER - 1}} t=0", f"{last} → loss"),
+                        (f"{'step':>{GUTTER - 1}} t=0", last), (f"{'':>{GUTTER - 1}} t=0", last)):
+        if len(left) + 1 + len(right) <= width:
+            return left + right.rjust(width - len(left))
+    return f"{'':>{GUTTER - 1}} t=0"[:width]
 
 
 class GradientHeatmap(StripFigure):
