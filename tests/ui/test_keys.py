@@ -768,6 +768,15 @@ async def test_too_small_says_so() -> None:
         for line in lines:  # (centred: as much room left as right, give or take a cell)
             left, right = len(line) - len(line.lstrip()), len(line) - len(line.rstrip())
             assert abs(left - right) <= 1, lines
+        # Keys act unseen no more: a `v` there switched a view, found after the resize.
+        await pilot.press("v", "tab")
+        await pilot.resize_terminal(*SIZE)
+        await wait_for(pilot, lambda: app.query_one("#panels").display, "the panels back")
+        assert [panel.view for panel in app.query(ModelPanel)] == ["plots", "plots"]
+        assert app.selected == 0
+        await pilot.resize_terminal(70, 20)
+        await pilot.press("q")  # (q still quits there)
+        await wait_for(pilot, lambda: app.return_code == 0, "q: the app closed")
 
 
 async def test_events_of_replaced_runs_are_skipped(scripted: ScriptedSource) -> None:

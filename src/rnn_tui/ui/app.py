@@ -256,7 +256,9 @@ class RnnTuiApp(App[int]):
 
     def _fit(self, width: int, height: int) -> None:
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(too_small, "-too-small")
+        if too_small != self.has_class("-too-small"):
+            self.set_class(too_small, "-too-small")
+            self.refresh_bindings()  # (the keys that act there: q alone)
         self.set_class(height < COMPACT_HEIGHT, "-compact")
         if self.screen_stack and self.screen is not self.screen_stack[0]:
             # Textual restyles only the screen on top when an app's class changes: the
@@ -445,6 +447,8 @@ class RnnTuiApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.histories and action not in APP_ACTIONS:  # a screen alone (sweep map)
             return False
+        if self.has_class("-too-small") and action != "quit":
+            return False  # (unseen: a `v` there switched a view the user found later)
         screen = self.screen_stack[-1] if self.screen_stack else None
         if not getattr(screen, "SHOWS_PANELS", True) and action in PANEL_ACTIONS:
             return False  # a screen over the panels (compare): their keys would act unseen
