@@ -186,15 +186,15 @@ def test_the_state_line_is_the_longest_form_that_fits() -> None:
     history.config = RunConfig(cell="relu", hidden_size=128, lr=1e-4, recurrent_scale=1.5)
     assert history.state == "running"
     speed = f"{history.steps_per_second:.0f}/s"
-    full = f"RELU H=128 lr=0.0001 W×1.5 · step 300 · {speed} running"
+    full = f"ReLU H=128 lr=0.0001 W×1.5 · step 300 · {speed} running"
     assert status_text(history, len(full)).plain.splitlines()[0] == full
     forms = [status_text(history, width).plain.splitlines()[0] for width in range(20, 80)]
     assert all(len(line) <= max(width, 8) for line, width in zip(forms, range(20, 80), strict=True))
-    assert "RELU lr=0.0001 W×1.5 · step 300 · " in forms[len(full) - 1 - 20]  # H= goes first
-    assert "RELU lr=0.0001 W×1.5 · @300 · running" in forms  # then the step, the speed
+    assert "ReLU lr=0.0001 W×1.5 · step 300 · " in forms[len(full) - 1 - 20]  # H= goes first
+    assert "ReLU lr=0.0001 W×1.5 · @300 · running" in forms  # then the step, the speed
     # The scale stays longer than the speed and the state do (the header says the state).
     assert not any("W×1.5" not in f and ("/s" in f or "running" in f) for f in forms)
-    assert "RELU lr=0.0001 W×1.5 · @300" in forms
+    assert "ReLU lr=0.0001 W×1.5 · @300" in forms
 
 
 def test_narrow_gates_and_law_captions_keep_what_they_are_for() -> None:

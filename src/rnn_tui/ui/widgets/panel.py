@@ -46,6 +46,12 @@ def status_text(history: RunHistory, width: int = 80) -> Text:
     return Text("\n").join(cut_text(line, width) for line in lines)
 
 
+def cell_name(cell: str) -> str:
+    """The cell as the status line names it: RNN, LSTM, GRU, IRNN, and ReLU (not "RELU",
+    which no text calls it)."""
+    return "ReLU" if cell == "relu" else cell.upper()
+
+
 def rate_text(per_second: float) -> str:
     """Steps a second, whole; below 10 to two figures: an LSTM at T=1000 read "0/s
     running", as if stalled."""
@@ -67,7 +73,7 @@ def state_line(history: RunHistory, width: int) -> Text:
              scale: str = scale, lr: bool = True) -> Text:
         said = [" · ", speed, (history.state, "italic")] if state else []
         rate = f" lr={config.lr:g}" if lr else ""
-        return Text.assemble((config.cell.upper(), "bold"),
+        return Text.assemble((cell_name(config.cell), "bold"),
                              f"{size}{rate}{scale} · {step}", *said)
 
     long_step, short_step = f"step {history.step}", f"@{history.step}"
