@@ -94,6 +94,10 @@ BAD = [
     (GOOD.replace('["rnn", "lstm"]', '"rnn"'), "cells must be a list of 1 to 4 names"),
     (GOOD.replace("20", "1"), "too short for adding; seq_len must be an integer >= 2"),
     (GOOD + "[lstm]\nlr = 0\n", "[lstm]: lr = 0 is not allowed"),
+    # (It listed task, seq_len, seed, cells and "a table named after one of the cells",
+    # none of them allowed there.)
+    (GOOD + "[lstm]\nhiden = 3\n", "[lstm]: unknown key 'hiden'; allowed keys: clip, dtype, "
+     "hidden_size, lr, momentum, optimizer, recurrent_scale, steps"),
     # what makes the batches is the experiment's: [lstm] task = "copy" trained the rnn on
     # adding and the lstm on copy, "side by side"
     (GOOD + '[lstm]\ntask = "copy"\n', "[lstm]: task cannot be set for one cell"),

@@ -87,13 +87,17 @@ def read_preset(path: Path) -> dict[str, Any]:
         raise PresetError(f"{path}: cannot read: {err.strerror or err}") from None
 
 
-def check_value(source: str, key: str, value: Any, tables: bool = True) -> Any:
+def check_value(source: str, key: str, value: Any, tables: bool = True,
+                in_cell: bool = False) -> Any:
     """The value if it is allowed for `key`, else a PresetError naming source and key
-    (and, where a cell's table may stand, `tables`, saying so)."""
+    (and, where a cell's table may stand, `tables`, saying so). `in_cell`: a key of a
+    cell's own table, where the shared settings and the tables are not allowed."""
     if key not in SETTINGS:
-        raise PresetError(f"{source}: unknown key {key!r}; allowed keys: "
-                          f"{', '.join(sorted(SETTINGS | dict.fromkeys(TOP_ONLY)))}"
-                          + (", or a table named after one of the cells" if tables else ""))
+        allowed = (sorted(k for k in SETTINGS if k not in SHARED) if in_cell
+                   else sorted(SETTINGS | dict.fromkeys(TOP_ONLY)))
+        raise PresetError(f"{source}: unknown key {key!r}; allowed keys: {', '.join(allowed)}"
+                          + (", or a table named after one of the cells"
+                             if tables and not in_cell else ""))
     try:
         return check_setting(key, value)
     except SettingError as err:
@@ -166,7 +170,7 @@ def cell_table(source: str, cell: str, table: Any) -> dict[str, Any]:
     # (Also in a sweep file: its cell tables are not swept.)
     refuse_lists(f"{source} [{cell}]", table, "a cell's table holds one value per "
                  "setting (values to sweep over go at the top of a sweep file)")
-    return {k: check_value(f"{source} [{cell}]", k, v) for k, v in table.items()}
+    return {k: check_value(f"{source} [{cell}]", k, v, in_cell=True) for k, v in table.items()}
 
 
 def refuse_lists(where: str, table: dict[str, Any], why: str) -> None:
