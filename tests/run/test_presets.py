@@ -130,8 +130,11 @@ def test_a_folder_or_a_binary_file_is_named_for_what_it_is(tmp_path) -> None:
     """A folder given as a preset was said not to exist; a binary file gave Python's
     codec message. Through the command, as a user meets them: exit 2, one line."""
     (tmp_path / "runs.toml").mkdir()
+    (tmp_path / "sdir").mkdir()
     (tmp_path / "bytes.toml").write_bytes(b"\xff\xfe\x00")
     for args, message in [(("train", "--preset", "runs.toml"), "is a folder, not a .toml"),
+                          # (It said "no preset named './sdir'".)
+                          (("train", "--preset", "./sdir"), "sdir is a folder, not a .toml"),
                           (("sweep", "runs.toml"), "is a folder, not a .toml"),
                           (("train", "--preset", "bytes.toml"), "not UTF-8 text")]:
         result = rnn_tui(*args, cwd=tmp_path)
