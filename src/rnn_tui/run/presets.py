@@ -70,7 +70,8 @@ def resolve_preset(name_or_path: str | Path) -> Path:
             raise PresetError(f"preset file {path} does not exist")
         return path
     shipped = presets_dir() / f"{name_or_path}.toml"
-    if not shipped.is_file() and path.is_dir():  # (no preset's name: the folder was meant)
+    if not shipped.is_file() and str(name_or_path) and path.is_dir():  # ('' is '.': no)
+        # (No preset's name: the folder was meant.)
         raise PresetError(f"preset file {path} is a folder, not a .toml file")
     if not shipped.is_file():
         raise PresetError(f"no preset named {str(name_or_path)!r}; shipped presets: "
