@@ -417,18 +417,21 @@ async def test_s_saves_an_svg_screenshot_and_says_where(
         assert any(f"\n{shots[0].name}\nin {tmp_path}" in n.message for n in app._notifications)
 
 
-async def test_s_on_the_help_saves_the_help(scripted: ScriptedSource, tmp_path: Path) -> None:
-    # The help lists `s`; pressed there it did nothing and said nothing.
+@pytest.mark.parametrize(("key", "screen", "word"), [
+    ("question_mark", HelpScreen, "remembers"), ("p", PresetScreen, "Pick")])
+async def test_s_on_the_help_or_the_presets_saves_that_screen(
+        scripted: ScriptedSource, tmp_path: Path, key: str, screen: type, word: str) -> None:
+    # The help lists `s`; pressed there (a modal screen) it did nothing and said nothing.
     app = RnnTuiApp(scripted, screenshot_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, screen), f"{key}: its screen")
         await pilot.press("s")
         await wait_for(pilot, lambda: any("screenshot saved" in n.message
                                           for n in app._notifications), "s: the note")
         shots = list(tmp_path.glob("rnn-tui-*.svg"))
-        assert len(shots) == 1 and "remembers" in shots[0].read_text()  # (the help's title)
-        assert isinstance(app.screen, HelpScreen)  # (still open)
+        assert len(shots) == 1 and word in shots[0].read_text()  # (its title)
+        assert isinstance(app.screen, screen)  # (still open)
 
 
 async def test_the_screenshot_places_text_after_spaces_at_its_own_cell(

@@ -41,7 +41,9 @@ class PresetScreen(ModalScreen[str | None]):
     """A list of presets; enter picks one, escape or q cancels. The app keeps it (built
     ahead, shown again at each `p`): each showing starts at the top of the list."""
 
-    BINDINGS = [Binding("escape,q", "cancel", "Cancel")]
+    # `s` as on every screen (a modal one keeps the app's keys from working under it).
+    BINDINGS = [Binding("escape,q", "cancel", "Cancel"),
+                Binding("s", "app.screenshot", "screenshot", show=False)]
 
     def __init__(self, names: list[str]) -> None:
         super().__init__()
