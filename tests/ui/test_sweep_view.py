@@ -111,6 +111,21 @@ async def test_the_title_names_the_sweep_file_and_folder_short(tmp_path,
                                       "0 running · 0 failed · sweeps/map")
 
 
+async def test_the_title_counts_a_failed_run_apart_from_those_finished(tmp_path) -> None:
+    # "4 of 4 runs finished · 1 failed" above entries that count it apart ("1 failed").
+    sweep = sweep_folder(tmp_path)
+    finish(tmp_path, sweep, "lstm", 20, solved=300)
+    run = next(r for r in sweep.runs if (r.config.cell, r.config.seq_len) == ("rnn", 20))
+    writer = ResultsWriter(tmp_path)
+    writer.write(result_record(run.id, run.config, {"state": "failed", "message": "boom"}))
+    writer.close()
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        title = app.screen.query_one("#sweep-title", Static)
+        await wait_for(pilot, lambda: "runs finished" in str(title.content), "the title")
+        assert "· 1 of 4 runs finished · 0 running · 1 failed" in str(title.content), title
+
+
 async def test_a_run_cut_short_is_not_counted_running_once_no_sweep_writes(tmp_path) -> None:
     # The map of a sweep stopped by Ctrl-C said "2 running" for ever: the two runs cut
     # short had a log and no result.

@@ -196,7 +196,8 @@ and seed; `q` there comes back to the map.
         source = shown_path(self.folder.grid.get("source", str(self.folder.out)))
         self.query_one("#sweep-title", Static).update(Text.assemble(
             ("sweep ", "bold"), (source, "bold"),
-            f" · {len(results)} of {len(runs)} runs finished · "
+            # (A failed run is not among those finished, as on the map's entries.)
+            f" · {len(results) - failed} of {len(runs)} runs finished · "
             + (f"{cut} cut short · " if cut else f"{running} running · ")
             + f"{failed} failed · ", (shown_path(self.folder.out, shorten=False), "dim")),
             layout=False)
