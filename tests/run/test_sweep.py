@@ -619,18 +619,19 @@ def test_unreadable_result_lines_are_said_and_their_runs_done_again(tmp_path) ->
     with (out / RESULTS_FILE).open("a") as results:
         results.write('{"id": "' + grid.runs[2].id + '", "sta\n')  # (cut by a kill)
         results.write("garbage\n")
+        results.write('{"id": "' + grid.runs[0].id + '", "state": "failed"}\n')  # (edited)
         results.write('{"id": "' + grid.runs[3].id + '", "st')  # (cut by a full disk)
     said: list[str] = []
     todo = runs_to_do(grid, out, said=said.append)
     assert [run.id for run in todo] == [run.id for run in grid.runs[2:]]
     assert len(said) == 1 and said[0].startswith(
-        f"rnn-tui: warning: 3 line(s) of {out / RESULTS_FILE} are not JSON"), said
+        f"rnn-tui: warning: 4 line(s) of {out / RESULTS_FILE} are no result"), said
     assert runs_to_do(grid, out) == todo  # (no one to tell: said nowhere)
     # The next writer takes the cut last line out (ended with a newline instead, it
     # stayed for good, and every plain JSON reader of the file failed on it).
     ResultsWriter(out).close()
-    assert (out / RESULTS_FILE).read_text().endswith('"id": "' + grid.runs[2].id + '", '
-                                                     '"sta\ngarbage\n')
+    assert (out / RESULTS_FILE).read_text().endswith('"sta\ngarbage\n{"id": "'
+                                                     + grid.runs[0].id + '", "state": "failed"}\n')
 
 
 def test_a_full_disk_leaves_whole_result_lines_only(tmp_path, monkeypatch) -> None:

@@ -141,9 +141,10 @@ def runs_to_do(grid: Sweep, out: Path, retry_failed: bool = False,
     unreadable = follower.unreadable + (results.is_file()
                                         and results.stat().st_size > follower.offset)
     if unreadable and said is not None:
-        said(f"rnn-tui: warning: {unreadable} line(s) of {results} are not JSON (cut by "
-             "a kill or a full disk, or edited): ignored; a run without another result "
-             "line is done again")
+        said(f"rnn-tui: warning: {unreadable} line(s) of {results} are no result (not "
+             "JSON: cut by a kill or a full disk; or without a result's fields: edited, "
+             "or from an older rnn-tui): ignored; a run without another result line is "
+             "done again")
     if retry_failed:  # (the new result's line comes later in results.jsonl, and wins)
         finished = {id: r for id, r in finished.items() if r.get("state") != "failed"}
     return [run for run in grid.runs if run.id not in finished]

@@ -236,7 +236,7 @@ class ResultsFollower:
     out: Path
     offset: int = 0
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
-    unreadable: int = 0  # lines that are not JSON (cut by a killed writer, or edited)
+    unreadable: int = 0  # lines that are no result (cut by a kill, edited, older)
 
     def poll(self) -> list[dict[str, Any]]:
         try:
@@ -252,11 +252,12 @@ class ResultsFollower:
             try:
                 record = json.loads(line)
             except ValueError:  # a line cut by a killed writer, then appended after
-                self.unreadable += 1
-                continue
-            if is_result(record):  # (else that run is not done: a rerun does it again)
+                record = None
+            if is_result(record):
                 self.results[record["id"]] = record
                 new.append(record)
+            else:  # (its run is not done: a rerun does it again)
+                self.unreadable += 1
         return new
 
 
