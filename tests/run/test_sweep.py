@@ -654,3 +654,26 @@ def test_a_full_disk_leaves_whole_result_lines_only(tmp_path, monkeypatch) -> No
     writer.close()
     lines = (out / RESULTS_FILE).read_text().splitlines(keepends=True)
     assert len(lines) == 1 and json.loads(lines[0])["id"] == "a"
+
+
+def test_a_sweep_interrupted_with_every_result_in_does_not_ask_to_resume(tmp_path) -> None:
+    # It said "interrupted: run the same command again to resume" with 8 of 8 runs in.
+    from rnn_tui.run.sweep import report
+
+    grid = load_sweep(write_sweep(tmp_path / "tiny.toml"))
+    out = tmp_path / "out"
+    prepare(out, grid)
+    writer = ResultsWriter(out)
+    for run in grid.runs[:-1]:
+        writer.write(result_record(run.id, run.config, {"state": "finished", "steps": 3}))
+    stdout = io.StringIO()
+    report(grid, out, 0, True, False, stdout)
+    assert stdout.getvalue().endswith("- interrupted: run the same command again to resume\n")
+    writer.write(result_record(grid.runs[-1].id, grid.runs[-1].config,
+                               {"state": "finished", "steps": 3}))
+    writer.close()
+    stdout = io.StringIO()
+    report(grid, out, 0, True, False, stdout)
+    assert stdout.getvalue().endswith("4 of 4 runs in " + f"{out}/results.jsonl (0 skipped: "
+                                      "already there; 0 failed) - interrupted once every run "
+                                      "had its result\n"), stdout.getvalue()

@@ -244,7 +244,9 @@ def report(grid: Sweep, out: Path, skipped: int, interrupted: bool, as_json: boo
     grid_runs = [{"id": r.id, "config": r.config.to_dict()} for r in grid.runs]
     print_maps(stdout, sweep_maps(grid_runs, results, grid.swept, default_column(grid.swept)))
     failed = sum(r["state"] == "failed" for r in runs)
+    # (Every run had its result by the time it stopped: nothing to resume.)
+    stopped = "" if not interrupted else (
+        " - interrupted: run the same command again to resume" if len(runs) < len(grid.runs)
+        else " - interrupted once every run had its result")
     stdout.write(f"{len(runs)} of {len(grid.runs)} runs in {out}/results.jsonl "
-                 f"({skipped} skipped: already there; {failed} failed)"
-                 + (" - interrupted: run the same command again to resume" if interrupted
-                    else "") + "\n")
+                 f"({skipped} skipped: already there; {failed} failed){stopped}\n")
