@@ -135,6 +135,10 @@ def test_a_refused_sweep_names_the_settings_that_differ(tmp_path) -> None:
     with pytest.raises(PresetError, match=r"\(seq_len: 5, 6 there, 6 in b\.toml; seed: "
                                           r"0, 1 there, 1 in b\.toml\)"):
         prepare(tmp_path, expand(small(seq_len=[6], seed=1), "b.toml"))
+    # A cell's table changed: lr 0.5 for the lstm only, while the rnn still has 0.01,
+    # said "(for one, lstm-adding5-…)".
+    with pytest.raises(PresetError, match=r"\(lr of lstm: 0\.01 there, 0\.5 in b\.toml\)"):
+        prepare(tmp_path, expand(small(seed=[0, 1]) | {"lstm": {"lr": 0.5}}, "b.toml"))
 
 
 def result(run_id: str, **fields) -> dict:

@@ -89,14 +89,27 @@ def prepare(out: Path, sweep: Sweep) -> None:
 
 def _differences(old_runs: list[dict[str, Any]], sweep: Sweep) -> str:
     """"steps: 150 there, 200 in b.toml": the settings whose values in the folder's grid
-    are not all in the new one (which one of a dozen changed is what the user asks)."""
+    are not all in the new one (which one of a dozen changed is what the user asks);
+    else those of one cell ("lr of lstm: …": a cell's table changed, whose values the
+    other cells still hold)."""
     new_configs = [run.config.to_dict() for run in sweep.runs]
+    said = _changed(old_runs, new_configs, "", sweep.source)
+    for cell in dict.fromkeys(c["cell"] for c in new_configs) if not said else ():
+        old_cell = [run for run in old_runs if run["config"].get("cell") == cell]
+        new_cell = [config for config in new_configs if config["cell"] == cell]
+        said = "; ".join(filter(None, (said, _changed(old_cell, new_cell, f" of {cell}",
+                                                      sweep.source))))
+    return said
+
+
+def _changed(old_runs: list[dict[str, Any]], new_configs: list[dict[str, Any]], whose: str,
+             source: str) -> str:
     said = []
-    for key in new_configs[0] if new_configs else ():
+    for key in new_configs[0] if new_configs and old_runs else ():
         there = {run["config"].get(key) for run in old_runs}
         here = {config[key] for config in new_configs}
         if not there <= here:
-            said.append(f"{key}: {_listed(there)} there, {_listed(here)} in {sweep.source}")
+            said.append(f"{key}{whose}: {_listed(there)} there, {_listed(here)} in {source}")
     return "; ".join(said)
 
 
