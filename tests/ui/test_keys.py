@@ -98,7 +98,7 @@ async def test_the_keys_words_count_the_panels(cells: tuple[str, ...], word: str
         if len(cells) == 1:
             assert "1" not in keys and "tab" not in keys, keys
         else:
-            assert keys["2"] == "select panel 2", keys
+            assert keys["2"] == "select panel 2" and keys["3"] == "select panel 3", keys
         await pilot.press("r")
         await wait_for(pilot, lambda: len(scripted.restarts()) == len(cells), "r: restarts")
         await wait_for(pilot, lambda: any(restarts in n.message for n in app._notifications),

@@ -553,8 +553,8 @@ class RnnTuiApp(App[int]):
     def action_step(self) -> None:
         if self.histories and all(h.progress.ended for h in self.histories):
             # (It did nothing, unsaid: the workers have no run to step.)
-            self.notify("the runs have ended: nothing to step (r, t, + or c start new "
-                        "ones)", severity="warning")
+            self.notify("the runs have ended: nothing to step (r, t, + -, c C, ] [ or p "
+                        "start new ones)", severity="warning")
             return
         if not self.paused:
             self.notify("n steps while paused: press space first", severity="warning")
@@ -865,13 +865,15 @@ def plural(count: int, noun: str) -> str:
 
 def for_panels(text: str, panels: int) -> str:
     """The keys' words are written for two panels ("both restart", "the right panel");
-    with one panel they say "it", with three or four "all 4" and "panel 2"."""
+    with one panel they say "it", with three or four "all 4" and "panel 2" (the third
+    then "panel 3", alike)."""
     if panels == 2:
         return text
     if panels == 1:
         return text.replace("both restart", "it restarts").replace("both", "it")
-    return (text.replace("both", f"all {panels}").replace("the left panel", "panel 1")
-            .replace("the right panel", "panel 2"))
+    for ordinal, number in (("left", 1), ("right", 2), ("third", 3), ("fourth", 4)):
+        text = text.replace(f"the {ordinal} panel", f"panel {number}")
+    return text.replace("both", f"all {panels}")
 
 
 class MapDashboardApp(RnnTuiApp):

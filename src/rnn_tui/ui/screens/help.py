@@ -43,7 +43,7 @@ hold f near 1 across the whole gap and the profile **turns level**: the gradient
 reaches the start of the sequence and the memory is kept.
 
 **State** ‖h_t‖ (and ‖c_t‖ for the LSTM) across the sequence, from the latest step
-(log scale: the LSTM's ‖h_t‖, below 1, stays in sight under its ‖c_t‖).
+(log scale, so that the LSTM's ‖h_t‖ stays in sight under its larger ‖c_t‖).
 
 ## The other views (`v`, for the selected panel)
 
