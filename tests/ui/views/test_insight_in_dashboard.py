@@ -177,6 +177,21 @@ async def test_the_copy_tasks_horizon_names_the_sequences_length_not_t() -> None
         assert "T=100" not in shown and "> T" not in shown, shown
 
 
+async def test_a_horizon_too_short_for_its_above_row_does_not_point_at_it() -> None:
+    """At 80x24 "> T" fell on the T line's own row: the line read "T=40; above: > T"
+    (or on copy "> 120 ┤120 steps; above: > 120"), pointing at nothing."""
+    for size, above in (((80, 24), False), ((120, 36), True)):
+        app = RnnTuiApp(replay_of("adding-rnn", "adding-lstm"))
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("v")
+            left = app.query_one("#panel-0", ModelPanel)
+            await wait_for(pilot, lambda left=left: left.view == "flow", "v: the flow view")
+            await settle(pilot)
+            shown = shown_text(left.query_one(HorizonPlot))
+            assert ("T=40; above: > T" in shown) == above, shown
+            assert ("> T ┤" in shown) == above and "T=40" in shown, shown
+
+
 async def test_the_loss_keeps_its_name_in_an_80_column_panel() -> None:
     """A solved LSTM at 80 columns showed "0.000176  beat @460  solved @460": a number
     with no name. The gaps give way before the word "loss" does."""

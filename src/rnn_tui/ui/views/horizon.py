@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 
 from ..axes import nice_ticks
+from ..canvas import Frame
 from ..figure import PlotFigure
 from ..history import RunHistory
 from ..palette import Palette, swatch
@@ -14,6 +17,7 @@ from ..profiles import horizon_points, horizon_text, scalar, sequence_length
 
 SERIES = (("horizon_h", "gamma_h", "‖∂L/∂h_t‖"), ("horizon_c", "gamma_c", "‖∂L/∂c_t‖"))
 SHORT = {"‖∂L/∂h_t‖": "∂h", "‖∂L/∂c_t‖": "∂c"}  # (two panels in 80 columns)
+BEYOND = 1.2  # × T: where "> T" sits, above the T line, never clipped
 
 
 class HorizonPlot(PlotFigure):
@@ -21,13 +25,26 @@ class HorizonPlot(PlotFigure):
 
     seq_len = 0
     beyond_label = "> T"
+    end_forms: tuple[list[str], list[str]] = ([], [])  # the T line's label: with "above", without
 
     def y_axis(self, rows: int) -> tuple[list[float], list[str]]:
         if not self.seq_len:
             return [], []
         # Ticks thinned to the height (labels on neighbouring rows would read as one).
         ticks = nice_ticks(0, self.seq_len, max(1, rows // 3))
-        return ([float(t) for t in ticks] + [self.seq_len * 1.2],
+        beyond = self.seq_len * BEYOND
+        # Four rows or fewer (80x24): "> T" falls on the T line's own row, and the line's
+        # "above: > 120" pointed at nothing; there the row and the words go.
+        frame = Frame(0, 0, 0, rows, (0.0, 1.0), self.canvas.y_lim)
+        apart = frame.row(beyond) != frame.row(self.seq_len)
+        with_above, plain = self.end_forms
+        for i, label in enumerate(self.canvas.labels):
+            if label.y == self.seq_len and with_above:
+                forms = with_above if apart else plain
+                self.canvas.labels[i] = replace(label, text=forms[0], shorter=tuple(forms[1:]))
+        if not apart:
+            return [float(t) for t in ticks], [str(t) for t in ticks]
+        return ([float(t) for t in ticks] + [beyond],
                 [str(t) for t in ticks] + [self.beyond_label])
 
     def caption(self, history: RunHistory, palette: Palette) -> Text:
@@ -61,7 +78,7 @@ class HorizonPlot(PlotFigure):
         if not seq_len:
             canvas.xlim(0, 1)
             return
-        beyond = seq_len * 1.2  # where "> T" sits: above the T line, never clipped
+        beyond = seq_len * BEYOND
         first_step, last_step = None, None
         for (horizon, _, _), colour in zip(SERIES, (palette.hidden, palette.cell), strict=True):
             steps, values = horizon_points(history, horizon, beyond)
@@ -78,6 +95,7 @@ class HorizonPlot(PlotFigure):
         _, axes_ink, _ = self.colours()
         canvas.hline(seq_len, color=axes_ink)
         said, self.beyond_label = end_label(history, seq_len)
+        self.end_forms = (said, [form for form in said if "above" not in form])
         canvas.text(said[0], x=first_step, y=seq_len, color=axes_ink,
                     background=palette.canvas, shorter=said[1:])
         canvas.ylim(0, beyond * 1.05)
