@@ -94,8 +94,8 @@ class HorizonPlot(PlotFigure):
         # theme's warning) it was the same orange as the ‖∂L/∂h_t‖ horizon (its accent).
         _, axes_ink, _ = self.colours()
         canvas.hline(seq_len, color=axes_ink)
-        said, self.beyond_label = end_label(history, seq_len)
-        self.end_forms = (said, [form for form in said if "above" not in form])
+        said, plain, self.beyond_label = end_label(history, seq_len)
+        self.end_forms = (said, plain)
         canvas.text(said[0], x=first_step, y=seq_len, color=axes_ink,
                     background=palette.canvas, shorter=said[1:])
         canvas.ylim(0, beyond * 1.05)
@@ -104,13 +104,14 @@ class HorizonPlot(PlotFigure):
         canvas.xlim(*self.x_range)
 
 
-def end_label(history: RunHistory, seq_len: int) -> tuple[list[str], str]:
-    """What the line at the sequence's start says (longest first), and the row above
-    it. On copy the sequence is T + 20 steps long: "T=220" under the header's "copy
-    T=200" named two numbers T, so there the line gives its length."""
+def end_label(history: RunHistory, seq_len: int) -> tuple[list[str], list[str], str]:
+    """What the line at the sequence's start says (longest first), the same without
+    "above" (for a plot too short for that row), and the row above it. On copy the
+    sequence is T + 20 steps long: "T=220" under the header's "copy T=200" named two
+    numbers T, so there the line gives its length."""
     task_t = history.config.seq_len if history.config is not None else seq_len
     if seq_len == task_t:
-        return [f"T={seq_len}; above: > T", f"T={seq_len}"], "> T"
+        return [f"T={seq_len}; above: > T", f"T={seq_len}"], [f"T={seq_len}"], "> T"
     n = seq_len
-    return [f"all {n} steps (T+{n - task_t}); above: > {n}", f"{n} steps; above: > {n}",
-            f"{n} steps"], f"> {n}"
+    return ([f"all {n} steps (T+{n - task_t}); above: > {n}", f"{n} steps; above: > {n}",
+             f"{n} steps"], [f"all {n} steps (T+{n - task_t})", f"{n} steps"], f"> {n}")
