@@ -106,13 +106,15 @@ class GradientPlot(PlotFigure):
         if latest is None or first is None:
             canvas.xlim(0, 1)
             return
-        lines: list[tuple[list[float], RGB, str]] = [
-            (first.dh_norms, palette.hidden_faint, "hd"),
-            (latest.dh_norms, palette.hidden, "hd")]
+        # The faint first profile under the latest, and ∂c over ∂h: where the two
+        # coincide the cell path, the LSTM's lesson, is the one left to see (as in the
+        # gates view). At copy T=1000 they share every row of the log axis.
+        faint = [(first.dh_norms, palette.hidden_faint, "hd")]
+        bold = [(latest.dh_norms, palette.hidden, "hd")]
         if cell:
-            lines = ([(first.series["dc_norms"], palette.cell_faint, "hd")]
-                     + lines[:1] + [(latest.series["dc_norms"], palette.cell, "hd")]
-                     + lines[1:])
+            faint.append((first.series["dc_norms"], palette.cell_faint, "hd"))
+            bold.append((latest.series["dc_norms"], palette.cell, "hd"))
+        lines: list[tuple[list[float], RGB, str]] = faint + bold
         axis = LogAxis.fit([values for values, _, _ in lines])
         for values, colour, marker in lines:
             ks, ys = steps_back(values)
