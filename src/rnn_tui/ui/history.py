@@ -6,7 +6,9 @@ A live run and a replayed log both arrive here as `Event`s; the widgets only rea
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,16 +25,33 @@ def finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def reaches_back(row: Any) -> bool:
+    """A profile whose memory gradient never fell 100-fold within the sequence ("> T"):
+    the cell path's for the LSTM, ∂L/∂h_t's for the others (`profiles.memory_series`)."""
+    if not isinstance(row, Profile):
+        return False
+    name = "horizon_c" if "dc_norms" in row.series else "horizon_h"
+    value = row.scalars.get(name)
+    try:
+        return value is not None and math.isinf(float(value))  # a log writes "inf"
+    except (TypeError, ValueError):
+        return False
+
+
 class Decimated:
     """A stream of rows that keeps at most `capacity` of them however long it runs.
 
-    Row i is kept while i is a multiple of the stride; when the buffer fills, every
-    other row goes and the stride doubles. The kept rows stay evenly spread over the
-    whole run, and the first row (step 1) is always among them.
+    Each kept row stands for a window of `stride` rows in a row: its first, unless a
+    later one is `preferred` and it is not. When the buffer fills, pairs of windows
+    merge the same way and the stride doubles. The kept rows stay evenly spread over the
+    whole run, and the first row (step 1) is always among them. (The preference keeps a
+    one-off event: a tanh RNN's single profile that reaches back level, which an even
+    thinning dropped from the plots while the log had it.)
     """
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, preferred: Callable[[Any], bool] | None = None) -> None:
         self.capacity = max(2, capacity)
+        self.preferred = preferred
         self.stride = 1
         self.rows: list[Any] = []
         self._seen = 0
@@ -41,12 +60,25 @@ class Decimated:
         if self._seen % self.stride == 0:
             self.rows.append(row)
             if len(self.rows) >= self.capacity:
-                self.rows = self.rows[::2]
+                self.rows = [self._pick(a, b) for a, b in pairs(self.rows)]
                 self.stride *= 2
+        elif self.preferred is not None and len(self.rows) > 1:  # (never the first row)
+            self.rows[-1] = self._pick(self.rows[-1], row)
         self._seen += 1
+
+    def _pick(self, kept: Any, other: Any) -> Any:
+        if other is None or kept is self.rows[0]:
+            return kept
+        prefer = self.preferred
+        return other if prefer is not None and prefer(other) and not prefer(kept) else kept
 
     def __len__(self) -> int:
         return len(self.rows)
+
+
+def pairs(rows: list[Any]) -> list[tuple[Any, Any]]:
+    """(rows[0], rows[1]), (rows[2], rows[3]), ...; an odd last row pairs with None."""
+    return list(itertools.zip_longest(rows[0::2], rows[1::2]))
 
 
 @dataclass
@@ -62,7 +94,8 @@ class RunHistory:
     losses: Decimated = field(default_factory=lambda: Decimated(LOSS_POINTS))
     first_profile: Profile | None = None
     last_profile: Profile | None = None
-    profiles: Decimated = field(default_factory=lambda: Decimated(PROFILE_KEEP))
+    profiles: Decimated = field(
+        default_factory=lambda: Decimated(PROFILE_KEEP, preferred=reaches_back))
     # Bumped on every change a widget shows, so redraws happen only when something moved.
     version: int = 0
     profile_version: int = 0

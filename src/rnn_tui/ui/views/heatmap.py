@@ -19,7 +19,7 @@ from textual.strip import Strip
 from ...run.events import Profile
 from ..axes import decade_label
 from ..figure import StripFigure
-from ..history import RunHistory
+from ..history import RunHistory, reaches_back
 from ..palette import RGB, Palette
 from ..profiles import memory_series, profiles_over_training, resample
 
@@ -63,15 +63,21 @@ def _ramp_level(level: int) -> RGB:
 
 def pick_rows(profiles: Sequence[Profile], slots: int) -> list[Profile]:
     """Exactly `slots` profiles in step order: evenly spread when there are more (the
-    first and the latest kept), each repeated over several rows when there are fewer,
-    so the map always fills its height."""
+    first and the latest kept; of the profiles a row stands for, one that reaches back
+    level where its first does not), each repeated over several rows when there are
+    fewer, so the map always fills its height."""
     n = len(profiles)
     if n == 0:
         return []
     if n > slots:
         if slots <= 1:
             return [profiles[-1]]
-        return [profiles[round(i * (n - 1) / (slots - 1))] for i in range(slots)]
+        starts = [round(i * (n - 1) / (slots - 1)) for i in range(slots)]
+        rows = [profiles[starts[0]]]
+        for start, end in zip(starts[1:-1], starts[2:], strict=True):
+            window = profiles[start:end]
+            rows.append(next((p for p in window if reaches_back(p)), window[0]))
+        return rows + [profiles[-1]]
     return [profiles[i * n // slots] for i in range(slots)]
 
 
