@@ -16,6 +16,7 @@ from .profiles import (
     rate_horizon,
     scalar,
     sequence_length,
+    share_text,
     steps_text,
     underflow_back,
 )
@@ -92,9 +93,8 @@ On the direct path along the {state}, one step back multiplies the gradient by t
 from t to the end.
 Right now **{held}** of the (sequence, unit) pairs of the batch keep that product
 above 0.1 across the whole sequence (one unit holding in every sequence is 1/H), while
-the product of the *average* {gate} gate over it is only {mean_product}:
-averages hide the few units that hold. The factor along this path is γ = **{gamma}**,
-horizon **{horizon}**. {verdict}
+the product of the *average* {gate} gate over it is only {mean_product}{hide}
+The factor along this path is γ = **{gamma}**, horizon **{horizon}**. {verdict}{other}
 """,
     "ja": """\
 ### パネル {slot}: {cell}（ゲート付き）
@@ -103,9 +103,8 @@ horizon **{horizon}**. {verdict}
 記憶を運ぶのは、t から最後までの{gate_ja}ゲートの *積* をユニットごとに取ったものです。
 いまバッチの（系列, ユニット）の組のうち、系列全体にわたってその積が 0.1 を超えているのは
 **{held}** です（どの系列でもユニット 1 つが保つなら 1/H）。
-一方、{gate_ja}ゲートの *平均* を系列全体で掛け合わせると {mean_product} にしかなりません。
-平均では、記憶を保っている少数のユニットが見えなくなるのです。
-この経路の係数は γ = **{gamma}**、到達範囲は **{horizon}** です。{verdict}
+一方、{gate_ja}ゲートの *平均* を系列全体で掛け合わせると {mean_product} にしかなりません。{hide_ja}
+この経路の係数は γ = **{gamma}**、到達範囲は **{horizon}** です。{verdict}{other_ja}
 """,
 }
 
@@ -204,13 +203,22 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
     verdict, _ = _verdict(lang, gamma, horizon, seq_len)
     span = horizon_span(horizon, seq_len, lang)
     product = mean_product(latest.series.get(f"{gate}_mean", []))
+    # Where no unit holds the whole way there are no few units for averages to hide, and a
+    # gradient that still reaches back does not go along the gates alone (a solved GRU:
+    # 0 of 2048 pairs held while its ‖∂L/∂h_t‖ was level).
+    holds = held is None or held > 0
+    other = not holds and horizon is not None and math.isinf(horizon)
     return GATED[lang].format(
         slot=slot + 1, cell=cell, gate=gate, gate_ja=GATE_JA[gate],
         state=STATE["en"][path], state_ja=STATE["ja"][path],
-        mean_product=number(product, 2),
-        held="–" if held is None else f"{held:.0%}", gamma=number(gamma),
-        horizon=span,
-        verdict=verdict)
+        mean_product=number(product, 2), held=share_text(held), gamma=number(gamma),
+        horizon=span, verdict=verdict,
+        hide=": averages hide the few units that hold." if holds else ".",
+        hide_ja="平均では、記憶を保っている少数のユニットが見えなくなるのです。" if holds else "",
+        other=(f" No unit holds the whole way: what reaches back also goes through the "
+               f"recurrent weights, not only along the {gate} gates.") if other else "",
+        other_ja=(f"全体を通して保つユニットはありません。最初まで届く勾配は{GATE_JA[gate]}"
+                  f"ゲートに沿う経路だけでなく、再帰重みも通っています。") if other else "")
 
 
 def unwrap_japanese(markdown: str) -> str:

@@ -49,6 +49,20 @@ def horizon_text(horizon: float | None, seq_len: int | None = None) -> str:
     return steps_text(max(1, math.ceil(horizon - 1e-9)))  # (1e-9: 2.0000000001 is 2)
 
 
+def share_text(share: float | None) -> str:
+    """A share as a percentage that is 0 only when it is: "0.4%", "< 0.1%", "> 99%"
+    (to whole percent, 0.4% of a GRU's units read "0%" beside its level gradient)."""
+    if share is None or math.isnan(share):
+        return "–"
+    if share <= 0 or share >= 1:
+        return f"{share:.0%}"
+    if share < 0.001:
+        return "< 0.1%"
+    if share < 0.01:
+        return f"{share:.1%}"
+    return "> 99%" if share > 0.99 else f"{share:.0%}"
+
+
 def steps_text(n: int) -> str:
     """ "1 step", "12 steps" (a trained tanh RNN's horizon can be a single step)."""
     return f"{n} step" if n == 1 else f"{n} steps"

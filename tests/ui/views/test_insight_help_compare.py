@@ -9,12 +9,17 @@ from pathlib import Path
 from textual.pilot import Pilot
 from ui_support import fixture_path, history_of, wait_for
 
+from rnn_tui.run.config import RunConfig
+from rnn_tui.run.events import Profile
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.help_text import mean_product, teaching_text
+from rnn_tui.ui.help_text import mean_product, panel_text, teaching_text
 from rnn_tui.ui.history import RunHistory
+from rnn_tui.ui.palette import Palette
+from rnn_tui.ui.profiles import share_text
 from rnn_tui.ui.screens.compare import CompareScreen
 from rnn_tui.ui.screens.help import HelpText
 from rnn_tui.ui.sources import ReplaySource
+from rnn_tui.ui.views.gates import GatesPlot
 
 
 def test_teaching_text_fills_live_numbers() -> None:
@@ -45,6 +50,37 @@ def test_teaching_text_in_japanese() -> None:
 
 def test_teaching_text_before_any_profile() -> None:
     assert "Waiting" in teaching_text([RunHistory()])
+
+
+def gru_history(held: float, horizon: float) -> RunHistory:
+    history = RunHistory(config=RunConfig(cell="gru"))
+    history.apply(Profile(step=371, dh_norms=[1.0] * 100, h_norms=[1.0] * 100,
+                          series={"update_mean": [0.9] * 100, "update_hold": [held] * 100},
+                          scalars={"gamma_h": 0.987, "horizon_h": horizon,
+                                   "update_hold_all": held}))
+    return history
+
+
+def test_a_small_share_of_units_holding_is_not_read_as_none() -> None:
+    assert [share_text(x) for x in (0.0, 0.0004, 0.004, 0.03, 0.996, 1.0)] == [
+        "0%", "< 0.1%", "0.4%", "3%", "> 99%", "100%"]
+    text = panel_text(2, gru_history(0.004, math.inf))
+    assert "**0.4%**" in text and "averages hide the few units that hold" in text
+
+
+def test_with_no_unit_holding_the_help_names_no_few_units_that_hold() -> None:
+    """A solved GRU: 0 of its pairs hold, its gradient is level (review, 2026-11-30)."""
+    for lang in ("en", "ja"):
+        text = panel_text(2, gru_history(0.0, math.inf), lang)
+        assert "few units that hold" not in text and "少数のユニット" not in text
+        assert ("recurrent weights" in text) if lang == "en" else ("再帰重み" in text)
+    fading = panel_text(2, gru_history(0.0, 12.0))
+    assert "few units" not in fading and "recurrent weights" not in fading
+
+
+def test_the_gates_caption_says_a_small_share_as_it_is() -> None:
+    caption = GatesPlot().caption(gru_history(0.004, math.inf), Palette.from_theme({}, True))
+    assert "0.4%" in caption.plain
 
 
 def test_mean_product_underflows_to_a_number() -> None:

@@ -15,7 +15,7 @@ from ..axes import LogAxis
 from ..figure import PlotFigure
 from ..history import RunHistory
 from ..palette import Palette, swatch
-from ..profiles import scalar, sequence_length
+from ..profiles import scalar, sequence_length, share_text
 
 
 def gate_name(profile: Profile | None) -> str:
@@ -50,8 +50,8 @@ class GatesPlot(PlotFigure):
             return Text("gates: this cell has none (c switches cell)", "dim")
         g = gate_symbol(name)
         held = scalar(latest, f"{name}_hold_all")
-        whole = f" · whole sequence: {held:.0%}" if held is not None else ""
-        short = f" over T: {held:.0%}" if held is not None else ""
+        whole = f" · whole sequence: {share_text(held)}" if held is not None else ""
+        short = f" over T: {share_text(held)}" if held is not None else ""
         title, median = Text("gates ", "bold"), swatch(palette.hidden, f"{g} median")
         spread = swatch(palette.hidden_faint, f"{g} 10–90%", "┄┄")
         # Narrower, the share of units that hold over the whole sequence stays (it was
