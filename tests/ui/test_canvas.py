@@ -122,6 +122,15 @@ def test_x_labels_are_centred_under_their_ticks_and_never_touch() -> None:
         assert b > a + len(word)
 
 
+def test_an_axis_title_gives_way_to_a_shorter_form_before_it_is_cut() -> None:
+    """Four panels in 80 columns read "steps back from…" (review, 2026-11-30)."""
+    canvas = unit_canvas()
+    canvas.xlabel("steps back from the loss", shorter=["steps back"])
+    assert text_of(canvas, 40, 10)[-1].strip() == "steps back from the loss"
+    assert text_of(canvas, 17, 10)[-1].strip() == "steps back"
+    assert text_of(canvas, 6, 10)[-1].strip() == "steps…"
+
+
 @given(width=st.integers(1, 200), height=st.integers(1, 60),
        values=st.lists(st.floats(allow_subnormal=False), min_size=1,
                              max_size=50))

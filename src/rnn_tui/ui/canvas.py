@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -105,6 +106,7 @@ class Canvas:
     x_ticks: tuple[list[float], list[str]] = ([], [])
     y_ticks: tuple[list[float], list[str]] = ([], [])
     x_label: str = ""
+    x_label_shorter: tuple[str, ...] = ()
 
     def clear(self) -> None:
         """Nothing drawn, default limits, no ticks: a view draws afresh each redraw."""
@@ -140,8 +142,9 @@ class Canvas:
     def yticks(self, ticks: Sequence[float], labels: Sequence[str]) -> None:
         self.y_ticks = (list(ticks), list(labels))
 
-    def xlabel(self, label: str) -> None:
-        self.x_label = label
+    def xlabel(self, label: str, shorter: Sequence[str] = ()) -> None:
+        """The axis title; where it does not fit whole, the first of `shorter` that does."""
+        self.x_label, self.x_label_shorter = label, tuple(shorter)
 
     def frame(self, width: int, height: int) -> Frame:
         left = max((len(label) for label in self.y_ticks[1]), default=0) + 1
@@ -187,7 +190,9 @@ class Canvas:
                       Segment("└" + "".join(rule) + " ", style(axis, paper))])
         lines.append([Segment(tick_label_row(frame, tick_cols), style(ink, paper))])
         if self.x_label and frame.height > frame.rows + 2:
-            lines.append([Segment(cut_plain(self.x_label, frame.width).center(frame.width),
+            forms = (self.x_label, *self.x_label_shorter)
+            title = next((form for form in forms if cell_len(form) <= frame.width), forms[-1])
+            lines.append([Segment(cut_plain(title, frame.width).center(frame.width),
                                   style(ink, paper))])
         blank = [Segment(" " * frame.width, style(ink, paper))]
         lines += [blank] * (frame.height - len(lines))

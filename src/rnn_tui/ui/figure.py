@@ -223,7 +223,7 @@ class PlotFigure(StripFigure):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.canvas = Canvas()
-        self.x_label = ""
+        self.x_label: str | tuple[str, ...] = ""  # (a tuple: the title, then shorter forms)
         self.clear_axes()
 
     def clear_axes(self) -> None:
@@ -242,7 +242,8 @@ class PlotFigure(StripFigure):
         """The plot's lines for a widget of this size: ticks that fit, then the canvas."""
         canvas = self.canvas
         labelled = height >= self.LABEL_MIN_HEIGHT
-        canvas.xlabel(self.x_label if labelled else "")
+        forms = (self.x_label,) if isinstance(self.x_label, str) else self.x_label
+        canvas.xlabel(forms[0] if labelled else "", shorter=forms[1:])
         rows = canvas.frame(width, height).rows
         canvas.yticks(*self.y_axis(rows))
         if self.x_range is not None:

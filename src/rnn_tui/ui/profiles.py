@@ -154,12 +154,14 @@ def envelope(rows: Sequence[tuple[int, float, float]], buckets: int
     return raw_x, raw_y, smooth_x, smooth_y
 
 
-def steps_back_label(history: RunHistory) -> str:
+def steps_back_label(history: RunHistory) -> tuple[str, ...]:
     """The x label of a plot against steps back, with whose loss L is when it is not the
-    whole loss (copy: the recall's, whose gradient is the memory's)."""
+    whole loss (copy: the recall's, whose gradient is the memory's), and its shorter
+    forms (four panels in 80 columns: "steps back from…")."""
     if history.profile_loss == "the loss":
-        return "steps back from the loss"
-    return f"steps back from the end · L: {history.profile_loss}"
+        return "steps back from the loss", "steps back"
+    return (f"steps back from the end · L: {history.profile_loss}", "steps back from the end",
+            "steps back")
 
 
 def steps_back(values: Sequence[float]) -> tuple[list[int], list[float]]:
