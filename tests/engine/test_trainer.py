@@ -127,6 +127,14 @@ def test_bad_model_arguments_say_what_is_allowed() -> None:
         build_model("rnn", 2, 8, 1, dtype=np.float16)
 
 
+def test_a_model_built_for_another_task_is_refused_when_paired() -> None:
+    # It was taken, and the first step failed deep in the forward pass on x's shape.
+    with pytest.raises(ValueError, match="the model's input_size is 2, the task's 10"):
+        Trainer(build_model("rnn", 2, 3, 1), build_task("copy", 10))
+    with pytest.raises(ValueError, match="the model's output_size is 10, the task's 1"):
+        Trainer(build_model("lstm", 2, 3, 10), build_task("adding", 10))
+
+
 def test_cell_specific_trace_series() -> None:
     series = {kind: make(kind).step().trace.series() for kind in CELL_KINDS}
     for kind, s in series.items():

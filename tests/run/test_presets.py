@@ -136,7 +136,10 @@ def test_a_folder_or_a_binary_file_is_named_for_what_it_is(tmp_path) -> None:
                           # (It said "no preset named './sdir'".)
                           (("train", "--preset", "./sdir"), "sdir is a folder, not a .toml"),
                           (("sweep", "runs.toml"), "is a folder, not a .toml"),
-                          (("train", "--preset", "bytes.toml"), "not UTF-8 text")]:
+                          (("train", "--preset", "bytes.toml"), "not UTF-8 text"),
+                          # (They said "no preset named" and "does not exist".)
+                          (("train", "--preset", "/dev/null"), "is not a regular file"),
+                          (("sweep", "/dev/null"), "is not a regular file")]:
         result = rnn_tui(*args, cwd=tmp_path)
         assert result.returncode == 2, (args, result.stderr)
         assert message in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -601,6 +601,11 @@ def test_a_results_line_that_is_no_result_is_not_a_finished_run(tmp_path) -> Non
 
     good = result_record("a", RunConfig(), {"state": "finished", "steps": 3})
     lines = [good, {"id": "b", "state": "finished"}, {"id": 7, "log": "x"}, ["b"]]
+    # a result's field of the wrong type: "solved_step": "x" failed the report and the
+    # viewer with a traceback (review, 2026-11-30)
+    lines += [good | {"id": f"w{i}", key: value} for i, (key, value) in enumerate(
+        [("solved_step", "x"), ("solved_step", 1.5), ("seq_len", "z"), ("seed", True),
+         ("cell", 5), ("state", None)])]
     (tmp_path / RESULTS_FILE).write_text("".join(json.dumps(r) + "\n" for r in lines))
     assert list(read_results(tmp_path)) == ["a"]
 

@@ -94,6 +94,13 @@ def test_a_grid_too_large_is_one_line_before_anything_is_built() -> None:
     assert len(expand(data | {"seed": [0], "lr": 0.01}, "fits.toml").runs) == 1600
 
 
+def test_a_value_listed_twice_is_counted_once_against_the_limit() -> None:
+    # 5001 copies of seed 0 are one run; they were refused as "5001 runs".
+    data = {"task": "adding", "cells": ["rnn", "rnn"], "seq_len": 10, "hidden_size": 8,
+            "steps": 20, "seed": [0] * 5001}
+    assert len(expand(data, "twice.toml").runs) == 1
+
+
 def test_shipped_sweeps_load_say_what_they_answer_and_are_not_presets() -> None:
     files = sorted(SWEEPS.glob("*.toml"))
     assert {"horizon", "map"} <= {f.stem for f in files}

@@ -46,6 +46,11 @@ class Trainer:
     def __init__(self, model: RecurrentModel, task: Task, optimizer: str = "adam",
                  lr: float = 1e-2, clip: float = 1.0, batch_size: int = 64, seed: int = 0,
                  momentum: float = 0.9) -> None:
+        for size in ("input_size", "output_size"):  # (else: a shape error at the first step)
+            if getattr(model, size) != getattr(task, size):
+                raise ValueError(f"the model's {size} is {getattr(model, size)}, the task's "
+                                 f"{getattr(task, size)}: build the model with {size}="
+                                 f"task.{size}")
         self.model, self.task = model, task
         self.optimizer = build_optimizer(optimizer, lr, momentum)  # checks lr, momentum
         self.clip = check_setting("clip", clip)

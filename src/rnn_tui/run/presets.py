@@ -60,7 +60,8 @@ def resolve_preset(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     # A path when it says so (.toml) or names a file; a folder that happens to share a
     # preset's name (./adding-100/ holding its runs, say) does not hide the preset.
-    if path.suffix == ".toml" or path.is_file():
+    # (/dev/null: neither a file nor a folder, but there: not a preset's name either.)
+    if path.suffix == ".toml" or path.is_file() or (path.exists() and not path.is_dir()):
         if path.is_dir():
             raise PresetError(f"preset file {path} is a folder, not a .toml file")
         if path.exists() and not path.is_file():  # (read, a pipe would wait forever)

@@ -142,7 +142,8 @@ def runs_to_do(grid: Sweep, out: Path, retry_failed: bool = False,
                                         and results.stat().st_size > follower.offset)
     if unreadable and said is not None:
         said(f"rnn-tui: warning: {unreadable} line(s) of {results} are no result (not "
-             "JSON: cut by a kill or a full disk; or without a result's fields: edited, "
+             "JSON: cut by a kill or a full disk; or without a result's fields, or with one "
+             "of the wrong type: edited, "
              "or from an older rnn-tui): ignored; a run without another result line is "
              "done again")
     if retry_failed:  # (the new result's line comes later in results.jsonl, and wins)

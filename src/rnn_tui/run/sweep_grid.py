@@ -78,6 +78,8 @@ def resolve_sweep(name_or_path: str | Path) -> Path:
     if path.is_dir():
         raise PresetError(f"sweep file {path} is a folder, not a .toml file (to watch a "
                           f"sweep's folder: rnn-tui sweep-view {path})")
+    if path.exists():  # (read, a pipe would wait forever)
+        raise PresetError(f"sweep file {path} is not a regular file (a pipe or a device?)")
     raise PresetError(f"sweep file {path} does not exist; shipped sweeps: "
                       f"{', '.join(shipped_sweeps())}")
 
@@ -119,8 +121,11 @@ def expand(data: dict[str, Any], source: str, text: str = "") -> Sweep:
 
 
 def _check_size(source: str, cells: list[str], axes: dict[str, list[Any]]) -> None:
-    sizes = [(f"{len(cells)} cells", len(cells))] + [
-        (f"{len(values)} {key}", len(values)) for key, values in axes.items() if len(values) > 1]
+    # A value listed twice is one run (as in `expand`): counted once here too.
+    distinct = {key: len(dict.fromkeys(values)) for key, values in axes.items()}
+    n_cells = len(dict.fromkeys(cells))
+    sizes = [(f"{n_cells} cells", n_cells)] + [
+        (f"{n} {key}", n) for key, n in distinct.items() if n > 1]
     total = math.prod(n for _, n in sizes)
     if total > MAX_RUNS:
         raise PresetError(

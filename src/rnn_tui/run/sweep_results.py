@@ -43,8 +43,16 @@ READ_FIELDS = ("id", "log", "state", "solved_step", "cell", "task", "seq_len", "
 
 
 def is_result(record: Any) -> bool:
+    """A line the readers can use: every field they read there, of its type (a hand-edited
+    `"solved_step": "x"` made the report and the viewer fail with a traceback)."""
     return (isinstance(record, dict) and all(k in record for k in READ_FIELDS)
-            and isinstance(record["id"], str) and isinstance(record["log"], str))
+            and all(isinstance(record[k], str) for k in ("id", "log", "state", "cell", "task"))
+            and all(_whole(record[k]) for k in ("seq_len", "seed"))
+            and (record["solved_step"] is None or _whole(record["solved_step"])))
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def log_path(out: Path, run_id: str) -> Path:
