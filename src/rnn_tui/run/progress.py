@@ -115,7 +115,8 @@ class ModelProgress:
 
     def _on_diverged(self, e: Diverged) -> None:
         self.state = "diverged"
-        self.message = f"diverged at step {e.step}: {e.what} is {e.value}"
+        # ", not applied": the status counts applied steps, one fewer ("step 5 · diverged")
+        self.message = f"diverged at step {e.step}: {e.what} is {e.value}, not applied"
 
     def _on_run_failed(self, e: RunFailed) -> None:
         self.state = "failed"
