@@ -51,7 +51,8 @@ async def test_a_lost_log_stays_in_its_panel_and_a_divergence_shows_beside_it(
 
         scripted.push(1, Diverged(step=201, what="loss", value="nan"))
         await wait_for(pilot, lambda: "diverged" in shown(app, 1), "the divergence shown")
-        assert shown(app, 1).splitlines() == ["diverged at step 201: loss is nan, not applied", LOST]
+        assert shown(app, 1).splitlines() == [
+            "diverged at step 201: loss is nan, not applied", LOST]
 
         start(scripted, 1)                    # a restart logs afresh: the warning goes
         await wait_for(pilot, lambda: app.histories[1].step == 0, "the restart")
