@@ -10,7 +10,10 @@ from collections.abc import Sequence
 from ..run.config import SIMPLE_CELLS
 from .history import RunHistory
 from .profiles import (
+    EXPLODES,
+    GROWS,
     cell_kind,
+    growth,
     horizon_text,
     law_rate,
     rate_horizon,
@@ -18,6 +21,7 @@ from .profiles import (
     sequence_length,
     share_text,
     steps_text,
+    times,
     underflow_back,
 )
 
@@ -112,16 +116,18 @@ WAITING = {"en": "### Panel {slot}: {cell}\n\nWaiting for the first gradient pro
            "ja": "### パネル {slot}: {cell}\n\n最初の勾配プロファイルを待っています。\n"}
 
 VERDICTS = {
-    "en": {"grows": "γ > 1: the gradient grows going back, it explodes.",
-           "rises": "γ > 1: the gradient grows a little going back; W sits at the edge.",
+    "en": {"grows": "γ > 1: the gradient grows going back, x{growth} over the sequence: it "
+                    "explodes.",
+           "rises": "γ > 1: the gradient grows going back, x{growth} over the sequence.",
            "reaches": "The gradient reaches the start of the sequence: it can learn from it.",
            "fades": "It falls 100-fold within {horizon}: what lies further back is out of "
                     "reach.",
            "fate_forgets": "forgets everything older than its horizon",
            "fate_explodes": "explodes unless W is held near ρ = 1",
            "fate_reaches": "can reach this far only while γ stays at 1"},
-    "ja": {"grows": "γ > 1 なので、さかのぼるほど勾配は大きくなり、爆発します。",
-           "rises": "γ > 1 なので、さかのぼるほど勾配は少しずつ大きくなります。W は境目にいます。",
+    "ja": {"grows": "γ > 1 なので、さかのぼるほど勾配は大きくなり（系列全体で x{growth}）、"
+                    "爆発します。",
+           "rises": "γ > 1 なので、さかのぼるほど勾配は大きくなります（系列全体で x{growth}）。",
            "reaches": "勾配は系列の最初まで届いています。そこから学習できます。",
            "fades": "{horizon}さかのぼると 100 分の 1 になり、それより前には届きません。",
            "fate_forgets": "到達範囲より前のことを忘れてしまいます",
@@ -157,11 +163,13 @@ def _verdict(lang: str, gamma: float | None, horizon: float | None,
              seq_len: int) -> tuple[str, str]:
     words = VERDICTS[lang]
     span = horizon_span(horizon, seq_len, lang)
-    if gamma is not None and gamma > 1.005:
-        # An explosion when the growth over the sequence passes 1000x, else a slow rise.
-        if gamma ** max(1, seq_len - 2) > 1e3:
-            return words["grows"], words["fate_explodes"]
-        return words["rises"], words["fate_explodes"]
+    if gamma is not None and gamma > GROWS:
+        # An explosion when the growth over the sequence passes 1000x, as the law view
+        # says (it said "grows a little; W sits at the edge" of a ReLU RNN's x380 at
+        # ρ(W) = 1.5 beside the law view's "GROWS", and of an LSTM's cell path, no W).
+        grown = growth(gamma, seq_len)
+        word = "grows" if grown > EXPLODES else "rises"
+        return words[word].format(growth=times(grown)), words["fate_explodes"]
     if horizon is not None and math.isinf(horizon):
         return words["reaches"], words["fate_reaches"]
     return words["fades"].format(horizon=span), words["fate_forgets"]

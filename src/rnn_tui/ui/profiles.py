@@ -63,6 +63,34 @@ def share_text(share: float | None) -> str:
     return "> 99%" if share > 0.99 else f"{share:.0%}"
 
 
+EXPLODES = 1e3  # growth over the sequence that we call an explosion, not a slow rise
+GROWS = 1.005  # a per-step factor above this grows the gradient going back
+
+
+def growth(gamma: float, seq_len: int) -> float:
+    """γ^(T-1): how much the gradient grows from the loss back to t = 0 (inf past float)."""
+    log = max(1, seq_len - 1) * math.log10(gamma)
+    return math.inf if log > 300 else 10 ** log
+
+
+def times(factor: float) -> str:
+    """A growth factor as read aloud: 2.8, 290, 1.2e+06 (not "2.9e+02")."""
+    return f"{factor:.2g}" if factor < 100 or factor >= 1e6 else f"{factor:.0f}"
+
+
+def power_text(log10: float, digits: int = 2) -> str:
+    """10^log10 as a number, also where a float has none: 0.298^999 is 1.1e-525, not 0."""
+    if math.isinf(log10):
+        return "0" if log10 < 0 else "inf"
+    if -300 < log10 < 300:
+        return f"{10 ** log10:.{digits}g}"
+    exponent = math.floor(log10)
+    mantissa = f"{10 ** (log10 - exponent):.{digits}g}"
+    if mantissa == "10":  # (9.96 rounds up)
+        mantissa, exponent = "1", exponent + 1
+    return f"{mantissa}e{exponent:+03d}"
+
+
 def steps_text(n: int) -> str:
     """ "1 step", "12 steps" (a trained tanh RNN's horizon can be a single step)."""
     return f"{n} step" if n == 1 else f"{n} steps"

@@ -176,3 +176,33 @@ def test_the_maps_axis_line_never_runs_its_labels_together() -> None:
         if "t=99" in line:  # (the two labels a space apart at least)
             assert line.index("t=99") >= line.index("t=0") + 4, line
         assert line.endswith(("t=99 → loss", "t=99", "t=0")) or width < 10, line
+
+
+def test_a_power_past_floats_range_is_a_number_not_zero() -> None:
+    # The law table read "999 steps back: product 0" for 0.298^999 (1e-526).
+    from rnn_tui.ui.profiles import power_text
+
+    assert power_text(999 * math.log10(0.298)) == "5.5e-526"
+    assert power_text(219 * math.log10(0.057879)) == "9.8e-272"
+    assert power_text(99 * math.log10(0.9753)) == "0.084"
+    assert power_text(-math.inf) == "0" and power_text(-300.0000001) == "1e-300"
+
+
+def test_the_help_and_the_law_view_call_the_same_growth_the_same() -> None:
+    """A ReLU RNN's x380 was "grows a little; W sits at the edge" in the help beside the
+    law view's "GROWS", and an LSTM's cell path (no W) got the same words (review)."""
+    from rnn_tui.ui.help_text import _verdict
+
+    for gamma, explodes in ((1.06, False), (1.08, True), (1.03, False)):
+        for lang in ("en", "ja"):
+            words, _ = _verdict(lang, gamma, math.inf, 100)
+            assert "W" not in words and "edge" not in words
+            assert (("explodes" in words) if lang == "en" else ("爆発" in words)) == explodes
+            assert f"x{gamma ** 99:.0f}" in words or f"x{gamma ** 99:.2g}" in words
+
+
+def test_a_bound_of_one_is_said_to_permit_no_growth() -> None:
+    from rnn_tui.ui.views.law import bound_words
+
+    assert bound_words(1.000000035) == "1: no growth is possible, nor is vanishing guaranteed"
+    assert "guaranteed" in bound_words(0.99) and "permits growth" in bound_words(1.01)

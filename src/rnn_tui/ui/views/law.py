@@ -26,17 +26,21 @@ from ..figure import PlotFigure, TextFigure
 from ..history import RunHistory
 from ..palette import Palette, swatch
 from ..profiles import (
+    EXPLODES,
+    GROWS,
+    growth,
     horizon_text,
     law_rate,
+    power_text,
     rate_horizon,
     scalar,
     sequence_length,
     steps_back,
     steps_back_label,
+    times,
     underflow_back,
 )
 
-EXPLODES = 1e3  # growth over the sequence that we call an explosion, not a slow rise
 ABOVE_DATA = 2  # decades the bound's envelope may rise above the data before it leaves
 
 
@@ -111,7 +115,7 @@ def law_table(history: RunHistory, narrow: bool = False) -> Table:
     # (narrow: "99 back: product" beside "from 33 back" did not fit an 80-column panel)
     short = "∏" if source == "product" else source
     table.add_row(f"{back} back: {short}" if narrow else f"{back} steps back: {source}", "",
-                  fmt(gamma ** back if gamma else None, 2))
+                  power_text(back * math.log10(gamma)) if gamma else "–")
     zero = underflow_back(latest.dh_norms)
     if zero is None:
         table.add_row(f"{back} back: seen" if narrow else f"{back} steps back: measured",
@@ -122,11 +126,6 @@ def law_table(history: RunHistory, narrow: bool = False) -> Table:
     return table
 
 
-def times(factor: float) -> str:
-    """A growth factor as read aloud: 2.8, 290, 1.2e+06 (not "2.9e+02")."""
-    return f"{factor:.2g}" if factor < 100 or factor >= 1e6 else f"{factor:.0f}"
-
-
 def verdict(history: RunHistory) -> Text:
     """What the product says (grow, hold, fade), then what the bound can and cannot say."""
     latest = history.last_profile
@@ -135,11 +134,11 @@ def verdict(history: RunHistory) -> Text:
         return Text("waiting for the first profile…", "dim")
     seq_len = sequence_length(history)
     name = "product γ" if source == "product" else "γ (fit, old log)"
-    if gamma > 1.005:
-        growth = gamma ** max(1, seq_len - 1)
-        exploding = growth > EXPLODES
+    if gamma > GROWS:
+        grown = growth(gamma, seq_len)
+        exploding = grown > EXPLODES
         line = Text(f"{name} = {gamma:.3g} > 1: the gradient GROWS going back "
-                    f"(x{times(growth)} over the sequence)"
+                    f"(x{times(grown)} over the sequence)"
                     + (": it explodes" if exploding else ""),
                     "bold red" if exploding else "bold")
     else:
@@ -153,9 +152,21 @@ def verdict(history: RunHistory) -> Text:
     bound = scalar(latest, "gamma_bound")
     if bound is not None:
         line.append("\nbound ", "dim")
-        line.append(f"{bound:.3g} < 1: vanishing is guaranteed" if bound < 1 else
-                    f"{bound:.3g} ≥ 1: permits growth, does not force it", "dim")
+        line.append(bound_words(bound), "dim")
     return line
+
+
+def bound_words(bound: float) -> str:
+    """What the bound says. At 1 (an orthogonal W at init, tanh: 1.000000035 in float32)
+    it lets nothing grow and guarantees nothing: "1 ≥ 1: permits growth" was untrue."""
+    if bound < 1 - BOUND_AT_ONE:
+        return f"{bound:.3g} < 1: vanishing is guaranteed"
+    if bound <= 1 + BOUND_AT_ONE:
+        return f"{bound:.3g}: no growth is possible, nor is vanishing guaranteed"
+    return f"{bound:.3g} > 1: permits growth, does not force it"
+
+
+BOUND_AT_ONE = 1e-6  # a bound this close to 1 is 1 (float32's σ_max of an orthogonal W)
 
 
 class LawTable(TextFigure):

@@ -86,8 +86,10 @@ class GradientPlot(PlotFigure):
         zero, zero_short = Text(), Text()
         if zeros:
             r, g, b = palette.zero
-            zero = Text(f"x: underflow from {zeros[0]} back", f"bold rgb({r},{g},{b})")
-            zero_short = Text(f"x: 0 from {zeros[0]}", f"bold rgb({r},{g},{b})")
+            # (The x marks ‖∂L/∂h_t‖'s zeros: beside ∂c, whose they are is said.)
+            which = "∂h " if len(legend) > 1 else ""
+            zero = Text(f"x: {which}underflow from {zeros[0]} back", f"bold rgb({r},{g},{b})")
+            zero_short = Text(f"x: {which}0 from {zeros[0]}", f"bold rgb({r},{g},{b})")
         short = [swatch(palette.hidden, "∂h")]
         if len(legend) > 1:
             short.append(swatch(palette.cell, "∂c"))
