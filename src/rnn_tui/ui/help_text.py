@@ -16,6 +16,7 @@ from .profiles import (
     growth,
     horizon_text,
     law_rate,
+    power_text,
     rate_horizon,
     scalar,
     sequence_length,
@@ -140,12 +141,18 @@ STATE = {"en": {"c": "cell state c", "h": "hidden state h"},
          "ja": {"c": "セル状態 c", "h": "隠れ状態 h"}}
 
 
-def mean_product(means: Sequence[float]) -> float | None:
-    """The product of the per-timestep mean gate over the sequence, in log space (it
-    underflows): what the gradient would keep if every unit had the average gate."""
+def mean_log10(means: Sequence[float]) -> float | None:
+    """log10 of the product of the per-timestep mean gate over the sequence (the product
+    itself underflows at T = 1000): what the gradient would keep if every unit had the
+    average gate."""
     if not means or any(not m > 0 for m in means):
-        return None if not means else 0.0
-    return 10 ** sum(math.log10(m) for m in means)
+        return None if not means else -math.inf
+    return sum(math.log10(m) for m in means)
+
+
+def mean_product(means: Sequence[float]) -> float | None:
+    log = mean_log10(means)
+    return None if log is None else 10 ** log
 
 
 def number(value: float | None, digits: int = 3) -> str:
@@ -210,7 +217,7 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
     gamma, horizon = scalar(latest, f"gamma_{path}"), scalar(latest, f"horizon_{path}")
     verdict, _ = _verdict(lang, gamma, horizon, seq_len)
     span = horizon_span(horizon, seq_len, lang)
-    product = mean_product(latest.series.get(f"{gate}_mean", []))
+    product = mean_log10(latest.series.get(f"{gate}_mean", []))
     # Where no unit holds the whole way there are no few units for averages to hide, and a
     # gradient that still reaches back does not go along the gates alone (a solved GRU:
     # 0 of 2048 pairs held while its ‖∂L/∂h_t‖ was level).
@@ -219,7 +226,8 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
     return GATED[lang].format(
         slot=slot + 1, cell=cell, gate=gate, gate_ja=GATE_JA[gate],
         state=STATE["en"][path], state_ja=STATE["ja"][path],
-        mean_product=number(product, 2), held=share_text(held), gamma=number(gamma),
+        mean_product="–" if product is None else power_text(product),
+        held=share_text(held), gamma=number(gamma),
         horizon=span, verdict=verdict,
         hide=": averages hide the few units that hold." if holds else ".",
         hide_ja="平均では、記憶を保っている少数のユニットが見えなくなるのです。" if holds else "",

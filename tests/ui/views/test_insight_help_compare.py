@@ -52,10 +52,11 @@ def test_teaching_text_before_any_profile() -> None:
     assert "Waiting" in teaching_text([RunHistory()])
 
 
-def gru_history(held: float, horizon: float) -> RunHistory:
+def gru_history(held: float, horizon: float, means: list[float] | None = None) -> RunHistory:
+    means = [0.9] * 100 if means is None else means
     history = RunHistory(config=RunConfig(cell="gru"))
-    history.apply(Profile(step=371, dh_norms=[1.0] * 100, h_norms=[1.0] * 100,
-                          series={"update_mean": [0.9] * 100, "update_hold": [held] * 100},
+    history.apply(Profile(step=371, dh_norms=[1.0] * len(means), h_norms=[1.0] * len(means),
+                          series={"update_mean": means, "update_hold": [held] * len(means)},
                           scalars={"gamma_h": 0.987, "horizon_h": horizon,
                                    "update_hold_all": held}))
     return history
@@ -86,6 +87,9 @@ def test_the_gates_caption_says_a_small_share_as_it_is() -> None:
 def test_mean_product_underflows_to_a_number() -> None:
     assert math.isclose(mean_product([0.5] * 100) or 0, 0.5 ** 100, rel_tol=1e-9)
     assert mean_product([0.5, 0.0]) == 0.0
+    # Past float's range (an LSTM at T = 1000) the help still gives a number, not 0.
+    text = panel_text(1, gru_history(0.01, 40.0, means=[0.3] * 1000))
+    assert "is only 1.3e-523" in text
 
 
 def test_compare_three_runs(snap_compare) -> None:
