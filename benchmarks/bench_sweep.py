@@ -50,7 +50,7 @@ def main() -> None:
             print(f"cluster start:        {up:7.2f} s wall")
             start = time.perf_counter(), time.process_time()
             futures = submit(client, runs, logs)
-            collect(client, futures, lambda run, summary: None, lambda running: None)
+            collect(client, futures, lambda run, summary: None, lambda running, slots: None)
             wall, cpu = time.perf_counter() - start[0], time.process_time() - start[1]
             print(f"on the cluster:       {wall / args.runs * 1000:7.1f} ms wall per run "
                   f"({cpu / args.runs * 1000:.1f} ms CPU of this process)")

@@ -146,6 +146,23 @@ async def test_a_run_cut_short_is_not_counted_running_once_no_sweep_writes(tmp_p
                        "the run counted running while a sweep writes")
 
 
+async def test_a_folder_moved_away_under_the_map_keeps_the_last_map(tmp_path) -> None:
+    # `mv OUT OUT.moved` (or rm -rf, to start again) under the viewer: a traceback.
+    out = tmp_path / "out"
+    sweep = sweep_folder(out)
+    finish(out, sweep, "lstm", 20, solved=300)
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(out))
+    async with app.run_test(size=(120, 30)) as pilot:
+        title = app.screen.query_one("#sweep-title", Static)
+        await wait_for(pilot, lambda: "runs finished" in str(title.content), "the title")
+        out.rename(tmp_path / "moved")
+        await wait_for(pilot, lambda: "cannot be read now" in str(title.content),
+                       "the title saying the folder is gone")
+        assert cell_text(pilot, "lstm", 20).startswith("1/1")  # the last map stays
+        (tmp_path / "moved").rename(out)
+        await wait_for(pilot, lambda: "runs finished" in str(title.content), "the map back")
+
+
 def test_shown_path_is_relative_under_the_current_folder_else_short(tmp_path,
                                                                      monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)

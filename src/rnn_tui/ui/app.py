@@ -136,9 +136,10 @@ class RnnTuiApp(App[int]):
                 group=PANEL),
         Binding("v", "view(1)", "view", tooltip="switch the selected panel's view: "
                 "gradients, gradient flow over training, the law (RNN) / gates (LSTM, GRU)"),
+        # (The kinds as registered: a cell added to CELLS is named here too.)
         Binding("c", "cell(1)", "next cell", tooltip="next cell kind for the selected panel "
-                "(rnn, relu, irnn, lstm, gru); it restarts at the preset's settings for that cell, "
-                "on the same data seed", group=CELL),
+                f"({', '.join(CELL_KINDS)}); it restarts at the preset's settings for that "
+                "cell, on the same data seed", group=CELL),
         Binding("C", "cell(-1)", "previous cell", key_display="C",
                 tooltip="previous cell kind for the selected panel", group=CELL),
         Binding("plus", "seq_len(1)", "longer", key_display="+",

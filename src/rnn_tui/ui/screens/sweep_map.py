@@ -23,6 +23,7 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ...run.presets import PresetError
 from ...run.runlog import RunLogError
 from ...run.sweep_map import REPEAT_KEY, ROW_KEY, MapEntry, SweepMap, default_column, sweep_maps
 from ...run.sweep_report import entry_text as report_entry_text
@@ -130,6 +131,7 @@ and seed; `q` there comes back to the map.
         self.column = back.column if back else ""  # else chosen when the grid is read
         self.back_to = back.cursor if back else None
         self.entries: dict[tuple[str, str], MapEntry] = {}
+        self.unreadable = ""  # why the folder cannot be read now, if it cannot
 
     def compose(self) -> ComposeResult:
         yield Static(id="sweep-title")
@@ -150,7 +152,14 @@ and seed; `q` there comes back to the map.
     def follow(self, force: bool = False) -> None:
         """Read what the sweep wrote since; redraw the table when anything moved."""
         before = len(self.folder.grid.get("runs", []))
-        new = self.folder.refresh()
+        try:
+            new = self.folder.refresh()
+        except (OSError, PresetError) as err:  # moved or removed under the viewer (it
+            # ended in a traceback): the last map stays, the title says why it is old
+            self.unreadable = f"{getattr(err, 'strerror', None) or err}"
+            self.update_title()
+            return
+        self.unreadable = ""
         if not self.column:
             self.column = default_column(self.swept)
         if new or force or len(self.folder.grid.get("runs", [])) != before:
@@ -186,6 +195,12 @@ and seed; `q` there comes back to the map.
                               column=max(1, min(cursor.column, len(columns))), animate=False)
 
     def update_title(self) -> None:
+        if self.unreadable:
+            self.query_one("#sweep-title", Static).update(Text.assemble(
+                ("sweep ", "bold"), (shown_path(self.folder.out, shorten=False), "bold"),
+                (f": cannot be read now ({self.unreadable}); the map is the last one read, "
+                 "and is read again once the folder is back", "bold red")), layout=False)
+            return
         runs = self.folder.grid.get("runs", [])
         results = self.folder.results
         failed = sum(r.get("state") == "failed" for r in results.values())

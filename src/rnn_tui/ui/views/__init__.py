@@ -1,5 +1,5 @@
 """Everything a panel can show: one module per view, registered here in the order
-the `v` key cycles them. A new view is one new module and one `register` line
+the `v` key cycles them. A new view is one new module, its import and one `register` line
 (docs/extending.md, "A new view")."""
 
 from __future__ import annotations
