@@ -32,6 +32,9 @@ class Task:
     baseline_loss: float
     metric_name: str
     memory_loss = "the loss"  # what `memory_dys` differentiates, as the dashboard says it
+    # How many final steps carry that loss: before them ∂L/∂h_t only flows back (the
+    # bound σ_max·max σ' holds from the first of them back, not from the end).
+    memory_steps = 1
 
     def sample(self, batch_size: int, rng: np.random.Generator,
                dtype: Any = np.float64) -> Batch:
@@ -114,6 +117,7 @@ class CopyTask(Task):
     blank, delimiter = 0, 9
     solved_accuracy = 0.99
     memory_loss = "the recall's loss"
+    memory_steps = symbols
 
     def __init__(self, seq_len: int) -> None:
         self.seq_len = check_task_length(self.name, seq_len)

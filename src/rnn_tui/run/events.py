@@ -34,6 +34,9 @@ class RunStarted:
     # Whose gradient the profiles' ∂L/∂h_t is (`Task.memory_loss`): "the recall's loss" on
     # copy; the whole loss on adding (all of it needs memory) and in older logs.
     profile_loss: str = "the loss"
+    # How many final steps that loss is spread over (`Task.memory_steps`): 10 on copy (the
+    # recall), 1 on adding and in older logs.
+    profile_loss_steps: int = 1
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def run_started(config: RunConfig, trainer: Trainer, log_path: str) -> RunStarte
                   "numpy": np.__version__, "python": platform.python_version()},
         blas=blas_info(), started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         solved_when=solved, metric_name=task.metric_name, steps=task.steps, log_path=log_path,
-        profile_loss=task.memory_loss)
+        profile_loss=task.memory_loss, profile_loss_steps=task.memory_steps)
 
 
 def _floats(values: np.ndarray) -> list[float]:

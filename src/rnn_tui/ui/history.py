@@ -91,6 +91,7 @@ class RunHistory:
     progress: ModelProgress = field(default_factory=ModelProgress)
     restarting: bool = False  # a restart was asked for; its RunStarted has not come yet
     profile_loss: str = "the loss"  # the L of the profiles' ∂L/∂h_t (RunStarted)
+    profile_loss_steps: int = 1  # over how many final steps that L is spread
     losses: Decimated = field(default_factory=lambda: Decimated(LOSS_POINTS))
     first_profile: Profile | None = None
     last_profile: Profile | None = None
@@ -173,6 +174,7 @@ class RunHistory:
         if isinstance(event, RunStarted):
             self.__dict__.update(RunHistory(
                 config=RunConfig.from_dict(event.config), profile_loss=event.profile_loss,
+                profile_loss_steps=event.profile_loss_steps,
                 version=self.version, runs=self.runs + 1,
                 profile_version=self.profile_version + 1).__dict__)
         self.progress.update(event)

@@ -124,6 +124,14 @@ def underflow_back(values: Sequence[float]) -> int | None:
     return next((k for k in range(n) if values[n - 1 - k] == 0.0), None)
 
 
+def loss_start(history: RunHistory) -> int:
+    """The timestep of L's first term: T-1 when L is the loss at the end, the recall's
+    first step on copy. From it back, ∂L/∂h_t only flows back, one step at a time, and
+    the bound σ_max·max σ' caps each step (inside the recall each term adds its share)."""
+    n = sequence_length(history)
+    return max(0, n - max(1, history.profile_loss_steps))
+
+
 def sequence_length(history: RunHistory) -> int:
     """T of the latest profile (0 before the first one)."""
     latest = history.last_profile

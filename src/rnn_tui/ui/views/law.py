@@ -31,11 +31,11 @@ from ..profiles import (
     growth,
     horizon_text,
     law_rate,
+    loss_start,
     power_text,
     rate_horizon,
     scalar,
     sequence_length,
-    steps_back,
     steps_back_label,
     times,
     underflow_back,
@@ -57,6 +57,13 @@ def power_line(gamma: float, n: int) -> list[float]:
         return [1.0] + [1e-300] * (n - 1) if n else []
     log_gamma = math.log10(gamma)
     return [10 ** max(-300.0, min(300.0, (n - 1 - t) * log_gamma)) for t in range(n)]
+
+
+def from_start(powers: list[float], at_start: float) -> list[float]:
+    """γ^k from L's first term back (t = 0 .. start), scaled to the measured value there
+    (1 where L is the loss at the end): positive, for the log axis."""
+    scale = at_start if at_start > 0 else 1.0
+    return [max(1e-300, p * scale) for p in powers]
 
 
 def end_to_end(values: Sequence[float]) -> float | None:
@@ -110,16 +117,19 @@ def law_table(history: RunHistory, narrow: bool = False) -> Table:
                       fmt(scalar(latest, name)))
     if latest is None:
         return table
-    back = seq_len - 1
+    # From L's first term back to t = 0 (on copy, from the recall's first step: inside
+    # the recall each of its terms adds its own share).
+    back = min(loss_start(history), seq_len - 1)
+    steps = f"{back} steps back" if back == seq_len - 1 else f"{back} steps before the recall"
     gamma, source = law_rate(history.last_profile)
     # (narrow: "99 back: product" beside "from 33 back" did not fit an 80-column panel)
     short = "∏" if source == "product" else source
-    table.add_row(f"{back} back: {short}" if narrow else f"{back} steps back: {source}", "",
+    table.add_row(f"{back} back: {short}" if narrow else f"{steps}: {source}", "",
                   power_text(back * math.log10(gamma)) if gamma else "–")
     zero = underflow_back(latest.dh_norms)
     if zero is None:
-        table.add_row(f"{back} back: seen" if narrow else f"{back} steps back: measured",
-                      "", fmt(end_to_end(latest.dh_norms), 2))
+        table.add_row(f"{back} back: seen" if narrow else f"{steps}: measured",
+                      "", fmt(end_to_end(latest.dh_norms[:back + 1]), 2))
     else:  # float32 flushed it: the product above still gives the rate
         table.add_row("measured = 0" if narrow else "measured is 0", "",
                       f"from {zero} back", style="red")
@@ -220,24 +230,28 @@ class LawPlot(PlotFigure):
             return
         n = len(latest.dh_norms)
         measured = normalised(latest.dh_norms)
+        # The powers start where L's first term is (on copy, the recall's first step, 9
+        # back): from there back the gradient only flows back, and the bound caps each
+        # step; inside the recall each term adds its own share, which no bound limits.
+        start = min(loss_start(history), n - 1)
         gamma, _ = law_rate(history.last_profile)
-        lines = [(power_line(gamma, n), palette.loss, "dot")] if gamma else []
+        lines = [(from_start(power_line(gamma, start + 1), measured[start]), palette.loss,
+                  "dot")] if gamma else []
         lines.append((measured, palette.hidden, "hd"))  # last: drawn on top
         axis = LogAxis.fit([values for values, _, _ in lines])
         bound = scalar(latest, "gamma_bound")
         if bound:  # the envelope, as far as it stays near the data
-            envelope = power_line(bound, n)
+            envelope = from_start(power_line(bound, start + 1), measured[start])
             axis = LogAxis(axis.low, max(axis.high, min(axis.high + ABOVE_DATA,
                                                          math.ceil(math.log10(envelope[0])))),
                            axis.zero_row)
-            ks, ys = steps_back(envelope)
-            kept = [(k, y) for k, y in zip(ks, axis.values(ys), strict=True)
+            kept = [(n - 1 - t, y) for t, y in enumerate(axis.values(envelope))
                     if axis.bottom <= y <= axis.high]
             canvas.plot([k for k, _ in kept], [y for _, y in kept], color=palette.zero,
                      marker="dot")
         for values, colour, marker in lines:
-            ks, ys = steps_back(values)
-            canvas.plot(ks, axis.values(ys), color=colour, marker=marker)
+            ks = [n - 1 - t for t in range(len(values))]
+            canvas.plot(ks, axis.values(values), color=colour, marker=marker)
         canvas.ylim(axis.bottom, axis.high)
         self.log_axis, self.x_range = axis, (0, max(1, n - 1))
         canvas.xlim(*self.x_range)
