@@ -114,6 +114,18 @@ async def test_two_panels_offer_no_third(scripted: ScriptedSource) -> None:
                  if enabled}
         assert "select_panel(1)" in shown and "select_panel(2)" not in shown
         assert "3" not in dict(app.help_keys())
+        # ... and says so when pressed (it did nothing and said nothing: review)
+        await wait_for(pilot, lambda: any("there are 2 here" in n.message
+                                          for n in app._notifications), "3: said why not")
+
+
+async def test_a_replays_keys_in_a_live_run_say_why_they_do_nothing(
+        scripted: ScriptedSource) -> None:
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("left")
+        await wait_for(pilot, lambda: any("scrubs through a replay" in n.message
+                                          for n in app._notifications), "←: said why not")
 
 
 async def test_c_and_shift_c_cycle_the_selected_panels_cell(scripted: ScriptedSource) -> None:

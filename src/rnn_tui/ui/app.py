@@ -464,15 +464,27 @@ class RnnTuiApp(App[int]):
         return True
 
     def on_key(self, event: Key) -> None:
-        """A training key in a replay (its binding is off there) says why it does
-        nothing, instead of nothing at all."""
-        if self.replay is None or not self.panels or not self.dashboard_shown():
+        """A key whose binding is off here says why it does nothing, instead of nothing
+        at all: a training key in a replay, a replay's key in a live run, a panel's
+        number beyond the panels there are."""
+        if not self.panels or not self.dashboard_shown() or self.has_class("-too-small"):
             return
         binding = next((b for b in self.BINDINGS if isinstance(b, Binding)
                         and event.key in b.key.split(",")), None)
-        if binding is not None and parse_action(binding.action)[1] in TRAINING_ACTIONS:
-            self.announce(f"a replay of run logs: nothing trains here, so "
-                          f"{self.get_key_display(binding)} has nothing to change")
+        if binding is None:
+            return
+        _, action, parameters = parse_action(binding.action)
+        key = self.get_key_display(binding)
+        if self.replay is not None and action in TRAINING_ACTIONS:
+            self.announce(f"a replay of run logs: nothing trains here, so {key} has "
+                          "nothing to change")
+        elif self.replay is None and action in REPLAY_ACTIONS:
+            self.announce(f"{key} scrubs through a replay (rnn-tui replay LOG…): this run "
+                          "is live")
+        elif (action == "select_panel" and parameters
+              and int(parameters[0]) >= len(self.panels) > 1):
+            self.announce(f"{key} would select panel {int(parameters[0]) + 1}: there are "
+                          f"{len(self.panels)} here (--cells takes up to four)")
 
     def action_next_panel(self) -> None:
         # tab is a priority binding (the screen's own tab, focus next, would take it), and
