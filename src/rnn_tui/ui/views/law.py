@@ -103,7 +103,8 @@ def law_table(history: RunHistory, narrow: bool = False) -> Table:
     table = Table(box=None, show_header=True, padding=(0, 1), header_style="dim",
                   pad_edge=not narrow)  # (narrow: the two edge cells' room to the numbers)
     table.add_column("" if narrow else "per step back", no_wrap=True)
-    table.add_column("step 1" if first else "", justify="right", no_wrap=True)
+    # ("step 1" even before it comes: a blank header read as "now" over "–  –")
+    table.add_column("step 1", justify="right", no_wrap=True)
     table.add_column(f"step {latest.step}" if latest else "now", justify="right",
                      style="bold", no_wrap=True)
     if narrow:  # (three numbers in one cell took the room of the others at 80 columns)
