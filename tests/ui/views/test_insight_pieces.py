@@ -206,3 +206,11 @@ def test_a_bound_of_one_is_said_to_permit_no_growth() -> None:
 
     assert bound_words(1.000000035) == "1: no growth is possible, nor is vanishing guaranteed"
     assert "guaranteed" in bound_words(0.99) and "permits growth" in bound_words(1.01)
+
+
+def test_the_law_table_heads_both_columns_while_waiting() -> None:
+    from rnn_tui.ui.history import RunHistory
+    from rnn_tui.ui.views.law import law_table
+
+    table = law_table(RunHistory())
+    assert [str(c.header) for c in table.columns[1:]] == ["step 1", "now"]
