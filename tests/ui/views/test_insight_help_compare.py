@@ -48,7 +48,7 @@ def test_teaching_text_in_japanese() -> None:
     assert "爆発" in text and "更新ゲート" in text and "{" not in text
     # no stray space between a word and its particle, and no sentence left a fragment
     # ("（実測した勾配に当てはめると 0.443）" said nothing of the 0.443: review)
-    assert "** は" not in text and "* を" not in text and "になります" in text
+    assert "**到達範囲** は" not in text and "*積* を" not in text and "になります" in text
 
 
 def test_teaching_text_before_any_profile() -> None:
