@@ -42,6 +42,7 @@ from ..profiles import (
 )
 
 ABOVE_DATA = 2  # decades the bound's envelope may rise above the data before it leaves
+BOUND_AT_ONE = 1e-6  # a bound this close to 1 is 1 (float32's σ_max of an orthogonal W)
 
 
 def normalised(values: Sequence[float]) -> list[float]:
@@ -175,9 +176,6 @@ def bound_words(bound: float) -> str:
     if bound <= 1 + BOUND_AT_ONE:
         return f"{bound:.3g}: no growth is possible, nor is vanishing guaranteed"
     return f"{bound:.3g} > 1: permits growth, does not force it"
-
-
-BOUND_AT_ONE = 1e-6  # a bound this close to 1 is 1 (float32's σ_max of an orthogonal W)
 
 
 class LawTable(TextFigure):
