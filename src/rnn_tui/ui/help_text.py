@@ -150,10 +150,6 @@ def mean_log10(means: Sequence[float]) -> float | None:
     return sum(math.log10(m) for m in means)
 
 
-def mean_product(means: Sequence[float]) -> float | None:
-    log = mean_log10(means)
-    return None if log is None else 10 ** log
-
 
 def number(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}g}"

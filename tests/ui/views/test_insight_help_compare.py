@@ -12,7 +12,7 @@ from ui_support import fixture_path, history_of, wait_for
 from rnn_tui.run.config import RunConfig
 from rnn_tui.run.events import Profile
 from rnn_tui.ui.app import RnnTuiApp
-from rnn_tui.ui.help_text import mean_product, panel_text, teaching_text
+from rnn_tui.ui.help_text import mean_log10, panel_text, teaching_text
 from rnn_tui.ui.history import RunHistory
 from rnn_tui.ui.palette import Palette
 from rnn_tui.ui.profiles import share_text
@@ -88,8 +88,8 @@ def test_the_gates_caption_says_a_small_share_as_it_is() -> None:
 
 
 def test_mean_product_underflows_to_a_number() -> None:
-    assert math.isclose(mean_product([0.5] * 100) or 0, 0.5 ** 100, rel_tol=1e-9)
-    assert mean_product([0.5, 0.0]) == 0.0
+    assert math.isclose(mean_log10([0.5] * 100) or 0, 100 * math.log10(0.5), rel_tol=1e-9)
+    assert mean_log10([0.5, 0.0]) == -math.inf and mean_log10([]) is None
     # Past float's range (an LSTM at T = 1000) the help still gives a number, not 0.
     text = panel_text(1, gru_history(0.01, 40.0, means=[0.3] * 1000))
     assert "is only 1.3e-523" in text
