@@ -144,6 +144,12 @@ async def test_a_run_cut_short_is_not_counted_running_once_no_sweep_writes(tmp_p
         (tmp_path / "sweep.lock").write_text(f"{socket.gethostname()} {os.getpid()}")
         await wait_for(pilot, lambda: "· 1 running · 0 failed" in str(title.content),
                        "the run counted running while a sweep writes")
+        # ... unless its log ended (Ctrl-C) and the resumed sweep has not started it
+        # again: "3 running" on two workers (review, 2026-11-30).
+        with log_path(tmp_path, cut.id).open("a") as log:
+            log.write('{"event":"run_ended","step":262,"reason":"interrupted"}\n')
+        await wait_for(pilot, lambda: "runs finished · 1 cut short · 0 failed"
+                       in str(title.content), "the ended run counted cut short")
 
 
 async def test_a_folder_moved_away_under_the_map_keeps_the_last_map(tmp_path) -> None:

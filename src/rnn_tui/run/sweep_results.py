@@ -55,6 +55,18 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _ends_run(path: Path) -> bool:
+    """Whether a run log's last whole line is its `run_ended` event (its tail only)."""
+    try:
+        with path.open("rb") as file:
+            file.seek(max(0, file.seek(0, 2) - 512))
+            tail = file.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        last = json.loads(tail)
+    except (OSError, ValueError):  # (gone, or a line being written)
+        return False
+    return isinstance(last, dict) and last.get("event") == "run_ended"
+
+
 def log_path(out: Path, run_id: str) -> Path:
     return Path(out) / LOGS_DIR / f"{run_id}.jsonl"
 
@@ -323,6 +335,12 @@ class SweepFolder:
         """Ids of the runs with a log but no result yet: running (or cut short)."""
         logs = {p.stem for p in (Path(self.out) / LOGS_DIR).glob("*.jsonl")}
         return logs - set(self.results)
+
+    def ended(self, run_ids: set[str]) -> set[str]:
+        """Those of `run_ids` whose log ends with `run_ended`: cut short (Ctrl-C), not
+        running, even while a resumed sweep writes, until it starts them again (their
+        logs are then written afresh)."""
+        return {run_id for run_id in run_ids if _ends_run(log_path(self.out, run_id))}
 
     @property
     def results(self) -> dict[str, dict[str, Any]]:

@@ -204,16 +204,20 @@ and seed; `q` there comes back to the map.
         runs = self.folder.grid.get("runs", [])
         results = self.folder.results
         failed = sum(r.get("state") == "failed" for r in results.values())
-        started = len(self.folder.started())
+        started = self.folder.started()
         # No sweep writing here: a run with a log and no result was cut short (Ctrl-C, a
-        # lost scheduler), it is not running; a rerun of the sweep runs it again.
-        running, cut = (started, 0) if self.folder.writing() else (0, started)
+        # lost scheduler), it is not running; a rerun of the sweep runs it again. While
+        # one writes, a log that ended is one it has not started again yet (a resumed
+        # sweep's "3 running" on two workers).
+        cut = len(self.folder.ended(started)) if self.folder.writing() else len(started)
+        running = len(started) - cut
         source = shown_path(self.folder.grid.get("source", str(self.folder.out)))
         self.query_one("#sweep-title", Static).update(Text.assemble(
             ("sweep ", "bold"), (source, "bold"),
             # (A failed run is not among those finished, as on the map's entries.)
             f" · {len(results) - failed} of {len(runs)} runs finished · "
-            + (f"{cut} cut short · " if cut else f"{running} running · ")
+            + (f"{running} running · " if running or not cut else "")
+            + (f"{cut} cut short · " if cut else "")
             + f"{failed} failed · ", (shown_path(self.folder.out, shorten=False), "dim")),
             layout=False)
 
