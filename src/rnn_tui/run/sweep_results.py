@@ -55,8 +55,8 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _ends_run(path: Path) -> bool:
-    """Whether a run log's last whole line is its `run_ended` event (its tail only)."""
+def _interrupted(path: Path) -> bool:
+    """Whether a run log ends with `run_ended` for an interruption (its tail only)."""
     try:
         with path.open("rb") as file:
             file.seek(max(0, file.seek(0, 2) - 512))
@@ -64,7 +64,8 @@ def _ends_run(path: Path) -> bool:
         last = json.loads(tail)
     except (OSError, ValueError):  # (gone, or a line being written)
         return False
-    return isinstance(last, dict) and last.get("event") == "run_ended"
+    return (isinstance(last, dict) and last.get("event") == "run_ended"
+            and last.get("reason") in ("interrupted", "stopped"))
 
 
 def log_path(out: Path, run_id: str) -> Path:
@@ -337,10 +338,11 @@ class SweepFolder:
         return logs - set(self.results)
 
     def ended(self, run_ids: set[str]) -> set[str]:
-        """Those of `run_ids` whose log ends with `run_ended`: cut short (Ctrl-C), not
+        """Those of `run_ids` whose log ends `interrupted` (Ctrl-C): cut short, not
         running, even while a resumed sweep writes, until it starts them again (their
-        logs are then written afresh)."""
-        return {run_id for run_id in run_ids if _ends_run(log_path(self.out, run_id))}
+        logs are then written afresh). A log that ended otherwise is a run whose result
+        is on its way."""
+        return {run_id for run_id in run_ids if _interrupted(log_path(self.out, run_id))}
 
     @property
     def results(self) -> dict[str, dict[str, Any]]:

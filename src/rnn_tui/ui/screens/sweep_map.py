@@ -207,8 +207,8 @@ and seed; `q` there comes back to the map.
         started = self.folder.started()
         # No sweep writing here: a run with a log and no result was cut short (Ctrl-C, a
         # lost scheduler), it is not running; a rerun of the sweep runs it again. While
-        # one writes, a log that ended is one it has not started again yet (a resumed
-        # sweep's "3 running" on two workers).
+        # one writes, a log that ended interrupted is one it has not started again yet (a
+        # resumed sweep's "3 running" on two workers).
         cut = len(self.folder.ended(started)) if self.folder.writing() else len(started)
         running = len(started) - cut
         source = shown_path(self.folder.grid.get("source", str(self.folder.out)))
