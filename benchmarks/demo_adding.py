@@ -88,4 +88,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from rnn_tui.engine.names import SettingError
+    from rnn_tui.run.presets import PresetError
+    from rnn_tui.run.runlog import RunLogError
+
+    try:
+        main()
+    except (SettingError, PresetError, RunLogError) as err:  # bad input: one line
+        raise SystemExit(f"demo_adding.py: error: {err}") from None

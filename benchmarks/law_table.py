@@ -186,4 +186,11 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from rnn_tui.engine.names import SettingError
+    from rnn_tui.run.presets import PresetError
+    from rnn_tui.run.runlog import RunLogError
+
+    try:
+        sys.exit(main())
+    except (SettingError, PresetError, RunLogError) as err:  # bad input: one line
+        raise SystemExit(f"law_table.py: error: {err}") from None
