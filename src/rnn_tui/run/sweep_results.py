@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .config import RunConfig
+from .events import RunEnded
 from .presets import PresetError
+from .runlog import parse_line
 from .sweep_grid import Sweep
 
 GRID_FILE = "sweep.json"
@@ -61,11 +63,10 @@ def _interrupted(path: Path) -> bool:
         with path.open("rb") as file:
             file.seek(max(0, file.seek(0, 2) - 512))
             tail = file.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
-        last = json.loads(tail)
+        last = parse_line(tail.decode("utf-8", "replace"))
     except (OSError, ValueError):  # (gone, or a line being written)
         return False
-    return (isinstance(last, dict) and last.get("event") == "run_ended"
-            and last.get("reason") in ("interrupted", "stopped"))
+    return isinstance(last, RunEnded) and last.reason in ("interrupted", "stopped")
 
 
 def log_path(out: Path, run_id: str) -> Path:
