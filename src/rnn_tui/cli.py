@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--json", action="store_true", help="print the summary as JSON")
     replay = sub.add_parser("replay", help="open the dashboard on recorded run logs")
     replay.add_argument("logs", nargs="+", type=path_named("a run log"), metavar="LOG")
-    replay.add_argument("--lang", choices=["en", "ja"], default="en")
+    add_lang_flag(replay)
     sub.add_parser("presets", help="list the shipped presets")
     add_sweep_parser(sub)
     parser.commands = sub.choices
@@ -151,6 +151,14 @@ def add_sweep_parser(sub: argparse._SubParsersAction) -> None:
                                       "and follow it while it runs.")
     view.add_argument("out", type=path_named("a sweep's --out folder"), metavar="DIR",
                       help="a sweep's --out folder")
+    add_lang_flag(view)
+
+
+def add_lang_flag(command: argparse.ArgumentParser) -> None:
+    """`--lang` after a command too; left out there, the one before it holds
+    (`rnn-tui --lang ja replay A.jsonl`)."""
+    command.add_argument("--lang", choices=["en", "ja"], default=argparse.SUPPRESS,
+                         help="language of the help screen")
 
 
 def fail(message: str) -> int:
@@ -182,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         command.error(f"unrecognized arguments: {' '.join(extra)}")
     from .run.memory import does_not_fit
     from .run.presets import PresetError
-    from .run.runlog import RunLogError
+    from .run.runlog import RunLogError, unusable_log_dir
 
     try:
         if args.command == "presets":
@@ -202,15 +210,19 @@ def main(argv: list[str] | None = None) -> int:
         if too_big:
             return fail(f"too big for this machine: {too_big} "
                         "(lower --seq-len, --batch or --hidden)")
+        log_dir = log_dir_from_args(args)
+        if log_dir is not None and (why := unusable_log_dir(log_dir)):
+            return fail(f"run logs cannot be written to {log_dir} ({why}): give --log-dir a "
+                        "folder that can hold them, or --no-log")
         if args.command == "train":
             from .run.headless import train
 
-            return train(configs, log_dir_from_args(args), as_json=getattr(args, "json", False))
+            return train(configs, log_dir, as_json=getattr(args, "json", False))
         if why := no_terminal("`rnn-tui train` runs the same experiment without a screen"):
             return fail(why)
         from .ui.launch import run_dashboard
 
-        return run_dashboard(configs, log_dir_from_args(args), preset=preset, **_lang(args))
+        return run_dashboard(configs, log_dir, preset=preset, **_lang(args))
     except (PresetError, RunLogError) as err:
         return fail(str(err))
     except KeyboardInterrupt:

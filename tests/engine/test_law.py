@@ -40,9 +40,12 @@ def one_pass(kind: str, W: np.ndarray, U: np.ndarray, seq_len: int, batch: int,
     return model.backward(dys, cache)[1]
 
 
+# (No subnormal draws: a test before this one that trained in this process leaves the
+# CPU flushing them to zero, engine/cpu.py, and Hypothesis then refuses to draw them.)
 @settings(max_examples=60, deadline=None)
 @given(kind=st.sampled_from(SIMPLE), hidden=st.integers(2, 24), seq_len=st.integers(3, 60),
-       batch=st.integers(1, 8), w_scale=st.floats(0.05, 4.0), u_scale=st.floats(0.0, 3.0),
+       batch=st.integers(1, 8), w_scale=st.floats(0.05, 4.0),
+       u_scale=st.floats(0.0, 3.0, allow_subnormal=False),
        seed=st.integers(0, 2**16))
 def test_the_measured_factor_never_exceeds_the_bound(kind: str, hidden: int, seq_len: int,
                                                      batch: int, w_scale: float,

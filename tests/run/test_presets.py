@@ -83,13 +83,13 @@ def test_flags_override_a_cells_own_table_too() -> None:
 GOOD = 'task = "adding"\nseq_len = 20\ncells = ["rnn", "lstm"]\n'
 BAD = [
     (GOOD + "hiden_size = 4\n", "unknown key 'hiden_size'"),
-    (GOOD + 'lr = "fast"\n', "lr = 'fast' is not allowed; lr must be a number in [1e-30, 10]"),
+    (GOOD + 'lr = "fast"\n', 'lr = "fast" is not allowed; lr must be a number in [1e-30, 10]'),
     (GOOD + "lr = -1\n", "lr = -1 is not allowed"),
     (GOOD + "hidden_size = 2.5\n", "hidden_size = 2.5 is not allowed; hidden_size must be an"),
     (GOOD + "batch_size = 0\n", "batch_size = 0 is not allowed"),
-    (GOOD + "steps = true\n", "steps = True is not allowed"),
+    (GOOD + "steps = true\n", "steps = true is not allowed"),
     (GOOD + 'dtype = "float16"\n', "dtype must be one of float32, float64"),
-    (GOOD.replace('"adding"', '"parity"'), "task = 'parity' is not allowed; task must be one of"),
+    (GOOD.replace('"adding"', '"parity"'), 'task = "parity" is not allowed; task must be one of'),
     (GOOD.replace('"lstm"', '"transformer"'), "unknown cell 'transformer'; choose from rnn"),
     (GOOD.replace('["rnn", "lstm"]', '"rnn"'), "cells must be a list of 1 to 4 names"),
     (GOOD.replace("20", "1"), "too short for adding; seq_len must be an integer >= 2"),

@@ -289,7 +289,7 @@ def test_a_folder_that_fills_up_mid_sweep_stops_it_with_one_line_and_keeps_what_
     # A file that never set steps was told "steps = 0"; "10" got the preset's ">= 0" rule.
     ('seq_len = 10\n', "{file}: steps is not set; steps must be an integer >= 1"),
     ('', "{file}: steps is not set; steps must be an integer >= 1"),
-    ('steps = "10"\n', "{file}: steps = '10' is not allowed in a sweep; steps must be an "
+    ('steps = "10"\n', '{file}: steps = "10" is not allowed in a sweep; steps must be an '
                        "integer >= 1"),
     ('steps = [100, 0]\n', "steps = 0 is not allowed in a sweep; steps must be an integer >= 1"),
 ])

@@ -69,7 +69,7 @@ def test_per_cell_tables_apply_to_that_cells_runs() -> None:
     ({"cells": ["lstm", "tanh"]}, "s.toml: cells: unknown cell 'tanh'"),
     # (It said "cells = [''] … a list of 1 to 4 names": a sweep may name five.)
     ({"cells": ["rnn", ""]}, "s.toml: cells: unknown cell ''; choose from rnn, relu"),
-    ({"task": ["adding", "parity"]}, "s.toml: task = 'parity' is not allowed"),
+    ({"task": ["adding", "parity"]}, 's.toml: task = "parity" is not allowed'),
     ({"colour": [1, 2]}, "s.toml: unknown key 'colour'"),
     ({"steps": 0}, "steps = 0 is not allowed in a sweep"),
 ])
@@ -89,8 +89,13 @@ def test_a_grid_too_large_is_one_line_before_anything_is_built() -> None:
     with pytest.raises(PresetError) as refused:
         expand(data, "huge.toml")
     assert str(refused.value).startswith(
-        "huge.toml: the grid has 480000 runs (5 cells x 10 seq_len x 50 seed x 8 hidden_size"
-        " x 6 lr x 4 batch_size); a sweep holds at most 5000")
+        "huge.toml: the grid has 480000 runs (5 cells x 10 values of seq_len x 50 values of "
+        "seed x 8 values of hidden_size x 6 values of lr x 4 values of batch_size); a sweep "
+        "holds at most 5000")
+    one_cell = data | {"cells": ["lstm"], "seq_len": 10, "hidden_size": 8, "lr": 0.01,
+                       "batch_size": 16, "seed": list(range(5001))}
+    with pytest.raises(PresetError, match=r"\(1 cell x 5001 values of seed\)"):
+        expand(one_cell, "one.toml")  # (was "1 cells x 5001 seed": review)
     assert len(expand(data | {"seed": [0], "lr": 0.01}, "fits.toml").runs) == 1600
 
 

@@ -1,5 +1,6 @@
 """The help's Markdown as one Content reads as CommonMark reads it: every text the help
-shows (the plots' story, the teaching text in English and Japanese, with live numbers)
+shows (the plots' story, the teaching text with live numbers, the sweep map's and the
+compare screen's story, in English and Japanese)
 is parsed by markdown-it, the parser of Textual's Markdown widget, and compared with
 help_markdown's Content: the same text, the same bold / italic / code / headings, the
 blocks spaced as Textual's Markdown spaces them."""
@@ -11,9 +12,11 @@ from markdown_it import MarkdownIt
 from ui_support import history_of
 
 from rnn_tui.ui.help_markdown import markdown_content
+from rnn_tui.ui.help_plots import plots_text
 from rnn_tui.ui.help_text import teaching_text
 from rnn_tui.ui.history import RunHistory
-from rnn_tui.ui.screens.help import PLOTS
+from rnn_tui.ui.screens.compare import CompareScreen
+from rnn_tui.ui.screens.sweep_map import SweepCompareScreen, SweepMapScreen
 
 # Blank lines above a block: Textual's Markdown gives a `##` heading a top margin of 2,
 # a `###` heading and a paragraph 1 (margins collapse); at the top only the heading's.
@@ -67,7 +70,10 @@ def ours(source: str) -> tuple[str, set[Span]]:
 
 
 TEXTS = {
-    "plots": lambda: PLOTS,
+    "plots": lambda: plots_text("en"),
+    "plots-ja": lambda: plots_text("ja"),
+    **{f"{screen.__name__}-{lang}": (lambda screen=screen, lang=lang: screen.ABOUT[lang])
+       for screen in (CompareScreen, SweepCompareScreen, SweepMapScreen) for lang in ("en", "ja")},
     "teaching": lambda: teaching_text([history_of("rnn-underflow300"),
                                        history_of("adding-lstm")]),
     "teaching-old-log": lambda: teaching_text([history_of("adding-rnn")]),

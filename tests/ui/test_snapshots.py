@@ -43,6 +43,22 @@ def test_help_screen(snap_compare) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_help)
 
 
+def test_help_screen_in_japanese(snap_compare) -> None:
+    """`--lang ja` at 80 columns: the keys and the text in Japanese, wrapped between
+    characters (Textual wraps only at spaces), no line starting with "、"."""
+    app = RnnTuiApp(ScriptedSource([RunConfig(cell="rnn", seq_len=40),
+                                    RunConfig(cell="lstm", seq_len=40)]), lang="ja")
+
+    async def open_help(pilot: Pilot) -> None:
+        app.apply(replay_of("adding-rnn", "adding-lstm").until(600))
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 40), run_before=open_help)
+
+
 def test_diverged_panel(snap_compare) -> None:
     app = RnnTuiApp(replay_of("relu-diverged", "adding-lstm"))
     assert snap_compare(app, terminal_size=(160, 48), run_before=settle)

@@ -146,10 +146,12 @@ async def test_a_run_cut_short_is_not_counted_running_once_no_sweep_writes(tmp_p
                        "the run counted running while a sweep writes")
         # ... unless its log ended (Ctrl-C) and the resumed sweep has not started it
         # again: "3 running" on two workers (review, 2026-11-30).
-        with log_path(tmp_path, cut.id).open("a") as log:  # (finished: its result comes)
+        # Nor is one that finished, its result on its way: "4 running" on two workers
+        # (review, the same day).
+        with log_path(tmp_path, cut.id).open("a") as log:
             log.write('{"event":"run_ended","step":262,"reason":"finished"}\n')
-        await pilot.pause(1.5)
-        assert "· 1 running · 0 failed" in str(title.content)
+        await wait_for(pilot, lambda: "· 0 running · 0 failed" in str(title.content),
+                       "the finished run not counted running")
         with log_path(tmp_path, cut.id).open("a") as log:
             log.write('{"event":"run_ended","step":262,"reason":"interrupted"}\n')
         await wait_for(pilot, lambda: "runs finished · 1 cut short · 0 failed"

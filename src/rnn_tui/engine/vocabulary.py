@@ -15,6 +15,7 @@ message, prefixed by where the value came from.
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -119,12 +120,25 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+def as_written(value: Any) -> str:
+    """A value as a preset file spells it (TOML): `true`, "rnn", ["rnn", "lstm"], not
+    Python's True, 'rnn'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, list, tuple)):
+        try:
+            return json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):  # (a date or a table inside a list)
+            pass
+    return repr(value)
+
+
 def check_setting(name: str, value: Any) -> Any:
     """`value` when `name` allows it (an int given for a float setting comes back a
     float), else SettingError: "lr = 20 is not allowed; lr must be a number in [1e-30, 10]"."""
     setting = SETTINGS[name]
     if not setting.accepts(value):
-        raise SettingError(f"{name} = {value!r} is not allowed; {name} must be "
+        raise SettingError(f"{name} = {as_written(value)} is not allowed; {name} must be "
                            f"{setting.allowed()}")
     return float(value) if setting.kind is float else value
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.names import SettingError
+from ..engine.vocabulary import as_written
 from .config import (
     CELL_KINDS,
     SETTINGS,
@@ -111,7 +112,8 @@ def check_value(source: str, key: str, value: Any, tables: bool = True,
 def check_cells(source: str, cells: Any) -> list[str]:
     if (not isinstance(cells, list) or not 1 <= len(cells) <= 4
             or not all(isinstance(c, str) and c.strip() for c in cells)):
-        raise PresetError(f"{source}: cells = {cells!r} is not allowed; cells must be a list "
+        raise PresetError(f"{source}: cells = {as_written(cells)} is not allowed; cells must be "
+                          f"a list "
                           f"of 1 to 4 names from {', '.join(CELL_KINDS)}")
     for cell in cells:
         try:

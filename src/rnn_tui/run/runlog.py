@@ -12,6 +12,7 @@ import errno
 import functools
 import json
 import os
+import tempfile
 import typing
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -82,6 +83,20 @@ def _make_dir(directory: Path) -> None:
         raise NotADirectoryError(errno.ENOTDIR, f"{existing} is a file, not a directory",
                                  str(directory))
     directory.mkdir(parents=True, exist_ok=True)
+
+
+def unusable_log_dir(directory: Path) -> str | None:
+    """Why run logs cannot be written into `directory` (made if missing), or None.
+    Asked before training starts: a run's own log faults (a full disk later on) leave it
+    training unlogged, but a folder that cannot hold a log at all is the user's to fix
+    before an hour of training goes unrecorded."""
+    try:
+        _make_dir(directory)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as err:
+        return err.strerror or str(err)
+    return None
 
 
 class RunLogError(ValueError):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.names import SettingError
+from ..engine.vocabulary import as_written
 from .config import CELL_KINDS, RunConfig, check_cell
 from .presets import (
     PresetError,
@@ -124,8 +125,8 @@ def _check_size(source: str, cells: list[str], axes: dict[str, list[Any]]) -> No
     # A value listed twice is one run (as in `expand`): counted once here too.
     distinct = {key: len(dict.fromkeys(values)) for key, values in axes.items()}
     n_cells = len(dict.fromkeys(cells))
-    sizes = [(f"{n_cells} cells", n_cells)] + [
-        (f"{n} {key}", n) for key, n in distinct.items() if n > 1]
+    sizes = [(f"{n_cells} cell{'s' * (n_cells != 1)}", n_cells)] + [
+        (f"{n} values of {key}", n) for key, n in distinct.items() if n > 1]
     total = math.prod(n for _, n in sizes)
     if total > MAX_RUNS:
         raise PresetError(
@@ -138,7 +139,8 @@ def _cells(source: str, cells: Any) -> list[str]:
     if isinstance(cells, str):
         cells = [cells]
     if not isinstance(cells, list) or not cells:
-        raise PresetError(f"{source}: cells = {cells!r} is not allowed; cells must be a list "
+        raise PresetError(f"{source}: cells = {as_written(cells)} is not allowed; cells must be "
+                          f"a list "
                           f"of names from {', '.join(CELL_KINDS)}")
     for cell in cells:
         try:
@@ -157,7 +159,8 @@ def _values(source: str, key: str, value: Any) -> list[Any]:
     for v in values:
         if key == "steps" and (not isinstance(v, int) or isinstance(v, bool) or v < 1):
             # (the preset's own rule allows 0, "until stopped": not a sweep's)
-            raise PresetError(f"{source}: steps = {v!r} is not allowed in a sweep; {STEPS_RULE}")
+            raise PresetError(f"{source}: steps = {as_written(v)} is not allowed in a sweep; "
+                              f"{STEPS_RULE}")
         check_value(source, key, v)
     return values
 

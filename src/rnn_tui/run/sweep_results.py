@@ -57,16 +57,19 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _interrupted(path: Path) -> bool:
-    """Whether a run log ends with `run_ended` for an interruption (its tail only)."""
+CUT_SHORT = ("interrupted", "stopped")  # a run_ended reason that a rerun runs again
+
+
+def _end_reason(path: Path) -> str | None:
+    """The reason of the `run_ended` a run log ends with (its tail only), or None."""
     try:
         with path.open("rb") as file:
             file.seek(max(0, file.seek(0, 2) - 512))
             tail = file.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
         last = parse_line(tail.decode("utf-8", "replace"))
     except (OSError, ValueError):  # (gone, or a line being written)
-        return False
-    return isinstance(last, RunEnded) and last.reason in ("interrupted", "stopped")
+        return None
+    return last.reason if isinstance(last, RunEnded) else None
 
 
 def log_path(out: Path, run_id: str) -> Path:
@@ -338,12 +341,13 @@ class SweepFolder:
         logs = {p.stem for p in (Path(self.out) / LOGS_DIR).glob("*.jsonl")}
         return logs - set(self.results)
 
-    def ended(self, run_ids: set[str]) -> set[str]:
-        """Those of `run_ids` whose log ends `interrupted` (Ctrl-C): cut short, not
-        running, even while a resumed sweep writes, until it starts them again (their
-        logs are then written afresh). A log that ended otherwise is a run whose result
-        is on its way."""
-        return {run_id for run_id in run_ids if _interrupted(log_path(self.out, run_id))}
+    def ended(self, run_ids: set[str]) -> dict[str, str]:
+        """Those of `run_ids` whose log has ended, with the reason. While a sweep writes,
+        one ended `interrupted` (Ctrl-C) is cut short until the sweep starts it again (its
+        log is then written afresh); one ended otherwise is a run whose result is on its
+        way: neither is running."""
+        reasons = {run_id: _end_reason(log_path(self.out, run_id)) for run_id in run_ids}
+        return {run_id: reason for run_id, reason in reasons.items() if reason}
 
     @property
     def results(self) -> dict[str, dict[str, Any]]:

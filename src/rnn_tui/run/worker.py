@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -272,14 +271,22 @@ def worker_main(slot: int, config_dict: dict[str, Any], log_path: str | None,
         events.close()  # send() wrote every batch through: nothing is left behind
 
 
+def failure_text(err: Exception) -> str:
+    """One line for a run's failure, without numpy's module path
+    ("numpy._core._exceptions._ArrayMemoryError: Unable to allocate 2.98 TiB ...")."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    if isinstance(err, MemoryError):
+        return f"out of memory on this worker: {text or 'an allocation failed'}"
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
 def guarded(state: RunState, action: Any, *args: Any) -> Any:
     """Run `action`; an exception ends the run as `failed` with its message, and the
     worker stays up for the next command (a restart, say)."""
     try:
         return action(*args)
     except Exception as err:  # any failure becomes an event, not a crash
-        detail = traceback.format_exception_only(type(err), err)[-1].strip()
-        state.emit(RunFailed(step=state.step, message=detail))
+        state.emit(RunFailed(step=state.step, message=failure_text(err)))
         state.active = True  # so that end_run writes the closing event
         end_run(state, "failed")
         return True

@@ -37,6 +37,7 @@ from ..run.events import Event, LogStopped, RunFailed, RunStarted
 from . import views as _views  # noqa: F401 - registers the built-in views
 from .help_text import teaching_text
 from .history import RunHistory
+from .keys_ja import BACK_TO_MAP_JA, QUIT_REPLAY_JA, key_text_ja
 from .palette import Palette
 from .registry import next_view
 from .sources import EventSource, ReplaySource
@@ -70,6 +71,7 @@ SCRUB = Binding.Group("scrub", compact=True)
 
 QUIT_LIVE = "quit: workers stopped and joined, logs closed"
 QUIT_REPLAY = "quit (a replay: no workers, no logs open)"
+BACK_TO_MAP = "back to the sweep's map"
 # Actions that change training: hidden (and refused) in a replay.
 TRAINING_ACTIONS = {"cell", "toggle_pause", "step", "task", "seq_len", "lr", "reseed", "preset"}
 REPLAY_ACTIONS = {"scrub", "scrub_to"}
@@ -674,7 +676,7 @@ class RnnTuiApp(App[int]):
         # The screen's own keys first (the sweep map's enter, d, a), then the app's.
         # (No screen at all while the app closes: the help may be built ahead then.)
         screen = self.screen_stack[-1] if self.screen_stack else None
-        rows = [(self.get_key_display(binding), binding.tooltip or binding.description)
+        rows = [(self.get_key_display(binding), self.screen_tooltip_of(binding))
                 for binding in getattr(type(screen), "BINDINGS", [])
                 if isinstance(binding, Binding) and binding.show]
         screen_keys = {key for key, _ in rows}
@@ -688,12 +690,24 @@ class RnnTuiApp(App[int]):
             rows.append((binding.key_display or binding.key, self.tooltip_of(binding)))
         return rows
 
+    def screen_tooltip_of(self, binding: Binding) -> str:
+        """What a screen's own key does (the sweep map's), in the help's language."""
+        japanese = self.lang == "ja" and key_text_ja(binding.action, len(self.histories))
+        return japanese or binding.tooltip or binding.description
+
     def tooltip_of(self, binding: Binding) -> str:
         """What the key does here (a replay's `q` stops and joins no workers; "both"
-        is "all 3" with three panels)."""
-        if binding.tooltip == QUIT_LIVE and self.replay is not None:
+        is "all 3" with three panels), in the help's language."""
+        replay_quit = binding.tooltip == QUIT_LIVE and self.replay is not None
+        if self.lang == "ja":
+            japanese = (QUIT_REPLAY_JA if replay_quit
+                        else BACK_TO_MAP_JA if binding.tooltip == BACK_TO_MAP
+                        else key_text_ja(binding.action, len(self.histories), CELL_KINDS))
+            if japanese:
+                return japanese
+        if replay_quit:
             return QUIT_REPLAY
-        return for_panels(binding.tooltip, len(self.histories))
+        return for_panels(binding.tooltip or binding.description, len(self.histories))
 
     def help_screen(self) -> Screen:
         """The help screen, installed once and kept: a later `?` only brings its keys
@@ -701,7 +715,8 @@ class RnnTuiApp(App[int]):
         from .screens.help import HelpScreen
 
         if not self.is_screen_installed("help"):
-            self.install_screen(HelpScreen(self.help_keys(), self.teaching()), "help")
+            self.install_screen(HelpScreen(self.help_keys(), self.teaching(), self.lang),
+                                "help")
         return self.get_screen("help")
 
     async def lay_out_views(self) -> None:
@@ -782,14 +797,14 @@ class RnnTuiApp(App[int]):
         rendered, so that `?` only shows it: made at the key, they were half its cost
         (the Markdown parsed, then ~60 lines rendered; 9 ms of CPU beside the workers)."""
         from .screens.ahead import prepare
-        from .screens.help import PLOTS, HelpScreen
+        from .screens.help import HelpScreen
 
         help_screen = self.get_screen("help") if self.is_screen_installed("help") else None
         if (self._closed or not self.panels or not isinstance(help_screen, HelpScreen)
                 or not help_screen.is_mounted or not self.dashboard_shown()):
             return
         runs = self.runs_told()
-        if help_screen.bring_up_to_date(self.help_keys(), self.teaching(), PLOTS):
+        if help_screen.bring_up_to_date(self.help_keys(), self.teaching()):
             await prepare(help_screen, self.size)  # (one widget a callback: keys go first)
         self._help_fresh = (time.monotonic(), runs)
 
@@ -799,12 +814,12 @@ class RnnTuiApp(App[int]):
         return tuple((id(h), h.config, h.state) for h in self.histories)
 
     def action_help(self) -> None:
-        from .screens.help import PLOTS, HelpScreen
+        from .screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return
         # A screen with a story of its own (the sweep map) tells it instead of the panels'.
-        about = getattr(self.screen, "HELP", "")
+        about = getattr(self.screen, "ABOUT", {}).get(self.lang, "")
         help_screen = self.help_screen()
         if isinstance(help_screen, HelpScreen):
             made_at, runs = self._help_fresh
@@ -812,7 +827,7 @@ class RnnTuiApp(App[int]):
                      and runs == self.runs_told())
             teaching = help_screen.teaching if fresh else about or self.teaching()
             help_screen.bring_up_to_date(self.help_keys(), teaching,
-                                         plots="" if about else PLOTS)
+                                         plots="" if about else None)
             if about:  # (it tells another story now: not the panels' numbers)
                 self._help_fresh = (-math.inf, ())
         self.push_screen(help_screen)
@@ -893,5 +908,5 @@ class MapDashboardApp(RnnTuiApp):
     """The dashboard `d` opens from a sweep's map: quitting it brings the map back, and
     its keys say so."""
 
-    BINDINGS = [Binding("q", "quit", "back to map", tooltip="back to the sweep's map")
+    BINDINGS = [Binding("q", "quit", "back to map", tooltip=BACK_TO_MAP)
                 if binding.key == "q" else binding for binding in RnnTuiApp.BINDINGS]

@@ -5,7 +5,10 @@ of the facts, not of the sentences). `teaching_text(histories, lang)` gives Mark
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+
+from rich.cells import cell_len
 
 from ..run.config import SIMPLE_CELLS
 from .history import RunHistory
@@ -52,7 +55,8 @@ training, and the law / gates view.
 ゲート付きのセルでは、実測した ‖∂L/∂c_t‖（または ‖∂L/∂h_t‖）に当てはめた値です。
 **到達範囲**は勾配が 100 分の 1 になるまでにさかのぼれるステップ数です
 （「> T」はそこまで小さくならなかったという意味）。
-**v** キーで選択中のパネルを「グラフ」「学習中の勾配の流れ」「法則 / ゲート」に
+**v** キーで、選択中のパネルを「勾配」（gradients）、「学習中の勾配の流れ」（gradient
+flow）、「法則 / ゲート」（law / gates）に
 切り替えられます。
 """,
 }
@@ -75,12 +79,12 @@ nor a bound, a shortcut that can point the wrong way.
     "ja": """\
 ### パネル {slot}: {cell}（単純な RNN）
 
-一段さかのぼるごとに勾配には Wᵀ·diag(σ'_t) が掛かります。教科書の議論は不等式です。
+一段さかのぼるごとに勾配には Wᵀ·diag(σ'_t) が掛かります。教科書的な議論は不等式に基づきます。
 一段で勾配が伸びるのは、最大でも
 σ_max(W) · max σ' = {sigma} × {dsigma_max} = **{bound}**（上界）までです。
 上界が 1 より小さければ勾配は必ず消えますが、
 1 より大きくても爆発が許されるだけで、爆発するとは限りません。
-モデルが実際に持つ率は積の率です。その係数そのものを系列に沿って掛け合わせると
+モデルの実際の率は、積から求まる率です。その係数そのものを系列に沿って掛け合わせると
 一段あたり **{product}** になり、アプリが示すのはこの値です
 （実測した勾配に当てはめると {gamma} になります{zero_ja}）。{verdict}
 系列の {back} ステップにわたって γ^k は距離のべき乗で効くので、単純な RNN は {fate}。
@@ -105,10 +109,10 @@ The factor along this path is γ = **{gamma}**, horizon **{horizon}**. {verdict}
 ### パネル {slot}: {cell}（ゲート付き）
 
 {state_ja} に沿って一段さかのぼると、勾配に掛かるのは{gate_ja}ゲートだけです。
-記憶を運ぶのは、t から最後までの{gate_ja}ゲートの *積*をユニットごとに取ったものです。
+記憶を運ぶのは、t から最後までの{gate_ja}ゲートの*積*をユニットごとに取ったものです。
 いまバッチの（系列, ユニット）の組のうち、系列全体にわたってその積が 0.1 を超えているのは
 **{held}** です（どの系列でもユニット 1 つが保つなら 1/H）。
-一方、{gate_ja}ゲートの *平均*を系列全体で掛け合わせると {mean_product} にしかなりません。{hide_ja}
+一方、{gate_ja}ゲートの*平均*を系列全体で掛け合わせると {mean_product} にしかなりません。{hide_ja}
 この経路の係数は γ = **{gamma}**、到達範囲は **{horizon}** です。{verdict}{other_ja}
 """,
 }
@@ -235,10 +239,28 @@ def panel_text(slot: int, history: RunHistory, lang: str = "en") -> str:
 
 def unwrap_japanese(markdown: str) -> str:
     """Markdown turns a line break inside a paragraph into a space, which Japanese does
-    not put between words: join each paragraph's lines with nothing instead."""
+    not put between words: join each paragraph's lines with nothing instead, or with a
+    space where Latin text meets (「では 1e-17」, as the text spaces numbers)."""
     paragraphs = markdown.split("\n\n")
-    return "\n\n".join(p if p.startswith("#") else p.replace("\n", "").replace("。 ", "。")
+    text = "\n\n".join(p if p.startswith("#") else join_lines(p.split("\n"))
                        for p in paragraphs)
+    # A space a filled-in value leaves between two Japanese characters ("RNN は 到達範囲",
+    # "30 ステップ です") is not Japanese either.
+    return SPACE_IN_JAPANESE.sub("", text)
+
+
+JAPANESE = "\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef"  # punctuation, kana, kanji, full-width
+SPACE_IN_JAPANESE = re.compile(f"(?<=[{JAPANESE}]) (?=[{JAPANESE}])")
+PUNCTUATION_JA = frozenset("、。，．・：；？！（）「」『』【】")
+
+
+def join_lines(lines: list[str]) -> str:
+    text = lines[0]
+    for line in lines[1:]:
+        ends = (text[-1], line[0]) if text and line else ("", "")
+        latin = any(cell_len(c) == 1 for c in ends) and not PUNCTUATION_JA.intersection(ends)
+        text += (" " if latin else "") + line
+    return text
 
 
 def teaching_text(histories: Sequence[RunHistory], lang: str = "en") -> str:

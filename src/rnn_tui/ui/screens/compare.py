@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 
 from ..axes import LogAxis, nice_ticks, tick_label
 from ..figure import PlotFigure, figure_box
+from ..help_text import unwrap_japanese
 from ..history import RunHistory
 from ..palette import RGB, Palette, swatch
 from ..profiles import envelope, horizon_points, horizon_text, scalar, sequence_length
@@ -156,8 +157,9 @@ class CompareScreen(Screen[None]):
 
     SHOWS_PANELS = False  # the dashboard's panel and replay keys are off while it shows
 
-    # What `?` tells here, instead of the hidden panels' numbers and the `v` key.
-    HELP = """\
+    # What `?` tells here, by language, instead of the hidden panels' numbers and the `v`
+    # key. (Not HELP: that is Textual's own, Markdown for its key panel.)
+    ABOUT = {"en": """\
 ## Recorded runs, overlaid
 
 One colour per run (after ten they repeat dotted, after twenty solid again), named in
@@ -167,7 +169,17 @@ the legend with how it ended, its memory horizon now and its log; a long legend 
 below, the **memory horizon**: how many steps back the gradient takes to fall 100-fold
 ("> T": it never did; for the LSTM, along its cell path ‖∂L/∂c_t‖). For two runs side
 by side, with every panel view and the gradients: `rnn-tui replay A.jsonl B.jsonl`.
-"""
+""", "ja": unwrap_japanese("""\
+## 記録した実行を重ねて
+
+実行ごとに一色で描きます（10 本を超えると点線で、20 本を超えると実線で色が繰り返します）。
+凡例には、どう終わったか、いまの記憶の到達範囲、ログの名前を示します。長い凡例は
+スクロールします（↑ ↓）。上は平滑化した**損失**を学習ステップに対して（対数軸。灰色は
+各タスクの記憶なしのベースライン）、下は**記憶の到達範囲**、つまり勾配が 100 分の 1 に
+落ちるまでにさかのぼるステップ数です（「> T」はそこまで落ちなかったという意味。LSTM
+ではセルの経路 ‖∂L/∂c_t‖ に沿って）。二つの実行を、パネルのすべてのビューと勾配つきで
+並べるには `rnn-tui replay A.jsonl B.jsonl` を使います。
+""")}
 
     def __init__(self, source: ReplaySource) -> None:
         super().__init__()

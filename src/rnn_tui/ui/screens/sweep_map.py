@@ -27,7 +27,8 @@ from ...run.presets import PresetError
 from ...run.runlog import RunLogError
 from ...run.sweep_map import REPEAT_KEY, ROW_KEY, MapEntry, SweepMap, default_column, sweep_maps
 from ...run.sweep_report import entry_text as report_entry_text
-from ...run.sweep_results import SweepFolder, log_path
+from ...run.sweep_results import CUT_SHORT, SweepFolder, log_path
+from ..help_text import unwrap_japanese
 from ..sources import ReplaySource
 from .compare import CompareScreen
 
@@ -74,14 +75,22 @@ class SweepCompareScreen(CompareScreen):
 
     BINDINGS = [Binding("escape", "dismiss", "back to the map")]
 
-    HELP = """\
+    ABOUT = {"en": """\
 ## The runs of one entry of the map
 
 Each run of the entry, one colour per seed, named in the legend with how it ended and
 its log. Above, the smoothed **loss** against training step (log scale; grey: the
 task's memoryless baseline); below, the **memory horizon**: how many steps back the
 gradient takes to fall 100-fold ("> T": it never did). Escape comes back to the map.
-"""
+""", "ja": unwrap_japanese("""\
+## マップの一項目の実行
+
+その項目の実行を、シードごとに一色で描き、凡例にはどう終わったかとログの名前を
+示します。上は平滑化した**損失**を学習ステップに対して（対数軸。灰色はタスクの記憶なしの
+ベースライン）、下は**記憶の到達範囲**、つまり勾配が 100 分の 1 に落ちるまでに
+さかのぼるステップ数です（「> T」はそこまで落ちなかったという意味）。escape で
+マップに戻ります。
+""")}
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
@@ -90,7 +99,7 @@ gradient takes to fall 100-fold ("> T": it never did). Escape comes back to the 
 class SweepMapScreen(Screen[None]):
     """The map of the sweep in `out`, refreshed as the sweep writes."""
 
-    HELP = """\
+    ABOUT = {"en": """\
 ## The map of a sweep
 
 Rows are cells, columns T (`a` makes another swept key the columns: lr, H, ...), one
@@ -112,7 +121,31 @@ sweep's folder once a second, wherever its runs execute.
 against training step, one colour per seed); escape comes back. **d** opens the entry's
 first run in the dashboard, replayed, beside the other cell's run of the same task, T
 and seed; `q` there comes back to the map.
-"""
+""", "ja": unwrap_japanese("""\
+## スイープのマップ
+
+行はセル、列は T です（`a` で、ほかのスイープしたキー、たとえば lr や H を列に
+できます）。タスクのようなほかのスイープしたキーには、値ごとに行のまとまりが
+できます。各項目は **seeds solved / runs finished · median steps to solve**、つまり
+解けたシード数 / 終わった実行数 · 解けるまでのステップ数の中央値を示します。終わった
+シードがすべて解けていれば緑、一部なら黄、一つもなければ赤です。まだ一つも終わって
+いない間は薄い `… / 3`、まだ残りがある間は `(of 3)` が付きます。`· 2 diverged` は
+損失か勾配が NaN や無限大になった実行の数です。ほかの実行が忘れることで失敗したのに
+対し、これらは爆発したのです。`· 1 failed` は例外を出した実行、または Dask が
+あきらめた実行（ワーカーが落ちた）の数です。記憶については何も語らないので、終わった
+実行には数えません（それしかないときは、マゼンタで `1 failed` だけを示します）。
+
+タイトルは終わった実行、実行中の実行（ログはあるが結果はまだ）、失敗した実行を
+数えます。フォルダーに書き込んでいるスイープがないとき、ログがあって結果のない実行は
+**途中で止まった**（cut short：Ctrl-C やスケジューラーを失った）ものです。スイープを
+もう一度実行すれば、その実行も行われます。マップは、実行がどこで動いていても、
+スイープのフォルダーを毎秒読み直します。
+
+項目の上で **Enter** を押すと、その項目の実行を一画面に重ねて描きます（平滑化した
+損失と記憶の到達範囲を学習ステップに対して、シードごとに一色）。escape で戻ります。
+**d** はその項目の最初の実行をダッシュボードでリプレイし、同じタスク、T、シードの
+ほかのセルの実行と並べて開きます。そこで `q` を押すとマップに戻ります。
+""")}
 
     BINDINGS = [
         Binding("enter", "open_entry", "runs", tooltip="the entry's runs overlaid (compare)",
@@ -207,10 +240,15 @@ and seed; `q` there comes back to the map.
         started = self.folder.started()
         # No sweep writing here: a run with a log and no result was cut short (Ctrl-C, a
         # lost scheduler), it is not running; a rerun of the sweep runs it again. While
-        # one writes, a log that ended interrupted is one it has not started again yet (a
-        # resumed sweep's "3 running" on two workers).
-        cut = len(self.folder.ended(started)) if self.folder.writing() else len(started)
-        running = len(started) - cut
+        # one writes, a log that ended is not running either: interrupted, it is one the
+        # sweep has not started again yet (a resumed sweep's "3 running" on two workers);
+        # ended otherwise, its result is on its way ("4 running" on two workers).
+        if self.folder.writing():
+            ended = self.folder.ended(started)
+            cut = sum(reason in CUT_SHORT for reason in ended.values())
+            running = len(started) - len(ended)
+        else:
+            cut, running = len(started), 0
         source = shown_path(self.folder.grid.get("source", str(self.folder.out)))
         self.query_one("#sweep-title", Static).update(Text.assemble(
             ("sweep ", "bold"), (source, "bold"),
