@@ -5,6 +5,8 @@ with "、", a key's line cut short with "…")."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from rich.cells import cell_len
 from textual.content import Content
@@ -13,8 +15,9 @@ from ui_support import ScriptedSource, wait_for
 from rnn_tui.ui.app import RnnTuiApp
 from rnn_tui.ui.help_markdown import markdown_content
 from rnn_tui.ui.help_plots import plots_text
-from rnn_tui.ui.help_text import unwrap_japanese
+from rnn_tui.ui.help_text import horizon_span, unwrap_japanese
 from rnn_tui.ui.japanese_wrap import NO_LINE_END, NO_LINE_START, wrap_japanese
+from rnn_tui.ui.keys_ja import key_text_ja
 from rnn_tui.ui.screens.help import HelpScreen, HelpText, KeyTable
 from rnn_tui.ui.sources import ReplaySource
 
@@ -52,6 +55,24 @@ def test_japanese_lines_fit_break_where_japanese_breaks_and_lose_nothing(width: 
     assert ours > 0.93 and textuals < ours - 0.1, (ours, textuals)
 
 
+def test_japanese_wrap_never_breaks_at_a_no_break_space() -> None:
+    text = unwrap_japanese("勾配が 100 分の 1 になるまでの γ = 1 の経路 `c_t = f_t * c_{t-1}` です")
+    for width in range(12, 40):
+        lines = wrap_japanese(markdown_content(text), width).plain.split("\n")
+        assert all(cell_len(line) <= width for line in lines)
+        joined = "\n".join(lines)
+        assert "100\u00a0分の\u00a01" in joined and "γ\u00a0=\u00a01" in joined, lines
+
+
+def test_the_keys_say_who_with_any_number_of_panels() -> None:
+    assert key_text_ja("reseed", 3) == "3 つとも新しいシードで再スタート"
+    assert key_text_ja("step", 2) == "両方とも一時停止中に 1 ステップ学習する"
+    assert key_text_ja("step", 1) == "一時停止中に 1 ステップ学習する"
+    assert key_text_ja("select_panel(2)", 3) == "パネル 3 を選ぶ"
+    assert key_text_ja("select_panel(0)", 2) == "左のパネルを選ぶ"
+    assert horizon_span(math.inf, 100, "ja") == "100 ステップ超"
+
+
 def test_japanese_wrap_keeps_bold_and_code() -> None:
     source = "**太字の語**を含む長い文を、狭い幅で折り返しても、`x` と強調は消えません。" * 3
     content = markdown_content(source)
@@ -68,6 +89,11 @@ def test_japanese_wrap_keeps_bold_and_code() -> None:
     ("損失が\n0.01 以下", "損失が 0.01 以下"),    # Japanese meets a number: a space
     ("消えますが、\n1 より", "消えますが、1 より"),  # but never after punctuation
     ("30 ステップ です。 次", "30 ステップです。次"),  # a filled-in value's space dropped
+    ("範囲は **30 ステップ** です", "範囲は **30 ステップ**です"),  # bold or not
+    # Quantities and formulas stay on one line (no break at a no-break space).
+    ("100 分の 1 になり、γ = 1、「> T」",
+     "100\u00a0分の\u00a01 になり、γ\u00a0=\u00a01、「>\u00a0T」"),
+    ("経路 `c_t = f_t * c_{t-1}` を", "経路 `c_t\u00a0=\u00a0f_t\u00a0*\u00a0c_{t-1}` を"),
 ])
 def test_unwrap_japanese_spaces_as_japanese_is_spaced(lines: str, joined: str) -> None:
     assert unwrap_japanese(lines) == joined

@@ -27,7 +27,7 @@ has found the memory drops through the baseline line; one that has not sits on i
 
 **Gradient** ‖∂L/∂h_t‖ against *steps back from the loss* (log scale). Going back one
 step multiplies the gradient by σ'·W. For the tanh RNN σ' is often small, so the
-product shrinks like a power of the distance: a few steps back it is 1e-5, a few
+product shrinks exponentially with the distance: a few steps back it is 1e-5, a few
 dozen back it reaches 1e-17 or underflows to exactly **0** (drawn as `x` on the
 bottom row, labelled 0). Nothing that far back can learn: the RNN forgets. The faint line is the
 first profile of the run, for comparison; the RNN *learns* to forget.
@@ -96,18 +96,18 @@ adding, a metric of at least 0.99 on copy.
 
 **勾配** ‖∂L/∂h_t‖ を、*損失からさかのぼったステップ数*に対して描きます（対数軸）。
 一段さかのぼるごとに、勾配には σ'·W が掛かります。tanh RNN では σ' が小さいことが
-多く、積は距離のべき乗のように縮みます。数ステップ前で 1e-5、数十ステップ前では
+多く、積は距離とともに指数関数的に縮みます。数ステップ前で 1e-5、数十ステップ前では
 1e-17 に達するか、ちょうど **0** にアンダーフローします（最下行に `x` で描き、0 と
 記します）。そこまで前のものは何も学習できません。RNN は忘れるのです。薄い線は
 比較のために描いた、学習の最初のプロファイルです。RNN は忘れることを*学ぶ*のです。
 
 *copy* では、ここでの L は**思い出す部分の損失**、つまり最後の 10 ステップです。
-その前の空白は記憶を必要とせず、毎ステップ新しく生じるそれらの勾配が、記憶の勾配の
-減衰を隠してしまうからです（学習には損失全体を使います）。
+その前の空白は記憶を必要とせず、その勾配は毎ステップ新しく生じるため、含めると記憶の
+勾配の減衰が隠れてしまうからです（学習には損失全体を使います）。
 
 LSTM では、‖∂L/∂c_t‖ がセルの経路 `c_t = f_t * c_{t-1} + i_t * c̃_t` をたどります。
 この経路を一段さかのぼるごとに掛かるのは、忘却ゲート f だけです。LSTM がベースライン
-上にいる間は、このプロファイルも急に落ちます。タスクを解くと、一部のユニットが空白の
+上にいる間は、このプロファイルも急な傾きで落ちます。タスクを解くと、一部のユニットが空白の
 全体にわたって f を 1 近くに保ち、プロファイルは**水平になります**。勾配が系列の
 最初まで届き、記憶が保たれるのです。
 
@@ -139,7 +139,7 @@ LSTM では、‖∂L/∂c_t‖ がセルの経路 `c_t = f_t * c_{t-1} + i_t * 
 
 **ゲート**（gates：LSTM、GRU）：セルの経路に沿っては、勾配に忘却ゲートだけが掛かるので、
 記憶は各ユニットの f の**積**に宿ります。上のグラフは、その積が 0.1 を超えたままの
-（系列, ユニット）の組の割合を、f の中央値と 10–90% の帯とともに描きます（GRU では
+（系列、ユニット）の組の割合を、f の中央値と 10–90% の帯とともに描きます（GRU では
 更新ゲート z）。下のグラフは ‖∂L/∂c_t‖ と ‖∂L/∂h_t‖ です。
 解けた LSTM の f の中央値は 1 よりずっと小さく、記憶を運ぶのは f を 1 近くに保つ
 少数のユニットです。

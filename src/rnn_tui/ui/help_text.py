@@ -72,7 +72,8 @@ gradient vanishes; above 1 it only permits an explosion, it does not promise one
 rate the model actually has is the product's: those very factors, multiplied along the
 sequence, give **{product}** per step, and that is the number the app shows (the fit of
 the measured gradient gives {gamma}{zero}). {verdict} Over the {back} steps of the
-sequence, γ^k is a power of the distance: that is why a simple RNN {fate}. Mean σ'
+sequence, γ^k falls exponentially with the distance k: that is why a simple RNN
+{fate}. Mean σ'
 ({dsigma}) times the spectral radius ρ(W) ({rho}) gives {meanfield}: neither the rate
 nor a bound, a shortcut that can point the wrong way.
 """,
@@ -87,7 +88,8 @@ nor a bound, a shortcut that can point the wrong way.
 モデルの実際の率は、積から求まる率です。その係数そのものを系列に沿って掛け合わせると
 一段あたり **{product}** になり、アプリが示すのはこの値です
 （実測した勾配に当てはめると {gamma} になります{zero_ja}）。{verdict}
-系列の {back} ステップにわたって γ^k は距離のべき乗で効くので、単純な RNN は {fate}。
+系列の {back} ステップにわたって γ^k は距離 k に対して指数関数的に効くので、
+単純な RNN は {fate}。
 σ' の平均（{dsigma}）とスペクトル半径 ρ(W)（{rho}）の積 {meanfield} は、
 率でも上界でもなく、向きを誤ることもある近道です。
 """,
@@ -108,12 +110,13 @@ The factor along this path is γ = **{gamma}**, horizon **{horizon}**. {verdict}
     "ja": """\
 ### パネル {slot}: {cell}（ゲート付き）
 
-{state_ja} に沿って一段さかのぼると、勾配に掛かるのは{gate_ja}ゲートだけです。
+{state_ja} に沿った直接の経路では、一段さかのぼるごとに勾配に掛かるのは
+{gate_ja}ゲートだけです。
 記憶を運ぶのは、t から最後までの{gate_ja}ゲートの*積*をユニットごとに取ったものです。
-いまバッチの（系列, ユニット）の組のうち、系列全体にわたってその積が 0.1 を超えているのは
+現在のバッチの（系列、ユニット）の組のうち、系列全体にわたってその積が 0.1 を超えているのは
 **{held}** です（どの系列でもユニット 1 つが保つなら 1/H）。
 一方、{gate_ja}ゲートの*平均*を系列全体で掛け合わせると {mean_product} にしかなりません。{hide_ja}
-この経路の係数は γ = **{gamma}**、到達範囲は **{horizon}** です。{verdict}{other_ja}
+この経路の係数は γ = **{gamma}**、到達範囲は **{horizon}**です。{verdict}{other_ja}
 """,
 }
 
@@ -130,10 +133,10 @@ VERDICTS = {
            "fate_forgets": "forgets everything older than its horizon",
            "fate_explodes": "explodes unless W is held near ρ = 1",
            "fate_reaches": "can reach this far only while γ stays at 1"},
-    "ja": {"grows": "γ > 1 なので、さかのぼるほど勾配は大きくなり（系列全体で x{growth}）、"
+    "ja": {"grows": "γ > 1 なので、さかのぼるほど勾配は大きくなり（系列全体で {growth} 倍）、"
                     "爆発します。",
-           "rises": "γ > 1 なので、さかのぼるほど勾配は大きくなります（系列全体で x{growth}）。",
-           "reaches": "勾配は系列の最初まで届いています。そこから学習できます。",
+           "rises": "γ > 1 なので、さかのぼるほど勾配は大きくなります（系列全体で {growth} 倍）。",
+           "reaches": "勾配は系列の最初まで届いています。系列の最初の入力からも学習できます。",
            "fades": "{horizon}さかのぼると 100 分の 1 になり、それより前には届きません。",
            "fate_forgets": "到達範囲より前のことを忘れてしまいます",
            "fate_explodes": "W を ρ = 1 付近に保たない限り爆発します",
@@ -162,6 +165,8 @@ def number(value: float | None, digits: int = 3) -> str:
 def horizon_span(horizon: float | None, seq_len: int, lang: str) -> str:
     """The horizon in words of `lang` ("12 steps", "1 step", "12 ステップ")."""
     span = horizon_text(horizon, seq_len)
+    if lang == "ja" and span.startswith("> "):  # ("到達範囲は > 100 です" read oddly)
+        return f"{span[2:]} ステップ超"
     return span.removesuffix(" steps").removesuffix(" step") + " ステップ" if (
         lang == "ja" and span[:1].isdigit()) else span
 
@@ -245,12 +250,18 @@ def unwrap_japanese(markdown: str) -> str:
     text = "\n\n".join(p if p.startswith("#") else join_lines(p.split("\n"))
                        for p in paragraphs)
     # A space a filled-in value leaves between two Japanese characters ("RNN は 到達範囲",
-    # "30 ステップ です") is not Japanese either.
-    return SPACE_IN_JAPANESE.sub("", text)
+    # "30 ステップ** です", bold or not) is not Japanese either.
+    text = SPACE_IN_JAPANESE.sub(r"\1\2", text)
+    # Quantities and formulas kept on one line: lines break at spaces, and "100 分の" /
+    # "1 になり", "γ =" / "1、" and a formula cut in two read badly (review).
+    text = re.sub(r"(\d) 分の (\d)", "\\1\u00a0分の\u00a0\\2", text)
+    text = re.sub(r" = |> (?=[T\d])", lambda m: m[0].replace(" ", "\u00a0"), text)
+    return CODE_SPAN.sub(lambda m: m[0].replace(" ", "\u00a0"), text)
 
 
 JAPANESE = "\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef"  # punctuation, kana, kanji, full-width
-SPACE_IN_JAPANESE = re.compile(f"(?<=[{JAPANESE}]) (?=[{JAPANESE}])")
+SPACE_IN_JAPANESE = re.compile(f"(?<=[{JAPANESE}])(\\**) (\\**)(?=[{JAPANESE}])")
+CODE_SPAN = re.compile(r"`[^`]+`")
 PUNCTUATION_JA = frozenset("、。，．・：；？！（）「」『』【】")
 
 

@@ -3,7 +3,8 @@ between words: a long run of it went whole to the next line (leaving half-empty 
 or was cut at the width (a line could start with "、"). Here a line may break between
 any two Japanese characters, as Japanese typesetting does, except before closing
 punctuation or a small kana and after an opening bracket (kinsoku, the usual short
-lists), and never inside a run of Latin letters, digits or symbols (ρ(W), 1e-5)."""
+lists), and never inside a run of Latin letters, digits or symbols (ρ(W), 1e-5) nor
+inside a quantity the text joins with no-break spaces ("100 分の 1", "γ = 1")."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from textual.content import Content
 NO_LINE_START = frozenset("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎ"
                           "ァィゥェォッャュョヮヵヶ々…‥,.;:!?)]}%")
 NO_LINE_END = frozenset("（「『【〔〈《“‘([{")
+NO_BREAK_SPACE = "\u00a0"
+SPACES = (" ", NO_BREAK_SPACE)
 
 
 def may_break(text: str, at: int) -> bool:
@@ -25,11 +28,31 @@ def may_break(text: str, at: int) -> bool:
     return cell_len(before) == 2 or cell_len(after) == 2  # next to a wide character
 
 
+def glued(text: str) -> set[int]:
+    """Positions inside a quantity joined by no-break spaces ("100 分の 1", "γ = 1"),
+    where no line may break: each no-break space with the run of characters of one
+    width on either side of it."""
+    inside: set[int] = set()
+    size = len(text)
+    for at, char in enumerate(text):
+        if char != NO_BREAK_SPACE or at == 0 or at == size - 1:
+            continue
+        start, end = at, at + 1
+        while start > 0 and text[start - 1] not in SPACES and (
+                cell_len(text[start - 1]) == cell_len(text[at - 1])):
+            start -= 1
+        while end < size and text[end] not in SPACES and (
+                cell_len(text[end]) == cell_len(text[at + 1])):
+            end += 1
+        inside.update(range(start + 1, end))
+    return inside
+
+
 def line_spans(text: str, width: int) -> list[tuple[int, int]]:
     """(start, end) of each line of `text` wrapped to `width` cells: spaces at a break
     are dropped; a run with no break that is wider than a line is cut at the width."""
     spans: list[tuple[int, int]] = []
-    start, size = 0, len(text)
+    start, size, inside = 0, len(text), glued(text)
     while True:
         while start < size and text[start] == " ":
             start += 1
@@ -41,7 +64,7 @@ def line_spans(text: str, width: int) -> list[tuple[int, int]]:
             if cells > width and text[at] != " ":  # (a space may hang past the edge)
                 break
             at += 1
-            if at < size and may_break(text, at):
+            if at < size and at not in inside and may_break(text, at):
                 last_break = at
         else:
             spans.append((start, size))
