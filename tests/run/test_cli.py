@@ -66,7 +66,7 @@ def test_a_scale_past_float32_diverges_and_says_so_without_a_warning(tmp_path) -
     (["--lr", "-1"], "--lr: lr = -1.0 is not allowed"),
     # (1e-310 passed, then every worker failed: their flushed denormals read it as 0.)
     (["--lr", "1e-310"], "--lr: lr = 1e-310 is not allowed; lr must be a number in [1e-30"),
-    (["--cells", "rnn,bogus"], "unknown cell 'bogus'"),
+    (["--cells", "rnn,bogus"], 'unknown cell "bogus"'),
     (["--cells", "rnn,,lstm"], 'cells = ["rnn", "", "lstm"] is not allowed'),  # was rnn,lstm
     (["--cells", "lstm,"], 'cells = ["lstm", ""] is not allowed'),
     (["--preset", "nope"], "no preset named 'nope'"),

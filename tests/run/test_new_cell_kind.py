@@ -33,5 +33,5 @@ def test_a_registered_cell_is_accepted_by_the_command_line(toy_cell: str) -> Non
 
 def test_an_unregistered_cell_is_refused_by_name() -> None:
     assert "linear" not in CELL_KINDS  # the fixture's registration did not leak
-    with pytest.raises(PresetError, match="unknown cell 'linear'; choose from rnn, relu"):
+    with pytest.raises(PresetError, match='unknown cell "linear"; choose from rnn, relu'):
         load_preset("adding-100", {"cells": ["linear"]})

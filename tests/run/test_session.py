@@ -186,7 +186,7 @@ def test_same_seed_same_batches_in_two_workers(tmp_path) -> None:
 def test_a_bad_config_fails_the_run_not_the_worker(tmp_path) -> None:
     with Session([SMALL.with_(cell="nope")], log_dir=tmp_path) as session:
         events = collect(session, lambda ev: of(ev, 0, RunFailed))
-        assert "unknown cell 'nope'" in of(events, 0, RunFailed)[0].message
+        assert 'unknown cell "nope"' in of(events, 0, RunFailed)[0].message
         session.restart(0, SMALL)                          # the same process takes a new run
         collect(session, lambda ev: of(ev, 0, Step))
         assert session.alive(0)

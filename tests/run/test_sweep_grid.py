@@ -66,9 +66,9 @@ def test_per_cell_tables_apply_to_that_cells_runs() -> None:
     ({"seq_len": [10, -3]}, "s.toml: seq_len = -3 is not allowed; seq_len must be an integer"),
     ({"seq_len": [1, 10]}, "s.toml: seq_len = 1 is too short for adding"),
     ({"lr": []}, "s.toml: lr = [] is an empty list"),
-    ({"cells": ["lstm", "tanh"]}, "s.toml: cells: unknown cell 'tanh'"),
+    ({"cells": ["lstm", "tanh"]}, 's.toml: cells: unknown cell "tanh"'),
     # (It said "cells = [''] … a list of 1 to 4 names": a sweep may name five.)
-    ({"cells": ["rnn", ""]}, "s.toml: cells: unknown cell ''; choose from rnn, relu"),
+    ({"cells": ["rnn", ""]}, 's.toml: cells: unknown cell ""; choose from rnn, relu'),
     ({"task": ["adding", "parity"]}, 's.toml: task = "parity" is not allowed'),
     ({"colour": [1, 2]}, "s.toml: unknown key 'colour'"),
     ({"steps": 0}, "steps = 0 is not allowed in a sweep"),

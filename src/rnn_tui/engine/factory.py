@@ -15,6 +15,7 @@ from .vocabulary import (
     OPTIMIZER_KINDS,
     SETTINGS,
     TASKS,
+    as_written,
     check_cell,
     check_setting,
     check_task_length,
@@ -34,7 +35,7 @@ def build_model(kind: str, input_size: int, hidden_size: int, output_size: int,
     try:
         dtype = np.dtype(dtype)
     except TypeError:
-        raise SettingError(f"dtype = {dtype!r} is not allowed; dtype must be "
+        raise SettingError(f"dtype = {as_written(dtype)} is not allowed; dtype must be "
                            f"{SETTINGS['dtype'].allowed()}") from None
     check_setting("dtype", dtype.name)
     model = CELLS[kind].load()(input_size, hidden_size, output_size,

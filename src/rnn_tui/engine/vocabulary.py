@@ -15,7 +15,7 @@ message, prefixed by where the value came from.
 
 from __future__ import annotations
 
-import json
+import datetime
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -121,15 +121,18 @@ SETTINGS: dict[str, Setting] = {
 
 
 def as_written(value: Any) -> str:
-    """A value as a preset file spells it (TOML): `true`, "rnn", ["rnn", "lstm"], not
-    Python's True, 'rnn'."""
+    """A value as a preset file spells it (TOML): `true`, "rnn", ["rnn", "lstm"],
+    {x = 1}, 1979-05-27, not Python's True, 'rnn', {'x': 1}, datetime.date(...)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (str, list, tuple)):
-        try:
-            return json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError):  # (a date or a table inside a list)
-            pass
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(as_written(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {as_written(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
     return repr(value)
 
 
@@ -145,7 +148,7 @@ def check_setting(name: str, value: Any) -> Any:
 
 def check_cell(kind: Any) -> str:
     if kind not in CELL_KINDS:
-        raise SettingError(f"unknown cell {kind!r}; choose from {', '.join(CELL_KINDS)}")
+        raise SettingError(f"unknown cell {as_written(kind)}; choose from {', '.join(CELL_KINDS)}")
     return kind
 
 

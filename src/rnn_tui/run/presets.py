@@ -183,7 +183,7 @@ def refuse_lists(where: str, table: dict[str, Any], why: str) -> None:
     """PresetError naming the first setting of `table` given a list of values."""
     listed = next((k for k, v in table.items() if isinstance(v, list)), None)
     if listed is not None:
-        raise PresetError(f"{where}: {listed} = {table[listed]!r} is a list: {why}")
+        raise PresetError(f"{where}: {listed} = {as_written(table[listed])} is a list: {why}")
 
 
 # The flags whose names are not the setting's (cli.py: --hidden sets hidden_size).

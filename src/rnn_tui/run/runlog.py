@@ -89,12 +89,23 @@ def unusable_log_dir(directory: Path) -> str | None:
     """Why run logs cannot be written into `directory` (made if missing), or None.
     Asked before training starts: a run's own log faults (a full disk later on) leave it
     training unlogged, but a folder that cannot hold a log at all is the user's to fix
-    before an hour of training goes unrecorded."""
+    before an hour of training goes unrecorded. A scratch line is written and synced (an
+    empty file fits on a full disk); folders made for the check go again if it fails."""
+    if directory.is_symlink() and not directory.exists():
+        return f"it is a link to {os.readlink(directory)}, which does not exist"
+    missing = [p for p in (directory, *directory.parents) if not p.exists()]
     try:
         _make_dir(directory)
-        with tempfile.TemporaryFile(dir=directory):
-            pass
+        with tempfile.TemporaryFile(dir=directory) as scratch:
+            scratch.write(b"{}\n" * 64)
+            scratch.flush()
+            os.fsync(scratch.fileno())
     except OSError as err:
+        for made in missing:  # (innermost first)
+            try:
+                made.rmdir()
+            except OSError:
+                pass
         return err.strerror or str(err)
     return None
 

@@ -79,17 +79,19 @@ class RunState:
             self.paused_since = None
 
     def emit(self, event: Event, log: bool = True, screen: bool = True) -> None:
+        fault: OSError | None = None
         if self.log is not None and log:
             try:
                 self.log.write(event)
             except OSError as err:
-                self.log_fault(err)
-        if not screen:
-            return
-        self.outbox.append(event)
-        now = time.monotonic()
-        if event.kind != "step" or now - self.last_send >= SEND_EVERY:
-            self.send()
+                fault = err
+        if screen:
+            self.outbox.append(event)
+            now = time.monotonic()
+            if event.kind != "step" or now - self.last_send >= SEND_EVERY:
+                self.send()
+        if fault is not None:  # told after the event: a fault on the run's first line
+            self.log_fault(fault)  # came before its RunStarted, which starts afresh
 
     def log_fault(self, err: OSError) -> None:
         """The log cannot be written: say so once, and carry on training unlogged."""
