@@ -510,6 +510,21 @@ def test_each_finished_run_line_names_its_swept_values_and_how_it_ended() -> Non
     finished = record | {"state": "finished", "steps": 20, "message": None, "lr": 0.01,
                          "config": record["config"] | {"lr": 0.01}}
     assert "lr=0.01: finished at step 20, not solved (" in run_line(finished, swept=("lr",))
+    # A run whose log the disk could not hold: recorded finished, and nothing said (review).
+    cut = finished | {"warnings": ["run log logs/x.jsonl not written (No space left on "
+                                   "device): this run carries on unlogged"]}
+    assert "not solved; run log logs/x.jsonl not written (No space left" in run_line(cut)
+
+
+def test_a_result_keeps_the_runs_log_warnings() -> None:
+    from rnn_tui.run.config import RunConfig
+    from rnn_tui.run.sweep_results import is_result, result_record
+
+    warning = "run log x not written (No space left on device): this run carries on unlogged"
+    record = result_record("r1", RunConfig(), {"state": "finished", "steps": 9,
+                                               "warnings": [warning]})
+    assert record["warnings"] == [warning] and is_result(record)
+    assert result_record("r1", RunConfig(), {"state": "finished"})["warnings"] == []
 
 
 @pytest.mark.parametrize("grid, message", [

@@ -164,6 +164,9 @@ def run_line(record: dict[str, Any], swept: Sequence[str] = ()) -> str:
         outcome = message
     else:
         outcome = f"{record.get('state')} at step {record.get('steps')}, not solved"
+    warnings = record.get("warnings")
+    if isinstance(warnings, list) and warnings:  # its log was cut short, say
+        outcome += f"; {warnings[0]}"
     config = record.get("config") or record
     values = "".join(f" {key}={config.get(key)}" for key in swept if key not in NAMED)
     # (A run Dask gave up on has neither a time nor a worker: it read "(-, None)".)

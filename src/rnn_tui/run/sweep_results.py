@@ -82,7 +82,10 @@ def result_record(run_id: str, config: RunConfig, summary: dict[str, Any]) -> di
     record = {"id": run_id} | {k: summary.get(k) for k in RUN_FIELDS}
     # What ran is the configuration's: a run Dask gave up on has no summary to say it.
     record |= {k: settings[k] for k in WHAT_RAN}
-    record |= {"message": summary.get("message"), "solved_seconds": summary.get("solved_seconds"),
+    # A log the run could not write to the end (a full disk): its result stands, and
+    # says so ("warnings"), as the progress line does.
+    record |= {"message": summary.get("message"), "warnings": summary.get("warnings") or [],
+               "solved_seconds": summary.get("solved_seconds"),
                "log": f"{LOGS_DIR}/{run_id}.jsonl", "config": settings,
                "code": summary.get("code")}
     return record
