@@ -26,10 +26,10 @@ class HelpText(Static):
     breaks lines only at spaces."""
 
     def __init__(self, source: str, dark: bool, id: str, japanese: bool = False) -> None:
-        super().__init__(markdown_content(source, dark), id=id, classes="help-markdown")
+        self.markdown = markdown_content(source, dark)
+        super().__init__(self.markdown, id=id, classes="help-markdown")
         self.source, self.dark, self.japanese = source, dark, japanese
         self.display = bool(source)
-        self.markdown = markdown_content(source, dark)
         self._wrapped: tuple[int, Content] | None = None  # (width, the text wrapped to it)
 
     def wrapped(self, width: int) -> Content:
