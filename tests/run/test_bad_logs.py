@@ -206,6 +206,7 @@ def test_a_full_disk_at_the_first_line_is_told_after_it_so_the_warning_stays(
         progress.update(event)
     assert progress.warnings and "No space left on device" in progress.warnings[0]
     assert progress.log_path == ""  # nothing was written
+    assert not (tmp_path / "run.jsonl").exists()  # and no empty file left (replay refuses it)
 
 
 def test_the_start_up_check_writes_and_leaves_no_folder_it_made(tmp_path,

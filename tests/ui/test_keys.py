@@ -827,9 +827,30 @@ async def test_the_kept_help_follows_a_theme_change(scripted: ScriptedSource) ->
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: app.screen is first, "?: the same help again")
         assert not any(text.dark for text in first.query(HelpText)), "dark colours on light"
-        assert first.accent == app.theme_variables["accent"]
         body = first.query_one("#help-body").styles.background
         assert body == Color.parse(app.theme_variables["surface"]), "the old theme's box"
+
+
+async def test_the_keys_follow_a_theme_changed_while_the_help_is_open(
+        scripted: ScriptedSource) -> None:
+    # The border took the new accent, the keys kept the old one until the help was shown
+    # again (review).
+    from rnn_tui.ui.screens.help import KeyTable
+
+    app = RnnTuiApp(scripted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
+        table = app.screen.query_one(KeyTable)
+
+        def key_colour() -> Color:
+            segment = next(s for s in table.render_line(0) if s.text.strip())
+            return Color.from_rich_color(segment.style.color)
+
+        assert key_colour() == Color.parse(app.theme_variables["accent"])
+        app.theme = "catppuccin-latte"
+        await wait_for(pilot, lambda: key_colour() == Color.parse(
+            app.theme_variables["accent"]), "the keys in the new theme's accent")
 
 
 async def test_the_help_shown_again_is_restyled_only_when_a_style_could_have_moved(

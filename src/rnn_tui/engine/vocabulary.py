@@ -16,6 +16,7 @@ message, prefixed by where the value came from.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -125,8 +126,8 @@ def as_written(value: Any) -> str:
     {x = 1}, 1979-05-27, not Python's True, 'rnn', {'x': 1}, datetime.date(...)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, str):  # (JSON's escapes are TOML's: a newline stays "\n")
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(as_written(v) for v in value) + "]"
     if isinstance(value, dict):

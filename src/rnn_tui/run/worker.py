@@ -97,6 +97,7 @@ class RunState:
         """The log cannot be written: say so once, and carry on training unlogged."""
         path = self.log.path if self.log is not None else err.filename
         self.log = None
+        drop_if_empty(path)
         self.emit(LogStopped(step=self.step, message=log_fault_message(path, err)))
 
     def log_keeps_profile(self, step: int, last: bool = False) -> bool:
@@ -114,6 +115,16 @@ class RunState:
                 self.parent_gone = True
         self.outbox = []
         self.last_send = time.monotonic()
+
+
+def drop_if_empty(path: Any) -> None:
+    """A log the disk took no whole line of goes, not left as an empty file that replay
+    refuses and a sweep's result would point at."""
+    try:
+        if path and Path(path).is_file() and Path(path).stat().st_size == 0:
+            Path(path).unlink()
+    except OSError:
+        pass
 
 
 def log_fault_message(path: Any, err: OSError) -> str:

@@ -78,7 +78,7 @@ sequence, γ^k falls exponentially with the distance k: that is why a simple RNN
 nor a bound, a shortcut that can point the wrong way.
 """,
     "ja": """\
-### パネル {slot}: {cell}（単純な RNN）
+### パネル {slot}：{cell}（単純な RNN）
 
 一段さかのぼるごとに勾配には Wᵀ·diag(σ'_t) が掛かります。教科書的な議論は不等式に基づきます。
 一段で勾配が伸びるのは、最大でも
@@ -108,7 +108,7 @@ the product of the *average* {gate} gate over it is only {mean_product}{hide}
 The factor along this path is γ = **{gamma}**, horizon **{horizon}**. {verdict}{other}
 """,
     "ja": """\
-### パネル {slot}: {cell}（ゲート付き）
+### パネル {slot}：{cell}（ゲート付き）
 
 {state_ja} に沿った直接の経路では、一段さかのぼるごとに勾配に掛かるのは
 {gate_ja}ゲートだけです。
@@ -121,7 +121,7 @@ The factor along this path is γ = **{gamma}**, horizon **{horizon}**. {verdict}
 }
 
 WAITING = {"en": "### Panel {slot}: {cell}\n\nWaiting for the first gradient profile.\n",
-           "ja": "### パネル {slot}: {cell}\n\n最初の勾配プロファイルを待っています。\n"}
+           "ja": "### パネル {slot}：{cell}\n\n最初の勾配プロファイルを待っています。\n"}
 
 VERDICTS = {
     "en": {"grows": "γ > 1: the gradient grows going back, x{growth} over the sequence: it "
@@ -255,7 +255,8 @@ def unwrap_japanese(markdown: str) -> str:
     # Quantities and formulas kept on one line: lines break at spaces, and "100 分の" /
     # "1 になり", "γ =" / "1、" and a formula cut in two read badly (review).
     text = re.sub(r"(\d) 分の (\d)", "\\1\u00a0分の\u00a0\\2", text)
-    text = re.sub(r" = |> (?=[T\d])", lambda m: m[0].replace(" ", "\u00a0"), text)
+    text = re.sub(r" = |> (?=[T\d])|「[\x20-\x7e]+」", lambda m: m[0].replace(" ", "\u00a0"),
+                  text)  # (and an English label quoted whole: 「all 220 steps」)
     return CODE_SPAN.sub(lambda m: m[0].replace(" ", "\u00a0"), text)
 
 

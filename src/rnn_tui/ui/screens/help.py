@@ -72,14 +72,13 @@ class KeyTable(Static):
     the width the table is laid out at (Rich's table breaks lines only at spaces, and
     cut a Japanese line short with "…")."""
 
-    def __init__(self, keys: list[tuple[str, str]], accent: str, japanese: bool,
-                 id: str) -> None:
+    def __init__(self, keys: list[tuple[str, str]], japanese: bool, id: str) -> None:
         super().__init__(id=id)
-        self.keys, self.accent, self.japanese = keys, accent, japanese
+        self.keys, self.japanese = keys, japanese
         self._wrapped: tuple[int, Content] | None = None  # (width, the table at it)
 
-    def show(self, keys: list[tuple[str, str]], accent: str) -> None:
-        self.keys, self.accent, self._wrapped = keys, accent, None
+    def show(self, keys: list[tuple[str, str]]) -> None:
+        self.keys, self._wrapped = keys, None
         self.refresh(layout=True)
 
     def table_at(self, width: int) -> Content:
@@ -90,7 +89,8 @@ class KeyTable(Static):
             lines = (wrap_japanese(Content(what), text_width).split("\n") if self.japanese
                      else Content(what).wrap(text_width))
             for index, line in enumerate(lines):
-                head = Content.styled(key, f"bold {self.accent}") if index == 0 else Content()
+                # ($accent, not the colour of now: it follows a theme changed under it)
+                head = Content.styled(key, "bold $accent") if index == 0 else Content()
                 rows.append(Content.assemble(head, " " * (key_width - head.cell_length),
                                              line.rstrip()))
         return Content("\n").join(rows)
@@ -122,7 +122,6 @@ class HelpScreen(ModalScreen[None]):
         self.lang = lang  # "ja": the title and the plots' text in Japanese, wrapped as it
         self.teaching = teaching  # the insight views' text, with the live numbers
         self.prepared = False  # laid out and rendered before it was first shown (by the app)
-        self.accent: str | None = None  # the theme's accent the key table was made in
         self.plots = plots_text(lang)  # what the panels' plots show ("" on the sweep map)
         self.styled: tuple[object, ...] | None = None  # `styles_key` when last restyled
 
@@ -131,8 +130,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(TITLE.get(self.lang, TITLE["en"]), id="help-title")
             japanese = self.lang == "ja"
-            self.accent = self.app.theme_variables.get("accent")
-            yield KeyTable(self.keys, self.accent or "yellow", japanese, id="help-keys")
+            yield KeyTable(self.keys, japanese, id="help-keys")
             yield HelpText(self.teaching, dark, id="help-teaching", japanese=japanese)
             yield HelpText(self.plots, dark, id="help-text", japanese=japanese)
 
@@ -146,11 +144,10 @@ class HelpScreen(ModalScreen[None]):
         if not self.is_mounted:  # not built yet: `compose` takes these
             self.keys, self.teaching = keys, teaching
             return True
-        accent = self.app.theme_variables.get("accent")
-        changed = (keys, accent) != (self.keys, self.accent)
+        changed = keys != self.keys
         if changed:
-            self.keys, self.accent = keys, accent
-            self.query_one("#help-keys", KeyTable).show(keys, accent or "yellow")
+            self.keys = keys
+            self.query_one("#help-keys", KeyTable).show(keys)
         self.teaching = teaching
         dark = self.app.current_theme.dark
         changed |= self.query_one("#help-teaching", HelpText).show(teaching, dark)

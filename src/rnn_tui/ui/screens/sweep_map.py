@@ -119,7 +119,7 @@ sweep's folder once a second, wherever its runs execute.
 
 **Enter** on an entry overlays its runs on one screen (smoothed loss and memory horizon
 against training step, one colour per seed); escape comes back. **d** opens the entry's
-first run in the dashboard, replayed, beside the other cell's run of the same task, T
+first run in the dashboard, replayed, beside the other cells' runs of the same task, T
 and seed; `q` there comes back to the map.
 """, "ja": unwrap_japanese("""\
 ## スイープのマップ
