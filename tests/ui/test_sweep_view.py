@@ -72,6 +72,29 @@ async def test_the_map_follows_the_folder_and_opens_an_entrys_runs(tmp_path) -> 
                        "back on the map")
 
 
+async def test_a_run_whose_log_was_cut_reads_as_its_result_says(tmp_path) -> None:
+    # A full disk cut a run's log at step 150; its result says it finished 300 steps.
+    # The overlay said "not solved by step 150" (review).
+    sweep = sweep_folder(tmp_path)
+    run = next(r for r in sweep.runs if (r.config.cell, r.config.seq_len) == ("lstm", 20))
+    lines = fixture_path("lstm-adding20").read_text().splitlines()
+    kept = [line for line in lines if '"run_ended"' not in line]
+    log_path(tmp_path, run.id).write_text("\n".join(kept[:len(kept) // 2]) + "\n")
+    writer = ResultsWriter(tmp_path)
+    writer.write(result_record(run.id, run.config, {
+        "state": "finished", "steps": 2000, "solved_step": None,
+        "warnings": ["run log x not written (No space left on device): ..."]}))
+    writer.close()
+    app = RnnTuiApp(ReplaySource([]), first_screen=SweepMapScreen(tmp_path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: cell_text(pilot, "lstm", 20) == "0/1", "the entry")
+        app.screen.query_one("#sweep-map", DataTable).move_cursor(row=1, column=1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, SweepCompareScreen), "runs")
+        legend = str(app.screen.query_one("#legend", Static).content)
+        assert "finished at step 2000, not solved; its log stops at step" in legend, legend
+
+
 async def test_d_asks_for_the_run_and_its_other_cell_side_by_side(tmp_path) -> None:
     sweep = sweep_folder(tmp_path)
     finish(tmp_path, sweep, "lstm", 20, solved=300)

@@ -6,7 +6,7 @@ legend. A screen of the one app (its stylesheet, its keys); each log is folded i
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -133,15 +133,20 @@ class CompareHorizonPlot(ComparePlot):
         canvas.xlim(*self.x_range)
 
 
-def legend_text(histories: Sequence[RunHistory], paths: Sequence[Path]) -> Text:
-    """One line per run: its colour, what it is, how it ended, and its horizon now."""
+def legend_text(histories: Sequence[RunHistory], paths: Sequence[Path],
+                outcomes: Mapping[Path, str] | None = None) -> Text:
+    """One line per run: its colour, what it is, how it ended, and its horizon now.
+    `outcomes`: how a run ended by another record than its log (a sweep's result), for
+    a log that stops before the run did (a full disk)."""
     lines = []
     for index, (history, path) in enumerate(zip(histories, paths, strict=True)):
         solved = history.solved
         latest = history.last_profile
         horizon = horizon_text(scalar(latest, memory_horizon_name(history)),
                                sequence_length(history) or None)
-        if solved:
+        if outcomes and path in outcomes and not history.progress.ended:
+            status = f"{outcomes[path]}; its log stops at step {history.step}"
+        elif solved:
             status = f"solved @{solved[0]}"
         elif history.state in ("diverged", "failed"):  # "diverged at step 2: loss is nan"
             status = history.message.split(":")[0]
@@ -182,8 +187,10 @@ by side, with every panel view and the gradients: `rnn-tui replay A.jsonl B.json
 `rnn-tui replay A.jsonl B.jsonl` を使います。
 """)}
 
-    def __init__(self, source: ReplaySource) -> None:
+    def __init__(self, source: ReplaySource, outcomes: Mapping[Path, str] | None = None
+                 ) -> None:
         super().__init__()
+        self.outcomes = outcomes or {}  # (legend_text)
         self.paths = [p or Path("?") for p in source.log_paths]
         self.histories = []
         for run in source.runs:  # each log folded whole, as a panel at the replay's end
@@ -195,7 +202,7 @@ by side, with every panel view and the gradients: `rnn-tui replay A.jsonl B.json
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="legend-box") as box:  # (scrolls with dozens of runs)
             box.border_title = f"{len(self.histories)} runs"
-            yield Static(legend_text(self.histories, self.paths), id="legend")
+            yield Static(legend_text(self.histories, self.paths, self.outcomes), id="legend")
         yield figure_box("compare-loss", CompareLossPlot(self.histories, id="compare-loss"),
                          Text.assemble(("loss ", "bold"), (
                              "smoothed, log scale; grey: each task's memoryless baseline",

@@ -309,7 +309,19 @@ and seed; `q` there comes back to the map.
         except (RunLogError, OSError) as err:
             self.notify(str(err), severity="error")
             return
-        self.app.push_screen(SweepCompareScreen(source))
+        # A run's result says how it ended where its log stopped short (a full disk).
+        results = self.folder.results
+        outcomes = {path: result_outcome(results[path.stem]) for path in paths
+                    if path.stem in results}
+        self.app.push_screen(SweepCompareScreen(source, outcomes))
+
+
+def result_outcome(record: dict) -> str:
+    """How a run ended by its result: "solved @289", "finished at step 300, not solved"."""
+    if record.get("solved_step") is not None:
+        return f"solved @{record['solved_step']}"
+    ending = f"{record.get('state')} at step {record.get('steps')}"
+    return ending + (", not solved" if record.get("state") == "finished" else "")
 
 
 def _started(path: Path) -> bool:
