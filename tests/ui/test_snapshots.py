@@ -28,10 +28,11 @@ def test_main_screen_at_80x24(snap_compare) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
 
 
-def test_help_screen(snap_compare) -> None:
-    """Over a live-mode app (scripted source, so every training key is listed)."""
+def help_over_a_live_app(lang: str = "en"):
+    """An app over a scripted source (a live mode: every training key is listed), and
+    what opens its help at step 600 of the adding fixtures."""
     app = RnnTuiApp(ScriptedSource([RunConfig(cell="rnn", seq_len=40),
-                                    RunConfig(cell="lstm", seq_len=40)]))
+                                    RunConfig(cell="lstm", seq_len=40)]), lang=lang)
 
     async def open_help(pilot: Pilot) -> None:
         app.apply(replay_of("adding-rnn", "adding-lstm").until(600))
@@ -40,22 +41,18 @@ def test_help_screen(snap_compare) -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
         await pilot.pause()
 
+    return app, open_help
+
+
+def test_help_screen(snap_compare) -> None:
+    app, open_help = help_over_a_live_app()
     assert snap_compare(app, terminal_size=(120, 40), run_before=open_help)
 
 
 def test_help_screen_in_japanese(snap_compare) -> None:
     """`--lang ja` at 80 columns: the keys and the text in Japanese, wrapped between
     characters (Textual wraps only at spaces), no line starting with "、"."""
-    app = RnnTuiApp(ScriptedSource([RunConfig(cell="rnn", seq_len=40),
-                                    RunConfig(cell="lstm", seq_len=40)]), lang="ja")
-
-    async def open_help(pilot: Pilot) -> None:
-        app.apply(replay_of("adding-rnn", "adding-lstm").until(600))
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "?: the help")
-        await pilot.pause()
-
+    app, open_help = help_over_a_live_app("ja")
     assert snap_compare(app, terminal_size=(80, 40), run_before=open_help)
 
 
