@@ -153,17 +153,22 @@ class SweepProgress:
 NAMED = ("cell", "task", "seq_len", "seed")  # in every run's line
 
 
-def run_line(record: dict[str, Any], swept: Sequence[str] = ()) -> str:
-    """One finished run: what it is (with the other swept keys' values, which alone
-    tell two runs of a sweep over lr apart) and how it ended."""
+def outcome_text(record: dict[str, Any]) -> str:
+    """How a run ended, by its result: "solved at step 289", "finished at step 300, not
+    solved", or its message ("diverged at step 2: loss is inf")."""
     solved = record.get("solved_step")
     message = record.get("message")
     if solved is not None:
-        outcome = f"solved at step {solved}" + (f": {message}" if message else "")
-    elif message:  # it says where and why: "diverged at step 2: loss is inf"
-        outcome = message
-    else:
-        outcome = f"{record.get('state')} at step {record.get('steps')}, not solved"
+        return f"solved at step {solved}" + (f": {message}" if message else "")
+    if message:  # it says where and why
+        return str(message)
+    return f"{record.get('state')} at step {record.get('steps')}, not solved"
+
+
+def run_line(record: dict[str, Any], swept: Sequence[str] = ()) -> str:
+    """One finished run: what it is (with the other swept keys' values, which alone
+    tell two runs of a sweep over lr apart) and how it ended."""
+    outcome = outcome_text(record)
     warnings = record.get("warnings")
     if isinstance(warnings, list) and warnings:  # its log was cut short, say
         outcome += f"; {warnings[0]}"

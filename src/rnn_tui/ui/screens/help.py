@@ -19,34 +19,44 @@ from ..help_plots import TITLE, plots_text
 from ..japanese_wrap import wrap_japanese
 
 
-class HelpText(Static):
-    """Markdown shown as one Content (help_markdown), not as Textual's Markdown widget:
-    that one takes a few hundred ms to build and lay out, this a few. `source` is the
-    Markdown it shows; Japanese text is wrapped here (`japanese_wrap`), since Textual
-    breaks lines only at spaces."""
+class WidthWrapped(Static):
+    """A Static whose Content is made for the width it is laid out at (`content_at`),
+    kept while that width and the text stay: Textual breaks lines only at spaces, and
+    Japanese has none between words (`japanese_wrap`)."""
 
-    def __init__(self, source: str, dark: bool, id: str, japanese: bool = False) -> None:
-        self.markdown = markdown_content(source, dark)
-        super().__init__(self.markdown, id=id, classes="help-markdown")
-        self.source, self.dark, self.japanese = source, dark, japanese
-        self.display = bool(source)
-        self._wrapped: tuple[int, Content] | None = None  # (width, the text wrapped to it)
+    def __init__(self, id: str, classes: str = "") -> None:
+        super().__init__(id=id, classes=classes)
+        self._wrapped: tuple[int, Content] | None = None  # (width, the content at it)
+
+    def content_at(self, width: int) -> Content:
+        raise NotImplementedError
 
     def wrapped(self, width: int) -> Content:
-        """The text as shown at `width` cells."""
-        if not self.japanese or not width:
-            return self.markdown
+        """The content as shown at `width` cells."""
         if self._wrapped is None or self._wrapped[0] != width:
-            self._wrapped = (width, wrap_japanese(self.markdown, width))
+            self._wrapped = (width, self.content_at(width))
         return self._wrapped[1]
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        if not self.japanese:
-            return super().get_content_height(container, viewport, width)
         return self.wrapped(width).get_height(self.styles, width) if width else 0
 
     def render(self) -> RenderResult:
-        return self.wrapped(self.content_size.width) if self.japanese else super().render()
+        return self.wrapped(self.content_size.width)
+
+
+class HelpText(WidthWrapped):
+    """Markdown shown as one Content (help_markdown), not as Textual's Markdown widget:
+    that one takes a few hundred ms to build and lay out, this a few. `source` is the
+    Markdown it shows; Japanese is wrapped here, other text by Textual."""
+
+    def __init__(self, source: str, dark: bool, id: str, japanese: bool = False) -> None:
+        super().__init__(id=id, classes="help-markdown")
+        self.source, self.dark, self.japanese = source, dark, japanese
+        self.markdown = markdown_content(source, dark)
+        self.display = bool(source)
+
+    def content_at(self, width: int) -> Content:
+        return wrap_japanese(self.markdown, width) if self.japanese else self.markdown
 
     def show(self, source: str, dark: bool | None = None) -> bool:
         """Show `source` (in the colours for a dark or a light theme, if given); whether
@@ -63,25 +73,23 @@ class HelpText(Static):
         relayout = not (self.display and source and width
                         and self.wrapped(width).get_height(self.styles, width) == height)
         self.display = bool(source)
-        self.update(self.markdown, layout=relayout)
+        self.refresh(layout=relayout)
         return True
 
 
-class KeyTable(Static):
-    """The keys and what each does, in two columns, the second wrapped under itself at
-    the width the table is laid out at (Rich's table breaks lines only at spaces, and
-    cut a Japanese line short with "…")."""
+class KeyTable(WidthWrapped):
+    """The keys and what each does, in two columns, the second wrapped under itself
+    (Rich's table breaks lines only at spaces, and cut a Japanese line short with "…")."""
 
     def __init__(self, keys: list[tuple[str, str]], japanese: bool, id: str) -> None:
         super().__init__(id=id)
         self.keys, self.japanese = keys, japanese
-        self._wrapped: tuple[int, Content] | None = None  # (width, the table at it)
 
     def show(self, keys: list[tuple[str, str]]) -> None:
         self.keys, self._wrapped = keys, None
         self.refresh(layout=True)
 
-    def table_at(self, width: int) -> Content:
+    def content_at(self, width: int) -> Content:
         key_width = max((cell_len(key) for key, _ in self.keys), default=0) + 2
         text_width = max(width - key_width - 2, 10)  # (two cells kept free on the right)
         rows: list[Content] = []
@@ -94,17 +102,6 @@ class KeyTable(Static):
                 rows.append(Content.assemble(head, " " * (key_width - head.cell_length),
                                              line.rstrip()))
         return Content("\n").join(rows)
-
-    def wrapped(self, width: int) -> Content:
-        if self._wrapped is None or self._wrapped[0] != width:
-            self._wrapped = (width, self.table_at(width))
-        return self._wrapped[1]
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.wrapped(width).get_height(self.styles, width) if width else 0
-
-    def render(self) -> RenderResult:
-        return self.wrapped(self.content_size.width)
 
 
 class HelpScreen(ModalScreen[None]):

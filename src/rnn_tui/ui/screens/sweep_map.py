@@ -27,6 +27,7 @@ from ...run.presets import PresetError
 from ...run.runlog import RunLogError
 from ...run.sweep_map import REPEAT_KEY, ROW_KEY, MapEntry, SweepMap, default_column, sweep_maps
 from ...run.sweep_report import entry_text as report_entry_text
+from ...run.sweep_report import outcome_text
 from ...run.sweep_results import CUT_SHORT, SweepFolder, log_path
 from ..help_text import unwrap_japanese
 from ..sources import ReplaySource
@@ -311,17 +312,9 @@ and seed; `q` there comes back to the map.
             return
         # A run's result says how it ended where its log stopped short (a full disk).
         results = self.folder.results
-        outcomes = {path: result_outcome(results[path.stem]) for path in paths
+        outcomes = {path: outcome_text(results[path.stem]) for path in paths
                     if path.stem in results}
         self.app.push_screen(SweepCompareScreen(source, outcomes))
-
-
-def result_outcome(record: dict) -> str:
-    """How a run ended by its result: "solved @289", "finished at step 300, not solved"."""
-    if record.get("solved_step") is not None:
-        return f"solved @{record['solved_step']}"
-    ending = f"{record.get('state')} at step {record.get('steps')}"
-    return ending + (", not solved" if record.get("state") == "finished" else "")
 
 
 def _started(path: Path) -> bool:
